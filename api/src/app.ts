@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { ApiRouter } from './core/api-router.js';
+import type { Config } from './core/config.js';
+import { TooManyRequestsError } from './core/errors.js';
+import type { Logger } from './core/logger.js';
+import { buildOpenApi } from './core/openapi.js';
+import { notFoundHandler, problemHandler } from './core/problem-middleware.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { AuthService } from './modules/auth/service.js';
+import { batchRoutes } from './modules/batches/routes.js';
+import { BatchService } from './modules/batches/service.js';
+import { organizationRoutes } from './modules/organizations/routes.js';
+import { OrganizationService } from './modules/organizations/service.js';
+import { plotRoutes } from './modules/plots/routes.js';
+import { PlotService } from './modules/plots/service.js';
+import type { Store } from './store/port.js';
+
+export interface Services {
+  auth: AuthService;
+  organizations: OrganizationService;
+  plots: PlotService;
+  batches: BatchService;
+}
+
+export function buildServices(config: Config, store: Store): Services {
+  return {
+    auth: new AuthService(store, { jwtSecret: config.secrets.JWT_SECRET, tokenTtlSeconds: config.tokenTtlSeconds }),
+    organizations: new OrganizationService(store),
+    plots: new PlotService(store),
+    batches: new BatchService(store),
+  };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** Builds the Express app from its dependencies; tests use it without listening. */
+export function buildApp(deps: { config: Config; store: Store; logger: Logger }): Express {
+  const { config, store, logger } = deps;
+  const services = buildServices(config, store);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await store.ping();
+      res.json({ status: 'ok', database: store.kind });
+    } catch {
+      res.status(503).type('application/problem+json').send(
+        JSON.stringify({ type: '/problems/not-ready', title: 'Not ready', status: 503, detail: 'The database does not answer.' }),
+      );
+    }
+  });
+
+  const loginLimiter = rateLimit({
+    windowMs: config.loginRateLimit.windowSeconds * 1000,
+    limit: config.loginRateLimit.max,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (req, _res, next) => {
+      const reset = (req as typeof req & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime?.getTime() ?? Date.now() + config.loginRateLimit.windowSeconds * 1000;
+      next(new TooManyRequestsError(Math.max(1, Math.ceil((reset - Date.now()) / 1000))));
+    },
+  });
+
+  const api = new ApiRouter((bearer) => services.auth.authenticate(bearer), store.idempotency);
+  authRoutes(api, services.auth, loginLimiter);
+  organizationRoutes(api, services.organizations);
+  plotRoutes(api, services.plots);
+  batchRoutes(api, services.batches, config.publicBaseUrl);
+  app.use(api.router);
+
+  const openapi = buildOpenApi([api], { title: 'Farm trace API', version: '1', serverUrl: config.publicBaseUrl });
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  app.use(notFoundHandler);
+  app.use(problemHandler);
+  return app;
+}

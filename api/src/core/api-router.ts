@@ -1,0 +1,209 @@
+import { createHash } from 'node:crypto';
+import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import { z } from 'zod';
+import type { Actor } from './auth.js';
+import { AppError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, problemType } from './errors.js';
+import { parseOrThrow } from './validation.js';
+import { canonicalJson } from '../provenance/canonical-json.js';
+import type { IdempotencyRepository } from '../store/port.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteResponse {
+  status: number;
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+type AuthMode = 'token' | 'public';
+
+export interface RouteSpec<
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  P extends z.ZodType | undefined,
+  A extends AuthMode = AuthMode,
+> {
+  method: Method;
+  /** Express path, e.g. `/api/v1/plots/:id`. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** 'token': a bearer token or API key is required; 'public': none is. */
+  auth: A;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** JSON body limit for this route (default 1mb). */
+  bodyLimit?: string;
+  responses: RouteResponse[];
+  /** Extra middleware run before validation (e.g. a rate limiter). */
+  before?: RequestHandler[];
+}
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface RouteContext<B, Q, P, A extends AuthMode> {
+  body: B;
+  query: Q;
+  params: P;
+  /** Always present on token routes; present on public routes only when a credential was sent. */
+  actor: A extends 'token' ? Actor : Actor | null;
+  req: Request;
+}
+
+/** What a handler returns; `undefined` body means no content. */
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  location?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export type Authenticator = (bearer: string) => Promise<Actor>;
+
+const IdempotencyKey = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+const DEFAULT_BODY_LIMIT = '1mb';
+
+/**
+ * Declares HTTP routes with their zod schemas. One declaration validates the request
+ * (unknown fields rejected by the strict schemas), authenticates, applies Idempotency-Key to
+ * POSTs, shapes the response and feeds the OpenAPI document.
+ */
+export class ApiRouter {
+  readonly router: Router = Router();
+  readonly specs: Array<RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>> = [];
+
+  constructor(
+    private readonly authenticate: Authenticator,
+    private readonly idempotency: IdempotencyRepository,
+  ) {}
+
+  route<
+    A extends AuthMode,
+    B extends z.ZodType | undefined = undefined,
+    Q extends z.ZodType | undefined = undefined,
+    P extends z.ZodType | undefined = undefined,
+  >(spec: RouteSpec<B, Q, P, A>, handler: (ctx: RouteContext<Infer<B>, Infer<Q>, Infer<P>, A>) => Promise<RouteResult>): void {
+    this.specs.push(spec as RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>);
+    const middleware: RequestHandler[] = [...(spec.before ?? [])];
+    if (spec.body) middleware.push(jsonBody(spec.bodyLimit ?? DEFAULT_BODY_LIMIT));
+    middleware.push(async (req, res) => {
+      const actor = await this.resolveActor(req, spec.auth);
+      const params = (spec.params ? parseOrThrow(spec.params, req.params) : undefined) as Infer<P>;
+      const query = (spec.query ? parseOrThrow(spec.query, req.query) : undefined) as Infer<Q>;
+      const body = (spec.body ? parseOrThrow(spec.body, req.body) : undefined) as Infer<B>;
+      const context = { body, query, params, actor, req } as RouteContext<Infer<B>, Infer<Q>, Infer<P>, A>;
+      const run = () => handler(context);
+      const result = spec.method === 'post' && actor ? await this.withIdempotency(req, actor, run) : await run();
+      send(res, result);
+    });
+    this.router[spec.method](spec.path, ...middleware);
+  }
+
+  private async resolveActor(req: Request, auth: AuthMode): Promise<Actor | null> {
+    const header = req.get('authorization');
+    if (!header) {
+      if (auth === 'token') throw new UnauthorizedError();
+      return null;
+    }
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw new UnauthorizedError('The Authorization header must be "Bearer <token>".');
+    return this.authenticate(match[1]);
+  }
+
+  /**
+   * Same key and same request: the stored response is replayed and nothing is written again.
+   * Same key, different request: 422. A key whose first request is still running: 409.
+   */
+  private async withIdempotency(req: Request, actor: Actor, run: () => Promise<RouteResult>): Promise<RouteResult> {
+    const header = req.get('idempotency-key');
+    if (header === undefined) return run();
+    const key = parseOrThrow(IdempotencyKey, header, 'Idempotency-Key');
+    const scope = `${actor.orgId}:${actor.userId ?? actor.apiKeyId}`;
+    const requestHash = createHash('sha256')
+      .update(`${req.method} ${req.baseUrl}${req.path}\n${canonicalJson(req.body ?? null)}`)
+      .digest('hex');
+    const existing = await this.idempotency.claim({
+      scope,
+      key,
+      requestHash,
+      state: 'pending',
+      status: null,
+      body: null,
+      location: null,
+      createdAt: new Date().toISOString(),
+    });
+    if (existing) {
+      if (existing.requestHash !== requestHash) {
+        throw new AppError({
+          status: 422,
+          type: problemType('idempotency-key-reused'),
+          title: 'Idempotency-Key reused',
+          detail: 'This Idempotency-Key was already used for a different request; use a new key for a new request.',
+          errors: [{ path: 'Idempotency-Key', message: 'already used for a different request' }],
+        });
+      }
+      if (existing.state === 'pending') {
+        throw new AppError({
+          status: 409,
+          type: problemType('idempotency-key-in-progress'),
+          title: 'Request in progress',
+          detail: 'A request with this Idempotency-Key is still being processed; retry shortly.',
+          headers: { 'Retry-After': '1' },
+        });
+      }
+      return {
+        status: existing.status ?? 200,
+        body: existing.body,
+        ...(existing.location ? { location: existing.location } : {}),
+        headers: { 'Idempotent-Replayed': 'true' },
+      };
+    }
+    try {
+      const result = await run();
+      if (result.status >= 200 && result.status < 300) {
+        await this.idempotency.complete(scope, key, result.status, result.body ?? null, result.location ?? null);
+      } else {
+        await this.idempotency.release(scope, key);
+      }
+      return result;
+    } catch (error) {
+      await this.idempotency.release(scope, key);
+      throw error;
+    }
+  }
+}
+
+function jsonBody(limit: string): RequestHandler {
+  const parser = express.json({ limit, strict: false });
+  return (req, res, next) => {
+    const hasBody = req.headers['content-length'] !== '0' && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
+    if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {
+      next(new UnsupportedMediaTypeError('application/json'));
+      return;
+    }
+    parser(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const type = (error as { type?: string }).type;
+      if (type === 'entity.too.large') return next(new PayloadTooLargeError(limit));
+      if (type === 'entity.parse.failed') return next(ValidationError.field('(body)', 'the body is not valid JSON'));
+      if (type === 'charset.unsupported' || type === 'encoding.unsupported') return next(new UnsupportedMediaTypeError('UTF-8 JSON'));
+      next(error);
+    });
+  };
+}
+
+function send(res: Response, result: RouteResult): void {
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  if (result.location) res.location(result.location);
+  res.status(result.status);
+  if (result.body === undefined) {
+    res.end();
+  } else if (result.contentType) {
+    res.type(result.contentType).send(result.body);
+  } else {
+    res.json(result.body);
+  }
+}

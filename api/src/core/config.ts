@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const SECRET_NAMES = ['JWT_SECRET', 'KEY_ENCRYPTION_KEY'] as const;
+type SecretName = (typeof SECRET_NAMES)[number];
+
+const secret = z.string().min(32, 'must be at least 32 characters');
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|mongodb(\+srv)?:\/\/.+)$/, 'must be sqlite:<path> or mongodb://…')
+    .default('sqlite:./data/trace.db'),
+  DATA_DIR: z.string().min(1).optional(),
+  PUBLIC_BASE_URL: z.url().optional(),
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DEMO_SEED: z.enum(['0', '1']).default('1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  JWT_SECRET: secret.optional(),
+  KEY_ENCRYPTION_KEY: secret.optional(),
+});
+
+export type Database = { kind: 'sqlite'; path: string } | { kind: 'mongodb'; uri: string };
+
+export interface Config {
+  port: number;
+  env: 'development' | 'test' | 'production';
+  database: Database;
+  dataDir: string;
+  publicBaseUrl: string;
+  demoSeed: boolean;
+  logLevel: string;
+  tokenTtlSeconds: number;
+  loginRateLimit: { max: number; windowSeconds: number };
+  trustProxy: boolean;
+  secrets: Record<SecretName, string>;
+}
+
+export class ConfigError extends Error {}
+
+export function parseDatabaseUrl(url: string): Database {
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', path: url.slice('sqlite:'.length) };
+  return { kind: 'mongodb', uri: url };
+}
+
+/**
+ * Reads and validates the environment. In development and test, secrets that are not set are
+ * generated once and kept in <dataDir>/secrets.json (mode 0600); production refuses to start
+ * without them, naming the missing variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const database = parseDatabaseUrl(e.DATABASE_URL);
+  const dataDir = path.resolve(
+    e.DATA_DIR ?? (database.kind === 'sqlite' && database.path !== ':memory:' ? path.dirname(database.path) : './data'),
+  );
+  const secrets = resolveSecrets(e, e.NODE_ENV, dataDir);
+  return {
+    port: e.PORT,
+    env: e.NODE_ENV,
+    database,
+    dataDir,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    demoSeed: e.DEMO_SEED === '1' && e.NODE_ENV !== 'production',
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
+    loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
+    trustProxy: e.TRUST_PROXY === '1',
+    secrets,
+  };
+}
+
+function resolveSecrets(
+  given: Partial<Record<SecretName, string>>,
+  nodeEnv: Config['env'],
+  dataDir: string,
+): Record<SecretName, string> {
+  const missing = SECRET_NAMES.filter((name) => !given[name]);
+  if (missing.length === 0) return given as Record<SecretName, string>;
+  if (nodeEnv === 'production') {
+    throw new ConfigError(
+      `${missing.join(' and ')} must be set in production (at least 32 random characters each, ` +
+        `e.g. \`openssl rand -base64 48\`); the service never runs in production with generated or default secrets.`,
+    );
+  }
+  const file = path.join(dataDir, 'secrets.json');
+  let stored: Partial<Record<SecretName, string>> = {};
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<SecretName, string>>;
+  let changed = false;
+  for (const name of missing) {
+    if (!stored[name]) {
+      stored[name] = randomBytes(48).toString('base64url');
+      changed = true;
+    }
+  }
+  if (changed) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  const result = {} as Record<SecretName, string>;
+  for (const name of SECRET_NAMES) result[name] = given[name] ?? (stored[name] as string);
+  return result;
+}

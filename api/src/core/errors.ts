@@ -1,0 +1,151 @@
+/**
+ * The one error hierarchy. Services and stores throw AppErrors; the problem middleware turns
+ * them into RFC 9457 application/problem+json responses. Anything else that escapes is a 500.
+ */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+/** Problem type URIs are relative references to /problems/<slug> on the service itself. */
+export const problemType = (slug: string): string => `/problems/${slug}`;
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly title: string;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string>;
+  readonly extensions: Record<string, unknown>;
+
+  constructor(options: {
+    status: number;
+    type: string;
+    title: string;
+    detail: string;
+    errors?: FieldError[];
+    headers?: Record<string, string>;
+    extensions?: Record<string, unknown>;
+  }) {
+    super(options.detail);
+    this.name = new.target.name;
+    this.status = options.status;
+    this.type = options.type;
+    this.title = options.title;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+    this.extensions = options.extensions ?? {};
+  }
+
+  toProblem(): ProblemDetails {
+    return {
+      ...this.extensions,
+      type: this.type,
+      title: this.title,
+      status: this.status,
+      detail: this.message,
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(errors: FieldError[], detail?: string) {
+    super({
+      status: 400,
+      type: problemType('validation-error'),
+      title: 'The request is not valid',
+      detail: detail ?? errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '),
+      errors,
+    });
+  }
+
+  static field(path: string, message: string): ValidationError {
+    return new ValidationError([{ path, message }]);
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(detail: string, slug = 'bad-request') {
+    super({ status: 400, type: problemType(slug), title: 'Bad request', detail });
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(detail = 'A valid bearer token or API key is required.') {
+    super({
+      status: 401,
+      type: problemType('unauthorized'),
+      title: 'Authentication required',
+      detail,
+      headers: { 'WWW-Authenticate': 'Bearer' },
+    });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(detail: string) {
+    super({ status: 403, type: problemType('forbidden'), title: 'Not allowed', detail });
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super({ status: 404, type: problemType('not-found'), title: 'Not found', detail: `${what} was not found.` });
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(detail: string, path?: string) {
+    super({
+      status: 409,
+      type: problemType('conflict'),
+      title: 'Conflict',
+      detail,
+      ...(path ? { errors: [{ path, message: detail }] } : {}),
+    });
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(limit: string) {
+    super({
+      status: 413,
+      type: problemType('payload-too-large'),
+      title: 'Payload too large',
+      detail: `The request body exceeds the limit of ${limit} for this route.`,
+    });
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(expected: string) {
+    super({
+      status: 415,
+      type: problemType('unsupported-media-type'),
+      title: 'Unsupported media type',
+      detail: `This route takes ${expected}.`,
+    });
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super({
+      status: 429,
+      type: problemType('rate-limited'),
+      title: 'Too many requests',
+      detail: `Too many requests; try again in ${retryAfterSeconds} s.`,
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
+  }
+}

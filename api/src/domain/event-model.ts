@@ -1,0 +1,264 @@
+import { toEpcisQuantity, type Quantity } from './quantity.js';
+
+/**
+ * Builders for the EPCIS 2.0-shaped events the service records (GS1 EPCIS 2.0, CBV 2.0).
+ * Project fields live under the `ft:` prefix, declared in the EPCIS document's @context.
+ * Builders are pure: identifiers, times and `prev` hashes are passed in.
+ */
+export const PROJECT_NAMESPACE = { prefix: 'ft', iri: 'urn:farm-trace:epcis:' } as const;
+export const DEFAULT_TIME_ZONE_OFFSET = '+07:00';
+
+export const STEP_TYPES = [
+  'drying',
+  'fermenting',
+  'hulling',
+  'sorting',
+  'roasting',
+  'grinding',
+  'packing',
+  'storage',
+  'shipping',
+  'receiving',
+  'inspection',
+] as const;
+export type StepType = (typeof STEP_TYPES)[number];
+
+/** Steps that turn the lot into a processed form: TransformationEvents (CBV bizStep commissioning). */
+export const PROCESSING_STEPS: readonly StepType[] = ['drying', 'fermenting', 'hulling', 'sorting', 'roasting', 'grinding', 'packing'];
+
+const OBSERVATION_BIZ_STEP: Record<Exclude<StepType, (typeof PROCESSING_STEPS)[number]>, string> = {
+  storage: 'storing',
+  shipping: 'shipping',
+  receiving: 'receiving',
+  inspection: 'inspecting',
+};
+const OBSERVATION_DISPOSITION: Record<keyof typeof OBSERVATION_BIZ_STEP, string> = {
+  storage: 'in_progress',
+  shipping: 'in_transit',
+  receiving: 'in_progress',
+  inspection: 'in_progress',
+};
+
+export interface LotRef {
+  gtin: string | null;
+  lotNumber: string;
+  code: string;
+}
+
+export interface OrgRef {
+  slug: string;
+  gln: string | null;
+}
+
+export interface Place {
+  name?: string | undefined;
+  gln?: string | undefined;
+  lat?: number | undefined;
+  lon?: number | undefined;
+}
+
+export interface EventEnvelope {
+  eventID: string;
+  eventTime: string;
+  recordTime: string;
+  recordedBy: OrgRef;
+  userId: string | null;
+  prev: string[];
+  corrects?: string | null | undefined;
+}
+
+/** Any event the service records; `type` is the EPCIS event type. */
+export type EpcisEvent = Record<string, unknown> & { type: string; eventID: string; eventTime: string };
+
+/** Lot (class-level) identifier: the canonical GS1 Digital Link URI when the lot has a GTIN. */
+export function lotUri(lot: LotRef): string {
+  if (lot.gtin) return `https://id.gs1.org/01/${lot.gtin}/10/${encodeURIComponent(lot.lotNumber)}`;
+  return `${PROJECT_NAMESPACE.iri}lot:${lot.code}`;
+}
+
+export function orgUri(org: OrgRef): string {
+  if (org.gln) return `https://id.gs1.org/417/${org.gln}`;
+  return `${PROJECT_NAMESPACE.iri}org:${org.slug}`;
+}
+
+export function plotUri(plotId: string): string {
+  return `${PROJECT_NAMESPACE.iri}plot:${plotId}`;
+}
+
+/** `+07:00` from an ISO 8601 date-time with offset (`Z` is `+00:00`). */
+export function timeZoneOffsetOf(isoDateTime: string): string {
+  const match = /([+-]\d{2}:\d{2}|Z)$/.exec(isoDateTime);
+  if (!match?.[1] || match[1] === 'Z') return '+00:00';
+  return match[1];
+}
+
+/** Server-side times are recorded in Vietnam time (+07:00), the service's default offset. */
+export function toOffsetTime(isoUtc: string, offsetMinutes = 7 * 60): string {
+  const shifted = new Date(Date.parse(isoUtc) + offsetMinutes * 60_000).toISOString().slice(0, -1);
+  const sign = offsetMinutes >= 0 ? '+' : '-';
+  const abs = Math.abs(offsetMinutes);
+  return `${shifted}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+function location(place: Place | undefined): Record<string, unknown> {
+  if (!place) return {};
+  const out: Record<string, unknown> = {};
+  if (place.gln) out.bizLocation = { id: `https://id.gs1.org/414/${place.gln}` };
+  if (place.lat !== undefined && place.lon !== undefined) out.readPoint = { id: `geo:${place.lat},${place.lon}` };
+  if (place.name) out['ft:placeName'] = place.name;
+  return out;
+}
+
+function envelope(type: string, e: EventEnvelope): EpcisEvent {
+  return {
+    type,
+    eventID: e.eventID,
+    eventTime: e.eventTime,
+    eventTimeZoneOffset: timeZoneOffsetOf(e.eventTime),
+    recordTime: e.recordTime,
+    'ft:recordedBy': orgUri(e.recordedBy),
+    ...(e.userId ? { 'ft:recordedByUser': e.userId } : {}),
+    'ft:prev': [...e.prev].sort(),
+    'ft:media': [],
+    ...(e.corrects ? { 'ft:corrects': e.corrects } : {}),
+  };
+}
+
+export interface PlotRegistration {
+  plotId: string;
+  name: string;
+  crops: string[];
+  geometry: unknown;
+  areaHa: number | null;
+  declaredAreaHa: number | null;
+  farmer: OrgRef;
+  certifications: unknown[];
+}
+
+export function plotRegisteredEvent(e: EventEnvelope, plot: PlotRegistration): EpcisEvent {
+  return {
+    ...envelope('ObjectEvent', e),
+    epcList: [plotUri(plot.plotId)],
+    action: 'ADD',
+    bizStep: 'commissioning',
+    disposition: 'active',
+    'ft:plot': {
+      name: plot.name,
+      crops: plot.crops,
+      geometry: plot.geometry,
+      areaHa: plot.areaHa,
+      declaredAreaHa: plot.declaredAreaHa,
+      farmer: orgUri(plot.farmer),
+      certifications: plot.certifications,
+    },
+  };
+}
+
+export interface Harvest {
+  lot: LotRef;
+  product: string;
+  variety: string | null;
+  quantity: Quantity;
+  plotIds: string[];
+  harvestedAt: string | null;
+  harvestPeriod: { from: string; to: string } | null;
+}
+
+export function harvestEvent(e: EventEnvelope, h: Harvest): EpcisEvent {
+  const start = h.harvestPeriod?.from ?? h.harvestedAt;
+  const end = h.harvestPeriod?.to ?? h.harvestedAt;
+  return {
+    ...envelope('ObjectEvent', e),
+    epcList: [],
+    quantityList: [{ epcClass: lotUri(h.lot), ...toEpcisQuantity(h.quantity) }],
+    action: 'ADD',
+    bizStep: 'creating_class_instance',
+    disposition: 'active',
+    ilmd: {
+      'cbvmda:countryOfOrigin': 'VN',
+      'cbvmda:harvestStartDate': start,
+      'cbvmda:harvestEndDate': end,
+      'ft:product': h.product,
+      ...(h.variety ? { 'ft:variety': h.variety } : {}),
+      'ft:plots': h.plotIds.map(plotUri),
+      'ft:declaredQuantity': h.quantity,
+    },
+  };
+}
+
+export interface LotQuantity {
+  lot: LotRef;
+  quantity?: Quantity | undefined;
+}
+
+function quantityElement(q: LotQuantity): Record<string, unknown> {
+  return { epcClass: lotUri(q.lot), ...(q.quantity ? toEpcisQuantity(q.quantity) : {}) };
+}
+
+export interface StepDetails {
+  stepType: StepType;
+  lot: LotRef;
+  custodian: OrgRef;
+  place?: Place | undefined;
+  notes?: string | undefined;
+  inputs: LotQuantity[];
+  outputs: LotQuantity[];
+  receiver?: OrgRef | undefined;
+  sender?: OrgRef | undefined;
+}
+
+/** A processing, storage, shipping, receiving or inspection step on one lot. */
+export function stepEvent(e: EventEnvelope, s: StepDetails): EpcisEvent {
+  const common = {
+    ...location(s.place),
+    ...(s.notes ? { 'ft:notes': s.notes } : {}),
+    'ft:stepType': s.stepType,
+  };
+  if (PROCESSING_STEPS.includes(s.stepType)) {
+    const inputs = s.inputs.length ? s.inputs : [{ lot: s.lot }];
+    const outputs = s.outputs.length ? s.outputs : [{ lot: s.lot }];
+    return {
+      ...envelope('TransformationEvent', e),
+      inputQuantityList: inputs.map(quantityElement),
+      outputQuantityList: outputs.map(quantityElement),
+      bizStep: 'commissioning',
+      disposition: 'active',
+      ...common,
+    };
+  }
+  const kind = s.stepType as keyof typeof OBSERVATION_BIZ_STEP;
+  const quantities = s.outputs.length ? s.outputs : s.inputs.length ? s.inputs : [{ lot: s.lot }];
+  return {
+    ...envelope('ObjectEvent', e),
+    epcList: [],
+    quantityList: quantities.map(quantityElement),
+    action: 'OBSERVE',
+    bizStep: OBSERVATION_BIZ_STEP[kind],
+    disposition: OBSERVATION_DISPOSITION[kind],
+    ...(s.receiver ? { destinationList: [{ type: 'owning_party', destination: orgUri(s.receiver) }] } : {}),
+    ...(s.sender ? { sourceList: [{ type: 'owning_party', source: orgUri(s.sender) }] } : {}),
+    ...common,
+  };
+}
+
+export interface Transformation {
+  kind: 'merge' | 'split';
+  inputs: LotQuantity[];
+  outputs: LotQuantity[];
+  place?: Place | undefined;
+  notes?: string | undefined;
+}
+
+/** A merge (several lots blended into one) or split (one lot into several): new lots from old. */
+export function transformationEvent(e: EventEnvelope, t: Transformation): EpcisEvent {
+  return {
+    ...envelope('TransformationEvent', e),
+    inputQuantityList: t.inputs.map(quantityElement),
+    outputQuantityList: t.outputs.map(quantityElement),
+    bizStep: 'commissioning',
+    disposition: 'active',
+    ...location(t.place),
+    ...(t.notes ? { 'ft:notes': t.notes } : {}),
+    'ft:stepType': t.kind,
+  };
+}

@@ -1,0 +1,88 @@
+import { area as turfArea } from '@turf/area';
+import { kinks } from '@turf/kinks';
+import type { FieldError } from '../core/errors.js';
+
+/**
+ * Plot geometry as the EU Deforestation Regulation (EU 2023/1115) and its information system
+ * accept it: WGS84 [longitude, latitude], a Point or a single-ring Polygon, coordinates kept
+ * exactly as given (never rounded), rings closed with at least four positions, no
+ * self-intersection and no holes. Plots over 4 ha must be polygons.
+ */
+export const EUDR_POINT_MAX_HA = 4;
+
+export type Position = [number, number];
+export type PlotGeometry = { type: 'Point'; coordinates: Position } | { type: 'Polygon'; coordinates: Position[][] };
+
+export type GeometryCheck = { ok: true; geometry: PlotGeometry; areaHa: number | null } | { ok: false; errors: FieldError[] };
+
+function checkPosition(value: unknown, path: string, errors: FieldError[]): value is Position {
+  if (!Array.isArray(value) || value.length !== 2) {
+    errors.push({ path, message: 'a position is [longitude, latitude] (two numbers, WGS84)' });
+    return false;
+  }
+  const [lon, lat] = value as unknown[];
+  if (typeof lon !== 'number' || !Number.isFinite(lon) || typeof lat !== 'number' || !Number.isFinite(lat)) {
+    errors.push({ path, message: 'longitude and latitude must be finite numbers' });
+    return false;
+  }
+  if (lon < -180 || lon > 180) errors.push({ path: `${path}[0]`, message: 'longitude must be between -180 and 180' });
+  if (lat < -90 || lat > 90) errors.push({ path: `${path}[1]`, message: 'latitude must be between -90 and 90' });
+  return errors.length === 0;
+}
+
+/** Validates a GeoJSON geometry for a plot and computes its geodesic area in hectares. */
+export function checkPlotGeometry(input: unknown, path = 'geometry'): GeometryCheck {
+  const errors: FieldError[] = [];
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ path, message: 'a GeoJSON Point or Polygon object is required' }] };
+  }
+  const { type, coordinates, ...rest } = input as Record<string, unknown>;
+  const extra = Object.keys(rest).filter((k) => k !== 'bbox');
+  if (extra.length) errors.push({ path, message: `unknown field${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}` });
+
+  if (type === 'Point') {
+    if (checkPosition(coordinates, `${path}.coordinates`, errors) && errors.length === 0) {
+      return { ok: true, geometry: { type: 'Point', coordinates: coordinates as Position }, areaHa: null };
+    }
+    return { ok: false, errors };
+  }
+  if (type !== 'Polygon') {
+    return { ok: false, errors: [{ path: `${path}.type`, message: 'a plot is a GeoJSON Point or Polygon' }] };
+  }
+  if (!Array.isArray(coordinates) || coordinates.length === 0) {
+    return { ok: false, errors: [{ path: `${path}.coordinates`, message: 'a Polygon needs one linear ring' }] };
+  }
+  if (coordinates.length > 1) {
+    return { ok: false, errors: [{ path: `${path}.coordinates[1]`, message: 'polygons with holes are not accepted (EUDR): give the outer ring only' }] };
+  }
+  const ring = coordinates[0] as unknown;
+  const ringPath = `${path}.coordinates[0]`;
+  if (!Array.isArray(ring)) return { ok: false, errors: [{ path: ringPath, message: 'a linear ring is an array of positions' }] };
+  ring.forEach((pos, i) => checkPosition(pos, `${ringPath}[${i}]`, errors));
+  if (errors.length) return { ok: false, errors };
+  const positions = ring as Position[];
+  if (positions.length < 4) {
+    return { ok: false, errors: [{ path: ringPath, message: 'a ring needs at least 4 positions (a closed triangle)' }] };
+  }
+  const first = positions[0] as Position;
+  const last = positions[positions.length - 1] as Position;
+  if (first[0] !== last[0] || first[1] !== last[1]) {
+    return { ok: false, errors: [{ path: ringPath, message: 'the ring is not closed: its last position must equal its first' }] };
+  }
+  const distinct = new Set(positions.slice(0, -1).map((p) => `${p[0]},${p[1]}`));
+  if (distinct.size < 3) {
+    return { ok: false, errors: [{ path: ringPath, message: 'a ring needs at least 3 distinct positions' }] };
+  }
+  if (distinct.size !== positions.length - 1) {
+    return { ok: false, errors: [{ path: ringPath, message: 'the ring repeats a position (it touches itself)' }] };
+  }
+  const geometry: PlotGeometry = { type: 'Polygon', coordinates: [positions] };
+  const crossings = kinks(geometry);
+  if (crossings.features.length > 0) {
+    const at = crossings.features[0]?.geometry.coordinates ?? [];
+    return { ok: false, errors: [{ path: ringPath, message: `the ring intersects itself (near ${at.join(', ')})` }] };
+  }
+  const areaHa = turfArea(geometry) / 10_000;
+  if (!(areaHa > 0)) return { ok: false, errors: [{ path: ringPath, message: 'the polygon has no area' }] };
+  return { ok: true, geometry, areaHa };
+}

@@ -1,0 +1,89 @@
+import {
+  DUMMY_PASSWORD_HASH,
+  apiKeySecretMatches,
+  issueToken,
+  newApiKeySecret,
+  parseApiKey,
+  requireRole,
+  verifyPassword,
+  verifyToken,
+  type Actor,
+} from '../../core/auth.js';
+import { NotFoundError, UnauthorizedError } from '../../core/errors.js';
+import { newId, nowIso } from '../../core/ids.js';
+import type { ApiKeyRecord, Page, PageRequest, Role, Store } from '../../store/port.js';
+import type { ApiKeyCreate } from './schema.js';
+
+export type PublicApiKey = Omit<ApiKeyRecord, 'secretHash' | 'createdBy'>;
+const publicApiKey = ({ secretHash: _s, createdBy: _c, ...key }: ApiKeyRecord): PublicApiKey => key;
+
+/** Login tokens, API keys, and turning either into an Actor with its organization scope. */
+export class AuthService {
+  constructor(
+    private readonly store: Store,
+    private readonly options: { jwtSecret: string; tokenTtlSeconds: number },
+  ) {}
+
+  async login(email: string, password: string): Promise<{ token: string; expiresIn: number }> {
+    const user = await this.store.users.findByEmail(email.trim().toLowerCase());
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    if (!user || !ok) throw new UnauthorizedError('Email or password is wrong.');
+    const token = await issueToken({ userId: user.id, orgId: user.orgId, role: user.role }, this.options.jwtSecret, this.options.tokenTtlSeconds);
+    return { token, expiresIn: this.options.tokenTtlSeconds };
+  }
+
+  /** Resolves a bearer credential (login token or API key) to the acting principal. */
+  async authenticate(bearer: string): Promise<Actor> {
+    const apiKey = parseApiKey(bearer);
+    if (apiKey) {
+      const record = await this.store.apiKeys.findById(apiKey.id);
+      if (!record || record.revokedAt || !apiKeySecretMatches(apiKey.secret, record.secretHash)) {
+        throw new UnauthorizedError('The API key is unknown or revoked.');
+      }
+      return this.actor(record.orgId, null, record.id, record.role);
+    }
+    const claims = await verifyToken(bearer, this.options.jwtSecret);
+    const user = await this.store.users.findById(claims.userId);
+    if (!user || user.orgId !== claims.orgId) throw new UnauthorizedError('The token’s user no longer exists.');
+    return this.actor(user.orgId, user.id, null, user.role);
+  }
+
+  async createApiKey(actor: Actor, input: ApiKeyCreate): Promise<PublicApiKey & { token: string }> {
+    requireRole(actor, ['admin'], 'create API keys');
+    const id = newId();
+    const { token, secretHash } = newApiKeySecret(id);
+    const record: ApiKeyRecord = {
+      id,
+      orgId: actor.orgId,
+      name: input.name,
+      role: input.role,
+      secretHash,
+      createdBy: actor.userId ?? actor.apiKeyId ?? 'unknown',
+      createdAt: nowIso(),
+      revokedAt: null,
+    };
+    await this.store.apiKeys.insert(record);
+    return { ...publicApiKey(record), token };
+  }
+
+  async listApiKeys(actor: Actor, page: PageRequest): Promise<Page<PublicApiKey>> {
+    requireRole(actor, ['admin'], 'list API keys');
+    const result = await this.store.apiKeys.list(actor.orgId, page);
+    return { items: result.items.map(publicApiKey), next: result.next };
+  }
+
+  async revokeApiKey(actor: Actor, id: string): Promise<PublicApiKey> {
+    requireRole(actor, ['admin'], 'revoke API keys');
+    const record = await this.store.apiKeys.findById(id);
+    if (!record || record.orgId !== actor.orgId) throw new NotFoundError('API key');
+    const revokedAt = record.revokedAt ?? nowIso();
+    if (!record.revokedAt) await this.store.apiKeys.revoke(id, revokedAt);
+    return publicApiKey({ ...record, revokedAt });
+  }
+
+  private async actor(orgId: string, userId: string | null, apiKeyId: string | null, role: Role): Promise<Actor> {
+    const actsForMembers = role === 'admin' || role === 'operator';
+    const members = actsForMembers ? await this.store.organizations.memberIds(orgId) : [];
+    return { orgId, userId, apiKeyId, role, scopeOrgIds: [orgId, ...members] };
+  }
+}

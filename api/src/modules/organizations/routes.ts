@@ -1,0 +1,78 @@
+import type { ApiRouter } from '../../core/api-router.js';
+import { ListQuery, listResponseSchema, toListResponse, toPageRequest } from '../../core/pagination.js';
+import { IdParams } from '../../core/schemas.js';
+import { Organization, OrganizationCreate, User, UserCreate } from './schema.js';
+import type { OrganizationService } from './service.js';
+
+export function organizationRoutes(api: ApiRouter, organizations: OrganizationService): void {
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/organizations',
+      summary: 'Register a member farm household of the caller’s cooperative',
+      tag: 'organizations',
+      auth: 'token',
+      body: OrganizationCreate,
+      responses: [{ status: 201, description: 'Created', schema: Organization }],
+    },
+    async ({ body, actor }) => {
+      const org = await organizations.createMember(actor, body);
+      return { status: 201, body: org, location: `/api/v1/organizations/${org.id}` };
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/organizations',
+      summary: 'The caller’s organization and the member households it acts for',
+      tag: 'organizations',
+      auth: 'token',
+      query: ListQuery,
+      responses: [{ status: 200, description: 'Page of organizations', schema: listResponseSchema(Organization) }],
+    },
+    async ({ query, actor }) => ({ status: 200, body: toListResponse(await organizations.list(actor, toPageRequest(query)), (o) => o) }),
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/organizations/:id',
+      summary: 'One organization in the caller’s scope',
+      tag: 'organizations',
+      auth: 'token',
+      params: IdParams,
+      responses: [{ status: 200, description: 'Organization', schema: Organization }],
+    },
+    async ({ params, actor }) => ({ status: 200, body: await organizations.get(actor, params.id) }),
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/users',
+      summary: 'Create a user in the caller’s organization or a member household',
+      tag: 'organizations',
+      auth: 'token',
+      body: UserCreate,
+      responses: [{ status: 201, description: 'Created', schema: User }],
+    },
+    async ({ body, actor }) => {
+      const user = await organizations.createUser(actor, body);
+      return { status: 201, body: user, location: `/api/v1/users/${user.id}` };
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/users',
+      summary: 'Users of the caller’s organization and its member households',
+      tag: 'organizations',
+      auth: 'token',
+      query: ListQuery,
+      responses: [{ status: 200, description: 'Page of users', schema: listResponseSchema(User) }],
+    },
+    async ({ query, actor }) => ({ status: 200, body: toListResponse(await organizations.listUsers(actor, toPageRequest(query)), (u) => u) }),
+  );
+}

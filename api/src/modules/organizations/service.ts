@@ -1,0 +1,128 @@
+import { requireRole, hashPassword, type Actor } from '../../core/auth.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { newId, nowIso } from '../../core/ids.js';
+import type { OrganizationRecord, Page, PageRequest, Role, Store, UserRecord } from '../../store/port.js';
+import type { OrganizationBootstrap, OrganizationCreate, UserCreate } from './schema.js';
+
+export type PublicUser = Omit<UserRecord, 'passwordHash'>;
+
+export const publicUser = ({ passwordHash: _hidden, ...user }: UserRecord): PublicUser => user;
+
+/** Organizations, their membership (farm households under a cooperative) and their users. */
+export class OrganizationService {
+  constructor(private readonly store: Store) {}
+
+  /** Creates an organization and optionally its first user (an admin unless told), with no actor: for the admin CLI and the seed. */
+  async bootstrap(
+    input: OrganizationBootstrap,
+    firstUser?: { email: string; name: string; password: string; role?: Role },
+  ): Promise<{ organization: OrganizationRecord; user: PublicUser | null }> {
+    if (input.parentId) {
+      const parent = await this.store.organizations.findById(input.parentId);
+      if (!parent) throw ValidationError.field('parentId', 'no such organization');
+      if (input.type !== 'farm_household' || parent.type !== 'cooperative') {
+        throw ValidationError.field('parentId', 'only a farm household can be a member, and only of a cooperative');
+      }
+    }
+    const passwordHash = firstUser ? await hashPassword(firstUser.password) : null;
+    return this.store.transaction(async (tx) => {
+      const organization = toRecord(input, input.parentId ?? null);
+      await tx.organizations.insert(organization);
+      let user: UserRecord | null = null;
+      if (firstUser && passwordHash) {
+        user = {
+          id: newId(),
+          orgId: organization.id,
+          email: firstUser.email.toLowerCase(),
+          name: firstUser.name,
+          role: firstUser.role ?? 'admin',
+          passwordHash,
+          createdAt: nowIso(),
+        };
+        await tx.users.insert(user);
+      }
+      return { organization, user: user ? publicUser(user) : null };
+    });
+  }
+
+  /** A cooperative admin registers a member farm household. */
+  async createMember(actor: Actor, input: OrganizationCreate): Promise<OrganizationRecord> {
+    requireRole(actor, ['admin'], 'create organizations');
+    const own = await this.requireOrg(actor.orgId);
+    if (own.type !== 'cooperative') throw new ForbiddenError('Only a cooperative registers member farm households.');
+    const organization = toRecord(input, own.id);
+    await this.store.organizations.insert(organization);
+    return organization;
+  }
+
+  /** An organization in the actor's scope, or the actor's own cooperative; 404 otherwise. */
+  async get(actor: Actor, id: string): Promise<OrganizationRecord> {
+    const org = await this.store.organizations.findById(id);
+    if (!org) throw new NotFoundError('Organization');
+    if (actor.scopeOrgIds.includes(org.id)) return org;
+    const own = await this.requireOrg(actor.orgId);
+    if (own.parentId === org.id) return org;
+    throw new NotFoundError('Organization');
+  }
+
+  list(actor: Actor, page: PageRequest): Promise<Page<OrganizationRecord>> {
+    return this.store.organizations.list(actor.scopeOrgIds, page);
+  }
+
+  async createUser(actor: Actor, input: UserCreate): Promise<PublicUser> {
+    requireRole(actor, ['admin'], 'create users');
+    const orgId = input.orgId ?? actor.orgId;
+    if (!actor.scopeOrgIds.includes(orgId)) throw ValidationError.field('orgId', 'not your organization or one of its member households');
+    const org = await this.requireOrg(orgId);
+    if (input.role === 'inspector' && org.type !== 'certification_body') {
+      throw ValidationError.field('role', 'the inspector role belongs to certification bodies');
+    }
+    if (input.role === 'farmer' && org.type !== 'farm_household') {
+      throw ValidationError.field('role', 'the farmer role belongs to farm households');
+    }
+    if (await this.store.users.findByEmail(input.email)) throw new ConflictError('a user with this email already exists', 'email');
+    const user: UserRecord = {
+      id: newId(),
+      orgId,
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      passwordHash: await hashPassword(input.password),
+      createdAt: nowIso(),
+    };
+    await this.store.users.insert(user);
+    return publicUser(user);
+  }
+
+  async listUsers(actor: Actor, page: PageRequest): Promise<Page<PublicUser>> {
+    requireRole(actor, ['admin'], 'list users');
+    const result = await this.store.users.list(actor.scopeOrgIds, page);
+    return { items: result.items.map(publicUser), next: result.next };
+  }
+
+  /** An organization named by id or slug, e.g. the receiver of a shipment. */
+  async findByReference(reference: string): Promise<OrganizationRecord | null> {
+    return (await this.store.organizations.findById(reference)) ?? (await this.store.organizations.findBySlug(reference));
+  }
+
+  private async requireOrg(id: string): Promise<OrganizationRecord> {
+    const org = await this.store.organizations.findById(id);
+    if (!org) throw new NotFoundError('Organization');
+    return org;
+  }
+}
+
+function toRecord(input: OrganizationCreate | OrganizationBootstrap, parentId: string | null): OrganizationRecord {
+  return {
+    id: newId(),
+    slug: input.slug,
+    type: input.type,
+    name: input.name,
+    address: { province: input.address.province, commune: input.address.commune ?? null, street: input.address.street ?? null },
+    gln: input.gln ?? null,
+    pucCode: input.pucCode ?? null,
+    packingHouseCode: input.packingHouseCode ?? null,
+    parentId,
+    createdAt: nowIso(),
+  };
+}

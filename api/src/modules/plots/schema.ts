@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { Id, IsoDate, Text } from '../../core/schemas.js';
+import { CERTIFICATION_SCHEMES } from '../../store/port.js';
+
+export const CertificationInput = z
+  .strictObject({
+    scheme: z.enum(CERTIFICATION_SCHEMES),
+    number: Text(100),
+    issuer: Text(200),
+    validFrom: IsoDate,
+    validTo: IsoDate,
+    stars: z.number().int().min(3).max(5).optional().describe('OCOP rating, 3 to 5 stars'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.validTo < c.validFrom) ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'validTo is before validFrom' });
+    if (c.scheme === 'OCOP' && c.stars === undefined) ctx.addIssue({ code: 'custom', path: ['stars'], message: 'an OCOP certificate has 3 to 5 stars' });
+    if (c.scheme !== 'OCOP' && c.stars !== undefined) ctx.addIssue({ code: 'custom', path: ['stars'], message: 'stars apply only to OCOP' });
+  });
+
+export const PlotCreate = z.strictObject({
+  name: Text(200),
+  crops: z.array(Text(60)).min(1).max(20),
+  geometry: z.unknown().describe('GeoJSON Point or Polygon, WGS84 [longitude, latitude]; checked against the EUDR rules'),
+  farmerId: Id.optional().describe('The farm household that works the plot; defaults to the caller’s organization'),
+  declaredAreaHa: z.number().positive().max(100_000).optional().describe('Required for point plots'),
+  certifications: z.array(CertificationInput).max(20).default([]),
+});
+export type PlotCreate = z.output<typeof PlotCreate>;
+
+const Position = z.tuple([z.number(), z.number()]);
+
+export const Plot = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  name: z.string(),
+  crops: z.array(z.string()),
+  geometry: z.union([
+    z.object({ type: z.literal('Point'), coordinates: Position }),
+    z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(Position)) }),
+  ]),
+  areaHa: z.number().nullable().describe('Geodesic area of the polygon; declared area for points'),
+  declaredAreaHa: z.number().nullable(),
+  certifications: z.array(
+    z.object({
+      scheme: z.enum(CERTIFICATION_SCHEMES),
+      number: z.string(),
+      issuer: z.string(),
+      validFrom: z.string(),
+      validTo: z.string(),
+      stars: z.number().optional(),
+      expired: z.boolean(),
+    }),
+  ),
+  eventId: z.string(),
+  createdAt: z.string(),
+});

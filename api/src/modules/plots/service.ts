@@ -1,0 +1,89 @@
+import { requireRole, type Actor } from '../../core/auth.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
+import { newId, nowIso } from '../../core/ids.js';
+import { plotRegisteredEvent, toOffsetTime } from '../../domain/event-model.js';
+import { EUDR_POINT_MAX_HA, checkPlotGeometry } from '../../domain/plot-geometry.js';
+import { newEventId, recordEvent } from '../../provenance/event-recorder.js';
+import type { Page, PageRequest, PlotRecord, Store } from '../../store/port.js';
+import type { PlotCreate } from './schema.js';
+
+export type PlotView = Omit<PlotRecord, 'createdBy' | 'certifications'> & {
+  certifications: Array<PlotRecord['certifications'][number] & { expired: boolean }>;
+};
+
+/** Certificates carry their validity; the view flags the expired ones. */
+export function plotView(plot: PlotRecord, today = new Date().toISOString().slice(0, 10)): PlotView {
+  const { createdBy: _c, ...rest } = plot;
+  return { ...rest, certifications: plot.certifications.map((c) => ({ ...c, expired: c.validTo < today })) };
+}
+
+/** Farm plots: registered once with EUDR-valid geometry, recorded as a signed registration event. */
+export class PlotService {
+  constructor(private readonly store: Store) {}
+
+  async create(actor: Actor, input: PlotCreate): Promise<PlotRecord> {
+    requireRole(actor, ['farmer', 'operator', 'admin'], 'register plots');
+    const ownerId = input.farmerId ?? actor.orgId;
+    if (!actor.scopeOrgIds.includes(ownerId)) {
+      throw ValidationError.field('farmerId', 'not your organization or one of its member households');
+    }
+    const owner = await this.store.organizations.findById(ownerId);
+    if (!owner) throw ValidationError.field('farmerId', 'no such organization');
+    if (input.farmerId && owner.type !== 'farm_household') throw ValidationError.field('farmerId', 'must name a farm household');
+
+    const check = checkPlotGeometry(input.geometry);
+    if (!check.ok) throw new ValidationError(check.errors);
+    if (check.geometry.type === 'Point') {
+      if (input.declaredAreaHa === undefined) throw ValidationError.field('declaredAreaHa', 'a point plot needs its declared area in hectares');
+      if (input.declaredAreaHa > EUDR_POINT_MAX_HA) {
+        throw ValidationError.field('geometry', `a plot over ${EUDR_POINT_MAX_HA} ha must be a polygon, not a point (EUDR)`);
+      }
+    }
+
+    const id = newId();
+    const now = nowIso();
+    const areaHa = check.geometry.type === 'Polygon' ? check.areaHa : (input.declaredAreaHa ?? null);
+    const certifications = input.certifications.map((c) => ({ ...c }));
+    const event = plotRegisteredEvent(
+      { eventID: newEventId(newId()), eventTime: toOffsetTime(now), recordTime: now, recordedBy: owner, userId: actor.userId, prev: [] },
+      {
+        plotId: id,
+        name: input.name,
+        crops: input.crops,
+        geometry: check.geometry,
+        areaHa,
+        declaredAreaHa: input.declaredAreaHa ?? null,
+        farmer: owner,
+        certifications,
+      },
+    );
+    const plot: PlotRecord = {
+      id,
+      orgId: owner.id,
+      name: input.name,
+      crops: input.crops,
+      geometry: check.geometry,
+      areaHa,
+      declaredAreaHa: input.declaredAreaHa ?? null,
+      certifications,
+      eventId: event.eventID,
+      createdBy: actor.userId ?? actor.apiKeyId,
+      createdAt: now,
+    };
+    await this.store.transaction(async (tx) => {
+      await recordEvent(tx, { event, orgId: actor.orgId, stepType: 'plot_registration', links: [{ targetId: id, role: 'plot' }] });
+      await tx.plots.insert(plot);
+    });
+    return plot;
+  }
+
+  async get(actor: Actor, id: string): Promise<PlotRecord> {
+    const plot = await this.store.plots.findById(id);
+    if (!plot || !actor.scopeOrgIds.includes(plot.orgId)) throw new NotFoundError('Plot');
+    return plot;
+  }
+
+  list(actor: Actor, page: PageRequest): Promise<Page<PlotRecord>> {
+    return this.store.plots.list(actor.scopeOrgIds, page);
+  }
+}

@@ -1,0 +1,65 @@
+import type { Server } from 'node:http';
+import { buildApp, buildServices } from './app.js';
+import { ConfigError, loadConfig } from './core/config.js';
+import { createLogger } from './core/logger.js';
+import { openStore } from './store/open-store.js';
+import { seedDemo } from '../../seeds/demo.js';
+
+/** Process entry: read config, open the store, seed an empty demo database, listen, shut down gracefully. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const store = await openStore(config.database);
+  if (config.demoSeed && (await store.isEmpty())) {
+    const started = Date.now();
+    await seedDemo(buildServices(config, store));
+    logger.info({ ms: Date.now() - started }, 'demo data loaded (DEMO_SEED=0 turns this off)');
+  }
+  const app = buildApp({ config, store, logger });
+  const server: Server = app.listen(config.port, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ port, database: store.kind, env: config.env }, `listening on http://localhost:${port}`);
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in 10 s; closing anyway');
+      server.closeAllConnections();
+    }, 10_000);
+    force.unref();
+    server.close(() => {
+      store
+        .close()
+        .catch((error: unknown) => logger.error({ err: error }, 'closing the store failed'))
+        .finally(() => {
+          logger.info('stopped');
+          logger.flush();
+          process.exit(0);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

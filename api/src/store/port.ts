@@ -1,0 +1,249 @@
+/**
+ * The storage port: every service talks to these interfaces and nothing else. Two adapters
+ * implement them (store/sqlite, store/mongo) and one contract suite (api/test/store) holds both
+ * to the same behaviour. Events are append-only: there is no update or delete for them.
+ */
+import type { Quantity } from '../domain/quantity.js';
+
+export const ORGANIZATION_TYPES = ['cooperative', 'farm_household', 'processor', 'trader', 'certification_body'] as const;
+export type OrganizationType = (typeof ORGANIZATION_TYPES)[number];
+
+export const ROLES = ['admin', 'operator', 'farmer', 'inspector'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Address {
+  province: string;
+  commune: string | null;
+  street: string | null;
+}
+
+export interface OrganizationRecord {
+  id: string;
+  slug: string;
+  type: OrganizationType;
+  name: string;
+  address: Address;
+  gln: string | null;
+  pucCode: string | null;
+  packingHouseCode: string | null;
+  /** The cooperative a farm household belongs to; its admins and operators act for the household. */
+  parentId: string | null;
+  createdAt: string;
+}
+
+export interface UserRecord {
+  id: string;
+  orgId: string;
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  role: Role;
+  secretHash: string;
+  createdBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export const CERTIFICATION_SCHEMES = ['VietGAP', 'organic', 'RainforestAlliance', '4C', 'OCOP', 'GlobalGAP', 'other'] as const;
+
+export interface Certification {
+  scheme: (typeof CERTIFICATION_SCHEMES)[number];
+  number: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  stars?: number | undefined;
+}
+
+export interface PlotRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  crops: string[];
+  geometry: { type: 'Point'; coordinates: [number, number] } | { type: 'Polygon'; coordinates: [number, number][][] };
+  areaHa: number | null;
+  declaredAreaHa: number | null;
+  certifications: Certification[];
+  eventId: string;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export interface BatchRecord {
+  id: string;
+  /** The organization that created (harvested, merged or split) the lot. */
+  orgId: string;
+  /** The organization that holds the goods now and may add steps. */
+  custodianOrgId: string;
+  /** Named by a shipping step; it may record receiving, which makes it the custodian. */
+  pendingReceiverOrgId: string | null;
+  /** Every organization in the lot's chain of custody, and so allowed to read its history. */
+  accessOrgIds: string[];
+  plotIds: string[];
+  derivedFrom: string[];
+  product: string;
+  variety: string | null;
+  harvestedAt: string | null;
+  harvestPeriod: { from: string; to: string } | null;
+  quantity: Quantity;
+  lotNumber: string;
+  gtin: string | null;
+  /** Short public code used in /l/{code} links for lots without a GTIN. */
+  code: string;
+  published: boolean;
+  publishedAt: string | null;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export type BatchPatch = Partial<Pick<BatchRecord, 'custodianOrgId' | 'pendingReceiverOrgId' | 'published' | 'publishedAt'>>;
+
+export type EventLinkRole = 'subject' | 'input' | 'output' | 'plot';
+
+export interface EventLink {
+  /** A batch id, or a plot id when role is 'plot'. */
+  targetId: string;
+  role: EventLinkRole;
+}
+
+export interface EventRecord {
+  /** The event's EPCIS eventID. */
+  id: string;
+  /** Total order of appends in this store, assigned by the adapter. */
+  seq: number;
+  orgId: string;
+  type: string;
+  stepType: string | null;
+  eventTime: string;
+  /** SHA-256 (hex) of the event's RFC 8785 bytes. */
+  hash: string;
+  body: Record<string, unknown>;
+  corrects: string | null;
+  /** Compact JWS over the canonical bytes (added by signing). */
+  jws: string | null;
+  /** Leaf index in the transparency log (added by logging). */
+  logIndex: number | null;
+  links: EventLink[];
+  createdAt: string;
+}
+
+export type NewEvent = Omit<EventRecord, 'seq'>;
+
+export interface IdempotencyRecord {
+  scope: string;
+  key: string;
+  requestHash: string;
+  state: 'pending' | 'done';
+  status: number | null;
+  body: unknown;
+  location: string | null;
+  createdAt: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** Id of the last item of the previous page. */
+  after?: string | undefined;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Id to pass as `after` for the next page, or null on the last page. */
+  next: string | null;
+}
+
+export interface OrganizationRepository {
+  insert(org: OrganizationRecord): Promise<void>;
+  findById(id: string): Promise<OrganizationRecord | null>;
+  findBySlug(slug: string): Promise<OrganizationRecord | null>;
+  findByGln(gln: string): Promise<OrganizationRecord | null>;
+  /** Ids of the farm households whose parent is `parentId`. */
+  memberIds(parentId: string): Promise<string[]>;
+  /** Newest first, among `ids`. */
+  list(ids: string[], page: PageRequest): Promise<Page<OrganizationRecord>>;
+}
+
+export interface UserRepository {
+  insert(user: UserRecord): Promise<void>;
+  findById(id: string): Promise<UserRecord | null>;
+  findByEmail(email: string): Promise<UserRecord | null>;
+  /** Newest first, among users of `orgIds`. */
+  list(orgIds: string[], page: PageRequest): Promise<Page<UserRecord>>;
+}
+
+export interface ApiKeyRepository {
+  insert(key: ApiKeyRecord): Promise<void>;
+  findById(id: string): Promise<ApiKeyRecord | null>;
+  list(orgId: string, page: PageRequest): Promise<Page<ApiKeyRecord>>;
+  revoke(id: string, at: string): Promise<void>;
+}
+
+export interface PlotRepository {
+  insert(plot: PlotRecord): Promise<void>;
+  findById(id: string): Promise<PlotRecord | null>;
+  /** Newest first, among plots owned by `orgIds`. */
+  list(orgIds: string[], page: PageRequest): Promise<Page<PlotRecord>>;
+}
+
+export interface BatchRepository {
+  insert(batch: BatchRecord): Promise<void>;
+  findById(id: string): Promise<BatchRecord | null>;
+  findByCode(code: string): Promise<BatchRecord | null>;
+  findByGtinLot(gtin: string, lotNumber: string): Promise<BatchRecord | null>;
+  findByOrgProductLot(orgId: string, product: string, lotNumber: string): Promise<BatchRecord | null>;
+  /** Newest first, among batches whose chain of custody includes one of `orgIds`. */
+  list(orgIds: string[], page: PageRequest): Promise<Page<BatchRecord>>;
+  update(id: string, patch: BatchPatch): Promise<void>;
+  /** Adds organizations to the lot's chain of custody (idempotent). */
+  grantAccess(id: string, orgIds: string[]): Promise<void>;
+}
+
+export interface EventRepository {
+  /** Appends an event; the adapter assigns `seq`. Returns the stored record. */
+  append(event: NewEvent): Promise<EventRecord>;
+  findById(id: string): Promise<EventRecord | null>;
+  /** Events linked to `targetId` (any role), oldest first. */
+  listFor(targetId: string, page: PageRequest): Promise<Page<EventRecord>>;
+  /** The most recent event linked to `targetId`, or null. */
+  latestFor(targetId: string): Promise<EventRecord | null>;
+}
+
+export interface IdempotencyRepository {
+  /** Inserts a pending claim; returns the existing record instead when the key is taken. */
+  claim(record: IdempotencyRecord): Promise<IdempotencyRecord | null>;
+  complete(scope: string, key: string, status: number, body: unknown, location: string | null): Promise<void>;
+  release(scope: string, key: string): Promise<void>;
+}
+
+export interface Repositories {
+  organizations: OrganizationRepository;
+  users: UserRepository;
+  apiKeys: ApiKeyRepository;
+  plots: PlotRepository;
+  batches: BatchRepository;
+  events: EventRepository;
+  idempotency: IdempotencyRepository;
+}
+
+export interface Store extends Repositories {
+  readonly kind: 'sqlite' | 'mongodb';
+  /**
+   * Runs `work` as one atomic unit: everything it does through `tx` commits together or not at
+   * all. Keep it short and free of outside I/O; the MongoDB adapter may run it more than once on
+   * transient transaction errors.
+   */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>;
+  /** True when no organization exists yet (an empty database). */
+  isEmpty(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,132 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each; the applied
+ * version is kept in PRAGMA user_version. Append new migrations; never edit applied ones.
+ */
+export const MIGRATIONS: readonly string[] = [
+  /* 1: organizations, users, keys, plots, lots, append-only events, idempotency keys */ `
+  CREATE TABLE organizations (
+    id TEXT PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    province TEXT NOT NULL,
+    commune TEXT,
+    street TEXT,
+    gln TEXT UNIQUE,
+    puc_code TEXT,
+    packing_house_code TEXT,
+    parent_id TEXT REFERENCES organizations(id),
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX organizations_parent ON organizations(parent_id);
+
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organizations(id),
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX users_org ON users(org_id, id);
+
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organizations(id),
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE INDEX api_keys_org ON api_keys(org_id, id);
+
+  CREATE TABLE plots (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organizations(id),
+    name TEXT NOT NULL,
+    crops TEXT NOT NULL,
+    geometry TEXT NOT NULL,
+    area_ha REAL,
+    declared_area_ha REAL,
+    certifications TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    created_by TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX plots_org ON plots(org_id, id);
+
+  CREATE TABLE batches (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organizations(id),
+    custodian_org_id TEXT NOT NULL REFERENCES organizations(id),
+    pending_receiver_org_id TEXT REFERENCES organizations(id),
+    plot_ids TEXT NOT NULL,
+    derived_from TEXT NOT NULL,
+    product TEXT NOT NULL,
+    variety TEXT,
+    harvested_at TEXT,
+    harvest_period TEXT,
+    quantity TEXT NOT NULL,
+    lot_number TEXT NOT NULL,
+    gtin TEXT,
+    code TEXT NOT NULL UNIQUE,
+    published INTEGER NOT NULL DEFAULT 0,
+    published_at TEXT,
+    created_by TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX batches_gtin_lot ON batches(gtin, lot_number) WHERE gtin IS NOT NULL;
+  CREATE UNIQUE INDEX batches_org_product_lot ON batches(org_id, product, lot_number);
+
+  CREATE TABLE batch_access (
+    batch_id TEXT NOT NULL REFERENCES batches(id),
+    org_id TEXT NOT NULL REFERENCES organizations(id),
+    PRIMARY KEY (batch_id, org_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX batch_access_org ON batch_access(org_id, batch_id);
+
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    org_id TEXT NOT NULL REFERENCES organizations(id),
+    type TEXT NOT NULL,
+    step_type TEXT,
+    event_time TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL,
+    corrects TEXT REFERENCES events(id),
+    jws TEXT,
+    log_index INTEGER UNIQUE,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE event_links (
+    target_id TEXT NOT NULL,
+    event_seq INTEGER NOT NULL REFERENCES events(seq),
+    role TEXT NOT NULL,
+    PRIMARY KEY (target_id, event_seq, role)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER events_are_append_only_u BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+  CREATE TRIGGER events_are_append_only_d BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+  CREATE TRIGGER event_links_are_append_only_u BEFORE UPDATE ON event_links
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+  CREATE TRIGGER event_links_are_append_only_d BEFORE DELETE ON event_links
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+  CREATE TABLE idempotency_keys (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    state TEXT NOT NULL,
+    status INTEGER,
+    body TEXT,
+    location TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (scope, key)
+  ) WITHOUT ROWID;
+  `,
+];

@@ -1,0 +1,416 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { ConflictError } from '../../core/errors.js';
+import type {
+  ApiKeyRecord,
+  BatchPatch,
+  BatchRecord,
+  EventRecord,
+  IdempotencyRecord,
+  NewEvent,
+  OrganizationRecord,
+  Page,
+  PageRequest,
+  PlotRecord,
+  Repositories,
+  Store,
+  UserRecord,
+} from '../port.js';
+import { MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, unknown>;
+type Run = <T>(op: () => T) => Promise<T>;
+
+/** Which API field a unique index protects, for 409 responses that name the field. */
+const UNIQUE_FIELDS: Array<[RegExp, string, string]> = [
+  [/organizations\.slug/, 'slug', 'an organization with this slug already exists'],
+  [/organizations\.gln/, 'gln', 'an organization with this GLN already exists'],
+  [/users\.email/, 'email', 'a user with this email already exists'],
+  [/batches\.gtin, batches\.lot_number/, 'lotNumber', 'a lot with this GTIN and lot number already exists'],
+  [/batches\.org_id, batches\.product, batches\.lot_number/, 'lotNumber', 'this organization already has a lot of this product with this lot number'],
+  [/batches\.code/, 'code', 'a lot with this code already exists'],
+];
+
+function translateConstraint(error: unknown): never {
+  if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    for (const [pattern, field, message] of UNIQUE_FIELDS) {
+      if (pattern.test(error.message)) throw new ConflictError(message, field);
+    }
+    throw new ConflictError('the record already exists');
+  }
+  throw error;
+}
+
+/** Serializes work on the single connection, so an open transaction never sees foreign statements. */
+class Serializer {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work, work);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+const json = (value: unknown): string => JSON.stringify(value);
+const parse = <T>(value: unknown): T => JSON.parse(value as string) as T;
+const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
+
+function pageOf<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items, next: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+function placeholders(values: unknown[]): string {
+  return values.map(() => '?').join(',') || 'NULL';
+}
+
+const toOrganization = (r: Row): OrganizationRecord => ({
+  id: r.id as string,
+  slug: r.slug as string,
+  type: r.type as OrganizationRecord['type'],
+  name: r.name as string,
+  address: { province: r.province as string, commune: orNull(r.commune as string | undefined), street: orNull(r.street as string | undefined) },
+  gln: r.gln as string | null,
+  pucCode: r.puc_code as string | null,
+  packingHouseCode: r.packing_house_code as string | null,
+  parentId: r.parent_id as string | null,
+  createdAt: r.created_at as string,
+});
+
+const toUser = (r: Row): UserRecord => ({
+  id: r.id as string,
+  orgId: r.org_id as string,
+  email: r.email as string,
+  name: r.name as string,
+  role: r.role as UserRecord['role'],
+  passwordHash: r.password_hash as string,
+  createdAt: r.created_at as string,
+});
+
+const toApiKey = (r: Row): ApiKeyRecord => ({
+  id: r.id as string,
+  orgId: r.org_id as string,
+  name: r.name as string,
+  role: r.role as ApiKeyRecord['role'],
+  secretHash: r.secret_hash as string,
+  createdBy: r.created_by as string,
+  createdAt: r.created_at as string,
+  revokedAt: r.revoked_at as string | null,
+});
+
+const toPlot = (r: Row): PlotRecord => ({
+  id: r.id as string,
+  orgId: r.org_id as string,
+  name: r.name as string,
+  crops: parse(r.crops),
+  geometry: parse(r.geometry),
+  areaHa: r.area_ha as number | null,
+  declaredAreaHa: r.declared_area_ha as number | null,
+  certifications: parse(r.certifications),
+  eventId: r.event_id as string,
+  createdBy: r.created_by as string | null,
+  createdAt: r.created_at as string,
+});
+
+/** Opens (creating if needed) the database file, applies migrations and returns the store. */
+export function openSqliteStore(file: string): Store {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: an acknowledged commit survives power loss, not only a killed process.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const serializer = new Serializer();
+  const outside: Run = (op) => serializer.run(async () => op());
+  const inside: Run = async (op) => op();
+  const repositories = buildRepositories(db, outside);
+  const txRepositories = buildRepositories(db, inside);
+
+  return {
+    kind: 'sqlite',
+    ...repositories,
+    transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+      return serializer.run(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(txRepositories);
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      });
+    },
+    ping: () => outside(() => void db.prepare('SELECT 1').get()),
+    isEmpty: () => outside(() => db.prepare('SELECT 1 FROM organizations LIMIT 1').get() === undefined),
+    close: () =>
+      serializer.run(async () => {
+        if (db.open) db.close();
+      }),
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  MIGRATIONS.forEach((sql, index) => {
+    const version = index + 1;
+    if (version <= current) return;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    })();
+  });
+}
+
+function buildRepositories(db: Database.Database, run: Run): Repositories {
+  const write = <T>(op: () => T): Promise<T> =>
+    run(() => {
+      try {
+        return op();
+      } catch (error) {
+        return translateConstraint(error);
+      }
+    });
+
+  const batchAccess = (batchId: string): string[] =>
+    (db.prepare('SELECT org_id FROM batch_access WHERE batch_id = ? ORDER BY org_id').all(batchId) as Row[]).map(
+      (r) => r.org_id as string,
+    );
+
+  const toBatch = (r: Row): BatchRecord => ({
+    id: r.id as string,
+    orgId: r.org_id as string,
+    custodianOrgId: r.custodian_org_id as string,
+    pendingReceiverOrgId: r.pending_receiver_org_id as string | null,
+    accessOrgIds: batchAccess(r.id as string),
+    plotIds: parse(r.plot_ids),
+    derivedFrom: parse(r.derived_from),
+    product: r.product as string,
+    variety: r.variety as string | null,
+    harvestedAt: r.harvested_at as string | null,
+    harvestPeriod: r.harvest_period ? parse(r.harvest_period) : null,
+    quantity: parse(r.quantity),
+    lotNumber: r.lot_number as string,
+    gtin: r.gtin as string | null,
+    code: r.code as string,
+    published: r.published === 1,
+    publishedAt: r.published_at as string | null,
+    createdBy: r.created_by as string | null,
+    createdAt: r.created_at as string,
+  });
+
+  const linksOf = (seq: number) =>
+    (db.prepare('SELECT target_id, role FROM event_links WHERE event_seq = ? ORDER BY role, target_id').all(seq) as Row[]).map(
+      (r) => ({ targetId: r.target_id as string, role: r.role as EventRecord['links'][number]['role'] }),
+    );
+
+  const toEvent = (r: Row): EventRecord => ({
+    id: r.id as string,
+    seq: r.seq as number,
+    orgId: r.org_id as string,
+    type: r.type as string,
+    stepType: r.step_type as string | null,
+    eventTime: r.event_time as string,
+    hash: r.hash as string,
+    body: parse(r.body),
+    corrects: r.corrects as string | null,
+    jws: r.jws as string | null,
+    logIndex: r.log_index as number | null,
+    links: linksOf(r.seq as number),
+    createdAt: r.created_at as string,
+  });
+
+  const newestFirst = (sql: string, params: unknown[], page: PageRequest): Row[] => {
+    const cursor = page.after ? ' AND id < ?' : '';
+    const args = page.after ? [...params, page.after, page.limit + 1] : [...params, page.limit + 1];
+    return db.prepare(`${sql}${cursor} ORDER BY id DESC LIMIT ?`).all(...args) as Row[];
+  };
+
+  return {
+    organizations: {
+      insert: (o) =>
+        write(() => {
+          db.prepare(
+            `INSERT INTO organizations (id, slug, type, name, province, commune, street, gln, puc_code, packing_house_code, parent_id, created_at)
+             VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+          ).run(o.id, o.slug, o.type, o.name, o.address.province, o.address.commune, o.address.street, o.gln, o.pucCode, o.packingHouseCode, o.parentId, o.createdAt);
+        }),
+      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM organizations WHERE id = ?').get(id), toOrganization)),
+      findBySlug: (slug) => run(() => mapOne(db.prepare('SELECT * FROM organizations WHERE slug = ?').get(slug), toOrganization)),
+      findByGln: (gln) => run(() => mapOne(db.prepare('SELECT * FROM organizations WHERE gln = ?').get(gln), toOrganization)),
+      memberIds: (parentId) =>
+        run(() => (db.prepare('SELECT id FROM organizations WHERE parent_id = ? ORDER BY id').all(parentId) as Row[]).map((r) => r.id as string)),
+      list: (ids, page) =>
+        run(() => pageOf(newestFirst(`SELECT * FROM organizations WHERE id IN (${placeholders(ids)})`, ids, page).map(toOrganization), page.limit)),
+    },
+    users: {
+      insert: (u) =>
+        write(() => {
+          db.prepare('INSERT INTO users (id, org_id, email, name, role, password_hash, created_at) VALUES (?,?,?,?,?,?,?)').run(
+            u.id, u.orgId, u.email, u.name, u.role, u.passwordHash, u.createdAt,
+          );
+        }),
+      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM users WHERE id = ?').get(id), toUser)),
+      findByEmail: (email) => run(() => mapOne(db.prepare('SELECT * FROM users WHERE email = ?').get(email), toUser)),
+      list: (orgIds, page) =>
+        run(() => pageOf(newestFirst(`SELECT * FROM users WHERE org_id IN (${placeholders(orgIds)})`, orgIds, page).map(toUser), page.limit)),
+    },
+    apiKeys: {
+      insert: (k) =>
+        write(() => {
+          db.prepare('INSERT INTO api_keys (id, org_id, name, role, secret_hash, created_by, created_at, revoked_at) VALUES (?,?,?,?,?,?,?,?)').run(
+            k.id, k.orgId, k.name, k.role, k.secretHash, k.createdBy, k.createdAt, k.revokedAt,
+          );
+        }),
+      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id), toApiKey)),
+      list: (orgId, page) => run(() => pageOf(newestFirst('SELECT * FROM api_keys WHERE org_id = ?', [orgId], page).map(toApiKey), page.limit)),
+      revoke: (id, at) =>
+        write(() => {
+          db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id);
+        }),
+    },
+    plots: {
+      insert: (p) =>
+        write(() => {
+          db.prepare(
+            `INSERT INTO plots (id, org_id, name, crops, geometry, area_ha, declared_area_ha, certifications, event_id, created_by, created_at)
+             VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+          ).run(p.id, p.orgId, p.name, json(p.crops), json(p.geometry), p.areaHa, p.declaredAreaHa, json(p.certifications), p.eventId, p.createdBy, p.createdAt);
+        }),
+      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM plots WHERE id = ?').get(id), toPlot)),
+      list: (orgIds, page) =>
+        run(() => pageOf(newestFirst(`SELECT * FROM plots WHERE org_id IN (${placeholders(orgIds)})`, orgIds, page).map(toPlot), page.limit)),
+    },
+    batches: {
+      insert: (b) =>
+        write(() => {
+          db.prepare(
+            `INSERT INTO batches (id, org_id, custodian_org_id, pending_receiver_org_id, plot_ids, derived_from, product, variety, harvested_at,
+               harvest_period, quantity, lot_number, gtin, code, published, published_at, created_by, created_at)
+             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+          ).run(
+            b.id, b.orgId, b.custodianOrgId, b.pendingReceiverOrgId, json(b.plotIds), json(b.derivedFrom), b.product, b.variety, b.harvestedAt,
+            b.harvestPeriod ? json(b.harvestPeriod) : null, json(b.quantity), b.lotNumber, b.gtin, b.code, b.published ? 1 : 0, b.publishedAt,
+            b.createdBy, b.createdAt,
+          );
+          const grant = db.prepare('INSERT OR IGNORE INTO batch_access (batch_id, org_id) VALUES (?, ?)');
+          for (const orgId of b.accessOrgIds) grant.run(b.id, orgId);
+        }),
+      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM batches WHERE id = ?').get(id), toBatch)),
+      findByCode: (code) => run(() => mapOne(db.prepare('SELECT * FROM batches WHERE code = ?').get(code), toBatch)),
+      findByGtinLot: (gtin, lot) =>
+        run(() => mapOne(db.prepare('SELECT * FROM batches WHERE gtin = ? AND lot_number = ?').get(gtin, lot), toBatch)),
+      findByOrgProductLot: (orgId, product, lot) =>
+        run(() =>
+          mapOne(db.prepare('SELECT * FROM batches WHERE org_id = ? AND product = ? AND lot_number = ?').get(orgId, product, lot), toBatch),
+        ),
+      list: (orgIds, page) =>
+        run(() =>
+          pageOf(
+            newestFirst(
+              `SELECT * FROM batches WHERE id IN (SELECT batch_id FROM batch_access WHERE org_id IN (${placeholders(orgIds)}))`,
+              orgIds,
+              page,
+            ).map(toBatch),
+            page.limit,
+          ),
+        ),
+      update: (id, patch: BatchPatch) =>
+        write(() => {
+          const columns: Record<keyof BatchPatch, string> = {
+            custodianOrgId: 'custodian_org_id',
+            pendingReceiverOrgId: 'pending_receiver_org_id',
+            published: 'published',
+            publishedAt: 'published_at',
+          };
+          const entries = (Object.keys(patch) as Array<keyof BatchPatch>).filter((k) => patch[k] !== undefined);
+          if (!entries.length) return;
+          const values = entries.map((k) => (k === 'published' ? (patch.published ? 1 : 0) : patch[k]));
+          db.prepare(`UPDATE batches SET ${entries.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`).run(...values, id);
+        }),
+      grantAccess: (id, orgIds) =>
+        write(() => {
+          const grant = db.prepare('INSERT OR IGNORE INTO batch_access (batch_id, org_id) VALUES (?, ?)');
+          for (const orgId of orgIds) grant.run(id, orgId);
+        }),
+    },
+    events: {
+      append: (e: NewEvent) =>
+        write(() => {
+          const info = db
+            .prepare(
+              `INSERT INTO events (id, org_id, type, step_type, event_time, hash, body, corrects, jws, log_index, created_at)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+            )
+            .run(e.id, e.orgId, e.type, e.stepType, e.eventTime, e.hash, json(e.body), e.corrects, e.jws, e.logIndex, e.createdAt);
+          const seq = Number(info.lastInsertRowid);
+          const link = db.prepare('INSERT OR IGNORE INTO event_links (target_id, event_seq, role) VALUES (?, ?, ?)');
+          for (const l of e.links) link.run(l.targetId, seq, l.role);
+          return { ...e, seq, links: linksOf(seq) };
+        }),
+      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM events WHERE id = ?').get(id), toEvent)),
+      listFor: (targetId, page) =>
+        run(() => {
+          const after = page.after ? Number(page.after) : 0;
+          const rows = db
+            .prepare(
+              `SELECT e.* FROM events e WHERE e.seq IN (SELECT event_seq FROM event_links WHERE target_id = ?) AND e.seq > ?
+               ORDER BY e.seq LIMIT ?`,
+            )
+            .all(targetId, Number.isFinite(after) ? after : 0, page.limit + 1) as Row[];
+          const items = rows.slice(0, page.limit).map(toEvent);
+          return { items, next: rows.length > page.limit ? String(items.at(-1)?.seq) : null };
+        }),
+      latestFor: (targetId) =>
+        run(() =>
+          mapOne(
+            db.prepare('SELECT e.* FROM events e WHERE e.seq = (SELECT MAX(event_seq) FROM event_links WHERE target_id = ?)').get(targetId),
+            toEvent,
+          ),
+        ),
+    },
+    idempotency: {
+      claim: (r: IdempotencyRecord) =>
+        write(() => {
+          const inserted = db
+            .prepare(
+              `INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, state, status, body, location, created_at)
+               VALUES (?,?,?,?,?,?,?,?)`,
+            )
+            .run(r.scope, r.key, r.requestHash, r.state, r.status, json(r.body ?? null), r.location, r.createdAt);
+          if (inserted.changes === 1) return null;
+          const row = db.prepare('SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?').get(r.scope, r.key) as Row;
+          return {
+            scope: row.scope as string,
+            key: row.key as string,
+            requestHash: row.request_hash as string,
+            state: row.state as IdempotencyRecord['state'],
+            status: row.status as number | null,
+            body: parse(row.body),
+            location: row.location as string | null,
+            createdAt: row.created_at as string,
+          };
+        }),
+      complete: (scope, key, status, body, location) =>
+        write(() => {
+          db.prepare("UPDATE idempotency_keys SET state = 'done', status = ?, body = ?, location = ? WHERE scope = ? AND key = ?").run(
+            status, json(body), location, scope, key,
+          );
+        }),
+      release: (scope, key) =>
+        write(() => {
+          db.prepare("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'pending'").run(scope, key);
+        }),
+    },
+  };
+}
+
+function mapOne<T>(row: unknown, map: (r: Row) => T): T | null {
+  return row === undefined ? null : map(row as Row);
+}
