@@ -39,6 +39,9 @@ function translateConstraint(error: unknown): never {
     }
     throw new ConflictError('the record already exists');
   }
+  if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    throw new ConflictError('the record already exists');
+  }
   throw error;
 }
 

@@ -1,0 +1,21 @@
+# The API image. docker-compose.yml sets the environment (database, port, NODE_ENV).
+FROM node:20-bookworm-slim
+
+# Toolchain for better-sqlite3's native build when no prebuilt binary matches.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+RUN chown node:node /app
+USER node
+
+COPY --chown=node:node package.json package-lock.json ./
+RUN npm ci
+
+COPY --chown=node:node . .
+# Owned by `node`, so a named volume mounted here starts out writable (secrets.json, SQLite files).
+RUN mkdir -p /app/data
+
+EXPOSE 3000
+CMD ["npm", "start"]

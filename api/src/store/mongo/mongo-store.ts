@@ -1,0 +1,530 @@
+/**
+ * MongoDB adapter of the storage port, through mongoose's connection and the native driver it
+ * bundles (no mongoose models: documents are stored exactly as written, with no casting, no
+ * `__v` and no minimizing of empty objects, which would change signed event bodies).
+ *
+ * Every record is stored with `_id` = its id. Multi-document work runs in a ClientSession
+ * transaction, so the server must be a replica set (docker-compose runs a single-node one).
+ */
+import mongoose from 'mongoose';
+import type { mongo } from 'mongoose';
+import { ConflictError } from '../../core/errors.js';
+import type {
+  ApiKeyRecord,
+  BatchPatch,
+  BatchRecord,
+  EventLink,
+  EventRecord,
+  IdempotencyRecord,
+  NewEvent,
+  OrganizationRecord,
+  Page,
+  PageRequest,
+  PlotRecord,
+  Repositories,
+  Store,
+  UserRecord,
+} from '../port.js';
+
+type Doc<R extends { id: string }> = Omit<R, 'id'> & { _id: string };
+type OrganizationDoc = Doc<OrganizationRecord>;
+type UserDoc = Doc<UserRecord>;
+type ApiKeyDoc = Doc<ApiKeyRecord>;
+type PlotDoc = Doc<PlotRecord>;
+type BatchDoc = Doc<BatchRecord>;
+type EventDoc = Doc<EventRecord>;
+interface CounterDoc {
+  _id: string;
+  seq: number;
+}
+/** `_id` is a driver-generated ObjectId; (scope, key) is the unique identity. */
+type IdempotencyDoc = IdempotencyRecord;
+
+interface Collections {
+  organizations: mongo.Collection<OrganizationDoc>;
+  users: mongo.Collection<UserDoc>;
+  apiKeys: mongo.Collection<ApiKeyDoc>;
+  plots: mongo.Collection<PlotDoc>;
+  batches: mongo.Collection<BatchDoc>;
+  events: mongo.Collection<EventDoc>;
+  counters: mongo.Collection<CounterDoc>;
+  idempotencyKeys: mongo.Collection<IdempotencyDoc>;
+}
+
+/**
+ * The unique indexes, mirroring the SQLite schema's UNIQUE constraints, plus the lookup indexes
+ * the queries below need. Names are fixed so duplicate-key errors can be mapped to API fields.
+ */
+const INDEXES: { [K in keyof Collections]: mongo.IndexDescription[] } = {
+  organizations: [
+    { key: { slug: 1 }, name: 'organizations_slug', unique: true },
+    { key: { gln: 1 }, name: 'organizations_gln', unique: true, partialFilterExpression: { gln: { $type: 'string' } } },
+    { key: { parentId: 1, _id: 1 }, name: 'organizations_parent' },
+  ],
+  users: [
+    { key: { email: 1 }, name: 'users_email', unique: true },
+    { key: { orgId: 1, _id: 1 }, name: 'users_org' },
+  ],
+  apiKeys: [{ key: { orgId: 1, _id: 1 }, name: 'api_keys_org' }],
+  plots: [{ key: { orgId: 1, _id: 1 }, name: 'plots_org' }],
+  batches: [
+    { key: { code: 1 }, name: 'batches_code', unique: true },
+    { key: { gtin: 1, lotNumber: 1 }, name: 'batches_gtin_lot', unique: true, partialFilterExpression: { gtin: { $type: 'string' } } },
+    { key: { orgId: 1, product: 1, lotNumber: 1 }, name: 'batches_org_product_lot', unique: true },
+    { key: { accessOrgIds: 1, _id: 1 }, name: 'batches_access' },
+  ],
+  events: [
+    { key: { hash: 1 }, name: 'events_hash', unique: true },
+    { key: { seq: 1 }, name: 'events_seq', unique: true },
+    { key: { logIndex: 1 }, name: 'events_log_index', unique: true, partialFilterExpression: { logIndex: { $type: 'number' } } },
+    { key: { 'links.targetId': 1, seq: 1 }, name: 'events_links_target' },
+  ],
+  counters: [],
+  idempotencyKeys: [{ key: { scope: 1, key: 1 }, name: 'idempotency_scope_key', unique: true }],
+};
+
+/** Which API field a unique index protects (same fields and messages as the SQLite adapter). */
+const UNIQUE_FIELDS: Record<string, [field: string, message: string]> = {
+  organizations_slug: ['slug', 'an organization with this slug already exists'],
+  organizations_gln: ['gln', 'an organization with this GLN already exists'],
+  users_email: ['email', 'a user with this email already exists'],
+  batches_gtin_lot: ['lotNumber', 'a lot with this GTIN and lot number already exists'],
+  batches_org_product_lot: ['lotNumber', 'this organization already has a lot of this product with this lot number'],
+  batches_code: ['code', 'a lot with this code already exists'],
+};
+
+const DUPLICATE_KEY = 11000;
+
+function translateDuplicate(error: unknown): never {
+  if (error instanceof mongoose.mongo.MongoServerError && error.code === DUPLICATE_KEY) {
+    const index = /index: (\S+) dup key/.exec(error.message)?.[1];
+    const known = index === undefined ? undefined : UNIQUE_FIELDS[index];
+    if (known) throw new ConflictError(known[1], known[0]);
+    throw new ConflictError('the record already exists');
+  }
+  throw error;
+}
+
+async function write<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (error) {
+    return translateDuplicate(error);
+  }
+}
+
+/** JSON-shaped values are stored as they would come back from JSON (undefined members dropped). */
+const plain = <T>(value: T): T => (value === undefined ? (null as T) : (JSON.parse(JSON.stringify(value)) as T));
+const orNull = <T>(value: T | null | undefined): T | null => (value === undefined ? null : value);
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const sortedUnique = (values: string[]): string[] => [...new Set(values)].sort(byString);
+
+function sortedLinks(links: EventLink[]): EventLink[] {
+  const unique = new Map<string, EventLink>();
+  for (const l of links) unique.set(`${l.role}\u0000${l.targetId}`, { targetId: l.targetId, role: l.role });
+  return [...unique.values()].sort((a, b) => byString(a.role, b.role) || byString(a.targetId, b.targetId));
+}
+
+function pageOf<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items, next: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+/** Newest first by id; `after` is the id of the previous page's last item. */
+function newestFirst<D extends { _id: string }>(
+  collection: mongo.Collection<D>,
+  filter: mongo.Filter<D>,
+  page: PageRequest,
+  session: mongo.ClientSession | undefined,
+): Promise<D[]> {
+  const query = page.after ? ({ $and: [filter, { _id: { $lt: page.after } }] } as mongo.Filter<D>) : filter;
+  return collection
+    .find(query, session ? { session } : {})
+    .sort({ _id: -1 })
+    .limit(page.limit + 1)
+    .toArray() as Promise<D[]>;
+}
+
+const fromOrganization = (o: OrganizationRecord): OrganizationDoc => ({
+  _id: o.id,
+  slug: o.slug,
+  type: o.type,
+  name: o.name,
+  address: { province: o.address.province, commune: orNull(o.address.commune), street: orNull(o.address.street) },
+  gln: orNull(o.gln),
+  pucCode: orNull(o.pucCode),
+  packingHouseCode: orNull(o.packingHouseCode),
+  parentId: orNull(o.parentId),
+  createdAt: o.createdAt,
+});
+
+const toOrganization = (d: OrganizationDoc): OrganizationRecord => ({
+  id: d._id,
+  slug: d.slug,
+  type: d.type,
+  name: d.name,
+  address: { province: d.address.province, commune: orNull(d.address.commune), street: orNull(d.address.street) },
+  gln: orNull(d.gln),
+  pucCode: orNull(d.pucCode),
+  packingHouseCode: orNull(d.packingHouseCode),
+  parentId: orNull(d.parentId),
+  createdAt: d.createdAt,
+});
+
+const fromUser = (u: UserRecord): UserDoc => ({
+  _id: u.id,
+  orgId: u.orgId,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  passwordHash: u.passwordHash,
+  createdAt: u.createdAt,
+});
+
+const toUser = (d: UserDoc): UserRecord => ({
+  id: d._id,
+  orgId: d.orgId,
+  email: d.email,
+  name: d.name,
+  role: d.role,
+  passwordHash: d.passwordHash,
+  createdAt: d.createdAt,
+});
+
+const fromApiKey = (k: ApiKeyRecord): ApiKeyDoc => ({
+  _id: k.id,
+  orgId: k.orgId,
+  name: k.name,
+  role: k.role,
+  secretHash: k.secretHash,
+  createdBy: k.createdBy,
+  createdAt: k.createdAt,
+  revokedAt: orNull(k.revokedAt),
+});
+
+const toApiKey = (d: ApiKeyDoc): ApiKeyRecord => ({
+  id: d._id,
+  orgId: d.orgId,
+  name: d.name,
+  role: d.role,
+  secretHash: d.secretHash,
+  createdBy: d.createdBy,
+  createdAt: d.createdAt,
+  revokedAt: orNull(d.revokedAt),
+});
+
+const fromPlot = (p: PlotRecord): PlotDoc => ({
+  _id: p.id,
+  orgId: p.orgId,
+  name: p.name,
+  crops: plain(p.crops),
+  geometry: plain(p.geometry),
+  areaHa: orNull(p.areaHa),
+  declaredAreaHa: orNull(p.declaredAreaHa),
+  certifications: plain(p.certifications),
+  eventId: p.eventId,
+  createdBy: orNull(p.createdBy),
+  createdAt: p.createdAt,
+});
+
+const toPlot = (d: PlotDoc): PlotRecord => ({
+  id: d._id,
+  orgId: d.orgId,
+  name: d.name,
+  crops: d.crops,
+  geometry: d.geometry,
+  areaHa: orNull(d.areaHa),
+  declaredAreaHa: orNull(d.declaredAreaHa),
+  certifications: d.certifications,
+  eventId: d.eventId,
+  createdBy: orNull(d.createdBy),
+  createdAt: d.createdAt,
+});
+
+const fromBatch = (b: BatchRecord): BatchDoc => ({
+  _id: b.id,
+  orgId: b.orgId,
+  custodianOrgId: b.custodianOrgId,
+  pendingReceiverOrgId: orNull(b.pendingReceiverOrgId),
+  accessOrgIds: sortedUnique(b.accessOrgIds),
+  plotIds: plain(b.plotIds),
+  derivedFrom: plain(b.derivedFrom),
+  product: b.product,
+  variety: orNull(b.variety),
+  harvestedAt: orNull(b.harvestedAt),
+  harvestPeriod: b.harvestPeriod ? plain(b.harvestPeriod) : null,
+  quantity: plain(b.quantity),
+  lotNumber: b.lotNumber,
+  gtin: orNull(b.gtin),
+  code: b.code,
+  published: Boolean(b.published),
+  publishedAt: orNull(b.publishedAt),
+  createdBy: orNull(b.createdBy),
+  createdAt: b.createdAt,
+});
+
+const toBatch = (d: BatchDoc): BatchRecord => ({
+  id: d._id,
+  orgId: d.orgId,
+  custodianOrgId: d.custodianOrgId,
+  pendingReceiverOrgId: orNull(d.pendingReceiverOrgId),
+  accessOrgIds: [...d.accessOrgIds].sort(byString),
+  plotIds: d.plotIds,
+  derivedFrom: d.derivedFrom,
+  product: d.product,
+  variety: orNull(d.variety),
+  harvestedAt: orNull(d.harvestedAt),
+  harvestPeriod: d.harvestPeriod ?? null,
+  quantity: d.quantity,
+  lotNumber: d.lotNumber,
+  gtin: orNull(d.gtin),
+  code: d.code,
+  published: d.published === true,
+  publishedAt: orNull(d.publishedAt),
+  createdBy: orNull(d.createdBy),
+  createdAt: d.createdAt,
+});
+
+const fromEvent = (e: NewEvent, seq: number): EventDoc => ({
+  _id: e.id,
+  seq,
+  orgId: e.orgId,
+  type: e.type,
+  stepType: orNull(e.stepType),
+  eventTime: e.eventTime,
+  hash: e.hash,
+  body: plain(e.body),
+  corrects: orNull(e.corrects),
+  jws: orNull(e.jws),
+  logIndex: orNull(e.logIndex),
+  links: sortedLinks(e.links),
+  createdAt: e.createdAt,
+});
+
+const toEvent = (d: EventDoc): EventRecord => ({
+  id: d._id,
+  seq: d.seq,
+  orgId: d.orgId,
+  type: d.type,
+  stepType: orNull(d.stepType),
+  eventTime: d.eventTime,
+  hash: d.hash,
+  body: d.body,
+  corrects: orNull(d.corrects),
+  jws: orNull(d.jws),
+  logIndex: orNull(d.logIndex),
+  links: sortedLinks(d.links),
+  createdAt: d.createdAt,
+});
+
+const toIdempotency = (d: IdempotencyDoc): IdempotencyRecord => ({
+  scope: d.scope,
+  key: d.key,
+  requestHash: d.requestHash,
+  state: d.state,
+  status: orNull(d.status),
+  body: d.body ?? null,
+  location: orNull(d.location),
+  createdAt: d.createdAt,
+});
+
+const mapOne = <D, R>(doc: D | null, map: (d: D) => R): R | null => (doc === null ? null : map(doc));
+
+/**
+ * The repositories, bound to `session` when given (inside a transaction: every read and write
+ * passes it) and running without one otherwise.
+ */
+function buildRepositories(c: Collections, session?: mongo.ClientSession): Repositories {
+  const opts = session ? { session } : {};
+
+  return {
+    organizations: {
+      insert: async (o) => {
+        await write(() => c.organizations.insertOne(fromOrganization(o), opts));
+      },
+      findById: async (id) => mapOne(await c.organizations.findOne({ _id: id }, opts), toOrganization),
+      findBySlug: async (slug) => mapOne(await c.organizations.findOne({ slug }, opts), toOrganization),
+      findByGln: async (gln) => mapOne(await c.organizations.findOne({ gln }, opts), toOrganization),
+      memberIds: async (parentId) => {
+        const docs = await c.organizations.find({ parentId }, { ...opts, projection: { _id: 1 } }).sort({ _id: 1 }).toArray();
+        return docs.map((d) => d._id);
+      },
+      list: async (ids, page) => pageOf((await newestFirst(c.organizations, { _id: { $in: ids } }, page, session)).map(toOrganization), page.limit),
+    },
+    users: {
+      insert: async (u) => {
+        await write(() => c.users.insertOne(fromUser(u), opts));
+      },
+      findById: async (id) => mapOne(await c.users.findOne({ _id: id }, opts), toUser),
+      findByEmail: async (email) => mapOne(await c.users.findOne({ email }, opts), toUser),
+      list: async (orgIds, page) => pageOf((await newestFirst(c.users, { orgId: { $in: orgIds } }, page, session)).map(toUser), page.limit),
+    },
+    apiKeys: {
+      insert: async (k) => {
+        await write(() => c.apiKeys.insertOne(fromApiKey(k), opts));
+      },
+      findById: async (id) => mapOne(await c.apiKeys.findOne({ _id: id }, opts), toApiKey),
+      list: async (orgId, page) => pageOf((await newestFirst(c.apiKeys, { orgId }, page, session)).map(toApiKey), page.limit),
+      revoke: async (id, at) => {
+        await c.apiKeys.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at } }, opts);
+      },
+    },
+    plots: {
+      insert: async (p) => {
+        await write(() => c.plots.insertOne(fromPlot(p), opts));
+      },
+      findById: async (id) => mapOne(await c.plots.findOne({ _id: id }, opts), toPlot),
+      list: async (orgIds, page) => pageOf((await newestFirst(c.plots, { orgId: { $in: orgIds } }, page, session)).map(toPlot), page.limit),
+    },
+    batches: {
+      insert: async (b) => {
+        await write(() => c.batches.insertOne(fromBatch(b), opts));
+      },
+      findById: async (id) => mapOne(await c.batches.findOne({ _id: id }, opts), toBatch),
+      findByCode: async (code) => mapOne(await c.batches.findOne({ code }, opts), toBatch),
+      findByGtinLot: async (gtin, lotNumber) => mapOne(await c.batches.findOne({ gtin, lotNumber }, opts), toBatch),
+      findByOrgProductLot: async (orgId, product, lotNumber) =>
+        mapOne(await c.batches.findOne({ orgId, product, lotNumber }, opts), toBatch),
+      list: async (orgIds, page) =>
+        pageOf((await newestFirst(c.batches, { accessOrgIds: { $in: orgIds } }, page, session)).map(toBatch), page.limit),
+      update: async (id, patch: BatchPatch) => {
+        const set: BatchPatch = {};
+        if (patch.custodianOrgId !== undefined) set.custodianOrgId = patch.custodianOrgId;
+        if (patch.pendingReceiverOrgId !== undefined) set.pendingReceiverOrgId = patch.pendingReceiverOrgId;
+        if (patch.published !== undefined) set.published = Boolean(patch.published);
+        if (patch.publishedAt !== undefined) set.publishedAt = patch.publishedAt;
+        if (Object.keys(set).length === 0) return;
+        await write(() => c.batches.updateOne({ _id: id }, { $set: set }, opts));
+      },
+      grantAccess: async (id, orgIds) => {
+        if (orgIds.length === 0) return;
+        // $addToSet keeps the set; reads sort it, as SQLite's ORDER BY org_id does.
+        await c.batches.updateOne({ _id: id }, { $addToSet: { accessOrgIds: { $each: [...new Set(orgIds)] } } }, opts);
+      },
+    },
+    events: {
+      append: async (e) => {
+        // The counter document gives a total order; inside a transaction, concurrent appends
+        // conflict on it and the driver retries, so seq order is also commit order.
+        const counter = await c.counters.findOneAndUpdate(
+          { _id: 'events' },
+          { $inc: { seq: 1 } },
+          { ...opts, upsert: true, returnDocument: 'after' },
+        );
+        if (!counter) throw new Error('the events counter was not returned');
+        const doc = fromEvent(e, counter.seq);
+        await write(() => c.events.insertOne(doc, opts));
+        return toEvent(doc);
+      },
+      findById: async (id) => mapOne(await c.events.findOne({ _id: id }, opts), toEvent),
+      listFor: async (targetId, page) => {
+        const after = page.after ? Number(page.after) : 0;
+        const docs = await c.events
+          .find({ 'links.targetId': targetId, seq: { $gt: Number.isFinite(after) ? after : 0 } }, opts)
+          .sort({ seq: 1 })
+          .limit(page.limit + 1)
+          .toArray();
+        const items = docs.slice(0, page.limit).map(toEvent);
+        return { items, next: docs.length > page.limit ? String(items.at(-1)?.seq) : null };
+      },
+      latestFor: async (targetId) => {
+        const [doc] = await c.events.find({ 'links.targetId': targetId }, opts).sort({ seq: -1 }).limit(1).toArray();
+        return doc ? toEvent(doc) : null;
+      },
+    },
+    idempotency: {
+      // An upsert rather than insert-and-catch: a duplicate-key error would abort an enclosing
+      // transaction, and the server retries upserts that race on the unique (scope, key) index.
+      claim: async (r) => {
+        const existing = await write(() =>
+          c.idempotencyKeys.findOneAndUpdate(
+            { scope: r.scope, key: r.key },
+            {
+              $setOnInsert: {
+                requestHash: r.requestHash,
+                state: r.state,
+                status: orNull(r.status),
+                body: plain(r.body),
+                location: orNull(r.location),
+                createdAt: r.createdAt,
+              },
+            },
+            { ...opts, upsert: true, returnDocument: 'before' },
+          ),
+        );
+        return mapOne(existing, toIdempotency);
+      },
+      complete: async (scope, key, status, body, location) => {
+        await c.idempotencyKeys.updateOne(
+          { scope, key },
+          { $set: { state: 'done', status, body: plain(body), location: orNull(location) } },
+          opts,
+        );
+      },
+      release: async (scope, key) => {
+        await c.idempotencyKeys.deleteOne({ scope, key, state: 'pending' }, opts);
+      },
+    },
+  };
+}
+
+const NAMESPACE_EXISTS = 48;
+
+function ignoreNamespaceExists(error: unknown): void {
+  if (error instanceof mongoose.mongo.MongoServerError && error.code === NAMESPACE_EXISTS) return;
+  throw error;
+}
+
+/** Connects (own connection, not mongoose's default one), ensures the indexes and returns the store. */
+export async function openMongoStore(uri: string): Promise<Store> {
+  const connection = mongoose.createConnection(uri, { autoIndex: false, autoCreate: false });
+  try {
+    await connection.asPromise();
+    const db = connection.db;
+    if (!db) throw new Error('the MongoDB connection has no database handle');
+
+    const collections: Collections = {
+      organizations: db.collection<OrganizationDoc>('organizations'),
+      users: db.collection<UserDoc>('users'),
+      apiKeys: db.collection<ApiKeyDoc>('apiKeys'),
+      plots: db.collection<PlotDoc>('plots'),
+      batches: db.collection<BatchDoc>('batches'),
+      events: db.collection<EventDoc>('events'),
+      counters: db.collection<CounterDoc>('counters'),
+      idempotencyKeys: db.collection<IdempotencyDoc>('idempotencyKeys'),
+    };
+    for (const name of Object.keys(INDEXES) as Array<keyof Collections>) {
+      const indexes = INDEXES[name];
+      // Creating the collections up front also keeps catalog changes out of later transactions.
+      if (indexes.length) await collections[name].createIndexes(indexes);
+      else await db.createCollection(name).catch(ignoreNamespaceExists);
+    }
+
+    const client = connection.getClient();
+    const repositories = buildRepositories(collections);
+
+    return {
+      kind: 'mongodb',
+      ...repositories,
+      async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+        const session = client.startSession();
+        try {
+          return await session.withTransaction(() => work(buildRepositories(collections, session)), {
+            readConcern: { level: 'snapshot' },
+            writeConcern: { w: 'majority' },
+          });
+        } finally {
+          await session.endSession();
+        }
+      },
+      ping: async () => {
+        await db.admin().command({ ping: 1 });
+      },
+      isEmpty: async () => (await collections.organizations.findOne({}, { projection: { _id: 1 } })) === null,
+      close: () => connection.close(),
+    };
+  } catch (error) {
+    await connection.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,750 @@
+/**
+ * The storage contract: the behaviour every adapter of the port must show. Each adapter's test
+ * file calls `storeContract` with a function that opens a fresh, empty store; every test opens
+ * its own store, so tests share nothing.
+ */
+import { createHash } from 'node:crypto';
+import { expect } from 'chai';
+import { uuidv7 } from 'uuidv7';
+import { ConflictError } from '../../src/core/errors.js';
+import type {
+  ApiKeyRecord,
+  BatchRecord,
+  EventLink,
+  EventRecord,
+  IdempotencyRecord,
+  NewEvent,
+  OrganizationRecord,
+  Page,
+  PageRequest,
+  PlotRecord,
+  Store,
+  UserRecord,
+} from '../../src/store/port.js';
+
+const iso = (offsetSeconds = 0): string => new Date(Date.UTC(2025, 5, 1, 8, 0, offsetSeconds)).toISOString();
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const digits = (n: number): string => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
+
+function organization(overrides: Partial<OrganizationRecord> = {}): OrganizationRecord {
+  const id = uuidv7();
+  return {
+    id,
+    slug: `htx-${id}`,
+    type: 'cooperative',
+    name: 'HTX Cà phê Ea Tu',
+    address: { province: 'Đắk Lắk', commune: 'Ea Tu', street: '12 Nguyễn Tất Thành' },
+    gln: digits(13),
+    pucCode: 'PUC-DL-0042',
+    packingHouseCode: null,
+    parentId: null,
+    createdAt: iso(),
+    ...overrides,
+  };
+}
+
+function user(orgId: string, overrides: Partial<UserRecord> = {}): UserRecord {
+  const id = uuidv7();
+  return {
+    id,
+    orgId,
+    email: `user-${id}@example.vn`,
+    name: 'Nguyễn Văn An',
+    role: 'operator',
+    passwordHash: `scrypt$${id}`,
+    createdAt: iso(),
+    ...overrides,
+  };
+}
+
+function apiKey(orgId: string, createdBy: string, overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
+  const id = uuidv7();
+  return { id, orgId, name: 'scale at the mill', role: 'operator', secretHash: sha256(id), createdBy, createdAt: iso(), revokedAt: null, ...overrides };
+}
+
+function plot(orgId: string, overrides: Partial<PlotRecord> = {}): PlotRecord {
+  return {
+    id: uuidv7(),
+    orgId,
+    name: 'Rẫy số 3',
+    crops: ['coffee-robusta', 'pepper'],
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [108.0512, 12.6801],
+          [108.0531, 12.6801],
+          [108.0531, 12.6819],
+          [108.0512, 12.6801],
+        ],
+      ],
+    },
+    areaHa: 1.25,
+    declaredAreaHa: 1.3,
+    certifications: [
+      { scheme: 'VietGAP', number: 'VG-123', issuer: 'NAFIQAD', validFrom: '2024-01-01', validTo: '2026-12-31' },
+      { scheme: 'OCOP', number: 'OCOP-7', issuer: 'Đắk Lắk PPC', validFrom: '2024-03-01', validTo: '2027-03-01', stars: 4 },
+    ],
+    eventId: `urn:uuid:${uuidv7()}`,
+    createdBy: null,
+    createdAt: iso(),
+    ...overrides,
+  };
+}
+
+function batch(orgId: string, overrides: Partial<BatchRecord> = {}): BatchRecord {
+  const id = uuidv7();
+  return {
+    id,
+    orgId,
+    custodianOrgId: orgId,
+    pendingReceiverOrgId: null,
+    accessOrgIds: [orgId],
+    plotIds: [uuidv7()],
+    derivedFrom: [],
+    product: 'coffee-cherry',
+    variety: 'Robusta TR4',
+    harvestedAt: iso(),
+    harvestPeriod: { from: '2025-10-01', to: '2025-10-15' },
+    quantity: { value: 40, unit: 'bag', bagKg: 60 },
+    lotNumber: `L${id.slice(-12)}`,
+    gtin: null,
+    code: `c${id.replace(/-/g, '').slice(-16)}`,
+    published: false,
+    publishedAt: null,
+    createdBy: null,
+    createdAt: iso(),
+    ...overrides,
+  };
+}
+
+function event(orgId: string, links: EventLink[], overrides: Partial<NewEvent> = {}): NewEvent {
+  const id = `urn:uuid:${uuidv7()}`;
+  return {
+    id,
+    orgId,
+    type: 'ObjectEvent',
+    stepType: 'harvesting',
+    eventTime: iso(),
+    hash: sha256(id),
+    body: {
+      type: 'ObjectEvent',
+      eventID: id,
+      bizStep: 'commissioning',
+      quantityList: [{ epcClass: 'urn:epc:class:lgtin:0614141.107346.L1', quantity: 2400, uom: 'KGM' }],
+      nested: { empty: {}, emptyList: [], mixed: [1, 2.5, 'x', null, true] },
+    },
+    corrects: null,
+    jws: null,
+    logIndex: null,
+    links,
+    createdAt: iso(),
+    ...overrides,
+  };
+}
+
+function idempotency(overrides: Partial<IdempotencyRecord> = {}): IdempotencyRecord {
+  return {
+    scope: `org:${uuidv7()}`,
+    key: uuidv7(),
+    requestHash: sha256(uuidv7()),
+    state: 'pending',
+    status: null,
+    body: null,
+    location: null,
+    createdAt: iso(),
+    ...overrides,
+  };
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the operation to fail, but it succeeded');
+}
+
+async function expectConflict(promise: Promise<unknown>, field?: string): Promise<void> {
+  const error = await rejectionOf(promise);
+  expect(error).to.be.instanceOf(ConflictError);
+  const conflict = error as ConflictError;
+  expect(conflict.status).to.equal(409);
+  if (field !== undefined) expect(conflict.errors?.[0]?.path).to.equal(field);
+}
+
+/** Follows `next` through every page, returning the pages. */
+async function pagesOf<T>(list: (page: PageRequest) => Promise<Page<T>>, limit: number): Promise<T[][]> {
+  const pages: T[][] = [];
+  let after: string | undefined;
+  for (let guard = 0; guard < 100; guard++) {
+    const page = await list({ limit, after });
+    pages.push(page.items);
+    if (page.next === null) return pages;
+    after = page.next;
+  }
+  throw new Error('pagination did not end');
+}
+
+const ids = (items: Array<{ id: string }>): string[] => items.map((i) => i.id);
+const descending = (values: string[]): string[] => [...values].sort().reverse();
+
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`store contract: ${name}`, function () {
+    let store: Store;
+
+    beforeEach(async function () {
+      store = await open();
+    });
+
+    afterEach(async function () {
+      await store?.close();
+    });
+
+    /** Inserts `n` organizations, oldest first. */
+    async function organizations(n: number, overrides: Partial<OrganizationRecord> = {}): Promise<OrganizationRecord[]> {
+      const created: OrganizationRecord[] = [];
+      for (let i = 0; i < n; i++) {
+        const o = organization(overrides);
+        await store.organizations.insert(o);
+        created.push(o);
+      }
+      return created;
+    }
+
+    async function oneOrganization(overrides: Partial<OrganizationRecord> = {}): Promise<OrganizationRecord> {
+      const [o] = await organizations(1, overrides);
+      if (!o) throw new Error('no organization');
+      return o;
+    }
+
+    describe('basics', function () {
+      it('when the store is opened, then ping succeeds and the kind names the adapter', async function () {
+        await store.ping();
+        expect(store.kind).to.equal(name);
+      });
+
+      it('when no organization exists, then isEmpty is true, and after one is inserted it is false', async function () {
+        expect(await store.isEmpty()).to.equal(true);
+        await oneOrganization();
+        expect(await store.isEmpty()).to.equal(false);
+      });
+    });
+
+    describe('organizations', function () {
+      it('when an organization is inserted, then findById, findBySlug and findByGln return it unchanged', async function () {
+        const o = await oneOrganization();
+        expect(await store.organizations.findById(o.id)).to.deep.equal(o);
+        expect(await store.organizations.findBySlug(o.slug)).to.deep.equal(o);
+        expect(await store.organizations.findByGln(o.gln as string)).to.deep.equal(o);
+      });
+
+      it('when optional fields are null, then they come back as null', async function () {
+        const o = await oneOrganization({
+          type: 'farm_household',
+          address: { province: 'Lâm Đồng', commune: null, street: null },
+          gln: null,
+          pucCode: null,
+          packingHouseCode: null,
+        });
+        expect(await store.organizations.findById(o.id)).to.deep.equal(o);
+      });
+
+      it('when nothing matches, then the finders return null', async function () {
+        await oneOrganization();
+        expect(await store.organizations.findById(uuidv7())).to.equal(null);
+        expect(await store.organizations.findBySlug('no-such-slug')).to.equal(null);
+        expect(await store.organizations.findByGln('0000000000000')).to.equal(null);
+      });
+
+      it('when a second organization takes a used slug, then the insert fails with a 409 naming slug', async function () {
+        const o = await oneOrganization();
+        await expectConflict(store.organizations.insert(organization({ slug: o.slug })), 'slug');
+      });
+
+      it('when a second organization takes a used GLN, then the insert fails with a 409 naming gln', async function () {
+        const o = await oneOrganization();
+        await expectConflict(store.organizations.insert(organization({ gln: o.gln })), 'gln');
+      });
+
+      it('when several organizations have no GLN, then they do not conflict', async function () {
+        const created = await organizations(3, { gln: null });
+        for (const o of created) expect(await store.organizations.findById(o.id)).to.deep.equal(o);
+      });
+
+      it('when farm households name a cooperative as parent, then memberIds returns exactly their ids', async function () {
+        const coop = await oneOrganization();
+        const other = await oneOrganization();
+        const members = await organizations(3, { type: 'farm_household', parentId: coop.id, gln: null });
+        await organizations(1, { type: 'farm_household', parentId: other.id, gln: null });
+        expect(await store.organizations.memberIds(coop.id)).to.deep.equal(ids(members).sort());
+        expect(await store.organizations.memberIds(uuidv7())).to.deep.equal([]);
+      });
+
+      it('when 5 organizations are listed 2 at a time, then pages run newest first with no duplicates and next is null at the end', async function () {
+        const created = await organizations(5);
+        const pages = await pagesOf((page) => store.organizations.list(ids(created), page), 2);
+        expect(pages.map((p) => p.length)).to.deep.equal([2, 2, 1]);
+        const listed = pages.flat();
+        expect(ids(listed)).to.deep.equal(descending(ids(created)));
+        expect(listed[0]).to.deep.equal(created[4]);
+      });
+
+      it('when organizations are listed among some ids, then only those are returned', async function () {
+        const created = await organizations(4);
+        const wanted = [created[0], created[2]].map((o) => o?.id as string);
+        const page = await store.organizations.list(wanted, { limit: 10 });
+        expect(ids(page.items)).to.deep.equal(descending(wanted));
+        expect(page.next).to.equal(null);
+        expect((await store.organizations.list([], { limit: 10 })).items).to.deep.equal([]);
+      });
+
+      it('when exactly limit items exist, then the single page has next null', async function () {
+        const created = await organizations(2);
+        const page = await store.organizations.list(ids(created), { limit: 2 });
+        expect(page.items).to.have.length(2);
+        expect(page.next).to.equal(null);
+      });
+    });
+
+    describe('users', function () {
+      it('when a user is inserted, then findById and findByEmail return it unchanged', async function () {
+        const o = await oneOrganization();
+        const u = user(o.id);
+        await store.users.insert(u);
+        expect(await store.users.findById(u.id)).to.deep.equal(u);
+        expect(await store.users.findByEmail(u.email)).to.deep.equal(u);
+        expect(await store.users.findByEmail('nobody@example.vn')).to.equal(null);
+      });
+
+      it('when a second user takes a used email, then the insert fails with a 409 naming email', async function () {
+        const o = await oneOrganization();
+        const u = user(o.id);
+        await store.users.insert(u);
+        await expectConflict(store.users.insert(user(o.id, { email: u.email })), 'email');
+      });
+
+      it('when users of several organizations exist, then list pages only those of the given organizations, newest first', async function () {
+        const [a, b, c] = await organizations(3);
+        if (!a || !b || !c) throw new Error('setup');
+        const wanted: UserRecord[] = [];
+        for (const orgId of [a.id, b.id, c.id, a.id, b.id, c.id, a.id]) {
+          const u = user(orgId);
+          await store.users.insert(u);
+          if (orgId !== c.id) wanted.push(u);
+        }
+        const pages = await pagesOf((page) => store.users.list([a.id, b.id], page), 2);
+        const listed = pages.flat();
+        expect(ids(listed)).to.deep.equal(descending(ids(wanted)));
+        expect(pages.at(-1)?.length).to.be.greaterThan(0);
+      });
+    });
+
+    describe('API keys', function () {
+      it('when a key is inserted, then findById returns it unchanged', async function () {
+        const o = await oneOrganization();
+        const k = apiKey(o.id, uuidv7());
+        await store.apiKeys.insert(k);
+        expect(await store.apiKeys.findById(k.id)).to.deep.equal(k);
+        expect(await store.apiKeys.findById(uuidv7())).to.equal(null);
+      });
+
+      it('when a key is revoked twice, then revokedAt keeps the first time and nothing else changes', async function () {
+        const o = await oneOrganization();
+        const k = apiKey(o.id, uuidv7());
+        await store.apiKeys.insert(k);
+        await store.apiKeys.revoke(k.id, iso(60));
+        await store.apiKeys.revoke(k.id, iso(120));
+        expect(await store.apiKeys.findById(k.id)).to.deep.equal({ ...k, revokedAt: iso(60) });
+      });
+
+      it('when keys of two organizations exist, then list pages only the given organization newest first', async function () {
+        const [a, b] = await organizations(2);
+        if (!a || !b) throw new Error('setup');
+        const mine: ApiKeyRecord[] = [];
+        for (let i = 0; i < 5; i++) {
+          const k = apiKey(a.id, uuidv7());
+          await store.apiKeys.insert(k);
+          mine.push(k);
+          await store.apiKeys.insert(apiKey(b.id, uuidv7()));
+        }
+        const pages = await pagesOf((page) => store.apiKeys.list(a.id, page), 2);
+        expect(pages.map((p) => p.length)).to.deep.equal([2, 2, 1]);
+        expect(pages.flat()).to.deep.equal([...mine].reverse());
+      });
+    });
+
+    describe('plots', function () {
+      it('when a plot is inserted, then findById returns it unchanged (geometry, crops and certifications included)', async function () {
+        const o = await oneOrganization();
+        const p = plot(o.id, { createdBy: uuidv7() });
+        await store.plots.insert(p);
+        expect(await store.plots.findById(p.id)).to.deep.equal(p);
+      });
+
+      it('when a point plot has no area and no certifications, then it round trips with nulls and empty lists', async function () {
+        const o = await oneOrganization();
+        const p = plot(o.id, { geometry: { type: 'Point', coordinates: [108.05, 12.68] }, areaHa: null, declaredAreaHa: null, certifications: [], crops: [] });
+        await store.plots.insert(p);
+        expect(await store.plots.findById(p.id)).to.deep.equal(p);
+      });
+
+      it('when 5 plots are listed 2 at a time, then pages run newest first with no duplicates and next is null at the end', async function () {
+        const [a, b] = await organizations(2);
+        if (!a || !b) throw new Error('setup');
+        const mine: PlotRecord[] = [];
+        for (let i = 0; i < 5; i++) {
+          const p = plot(a.id);
+          await store.plots.insert(p);
+          mine.push(p);
+          await store.plots.insert(plot(b.id));
+        }
+        const pages = await pagesOf((page) => store.plots.list([a.id], page), 2);
+        expect(pages.map((p) => p.length)).to.deep.equal([2, 2, 1]);
+        const listed = pages.flat();
+        expect(new Set(ids(listed)).size).to.equal(5);
+        expect(listed).to.deep.equal([...mine].reverse());
+      });
+    });
+
+    describe('batches', function () {
+      it('when a batch is inserted, then every finder returns it unchanged', async function () {
+        const [a, b] = await organizations(2);
+        if (!a || !b) throw new Error('setup');
+        const x = batch(a.id, {
+          custodianOrgId: b.id,
+          pendingReceiverOrgId: b.id,
+          accessOrgIds: [a.id, b.id],
+          derivedFrom: [uuidv7(), uuidv7()],
+          gtin: '08935000000017',
+          published: true,
+          publishedAt: iso(30),
+          createdBy: uuidv7(),
+        });
+        await store.batches.insert(x);
+        expect(await store.batches.findById(x.id)).to.deep.equal(x);
+        expect(await store.batches.findByCode(x.code)).to.deep.equal(x);
+        expect(await store.batches.findByGtinLot(x.gtin as string, x.lotNumber)).to.deep.equal(x);
+        expect(await store.batches.findByOrgProductLot(x.orgId, x.product, x.lotNumber)).to.deep.equal(x);
+      });
+
+      it('when a batch has no GTIN, variety, harvest time or period, then it round trips with nulls', async function () {
+        const o = await oneOrganization();
+        const x = batch(o.id, { variety: null, harvestedAt: null, harvestPeriod: null, quantity: { value: 2.4, unit: 't' } });
+        await store.batches.insert(x);
+        expect(await store.batches.findById(x.id)).to.deep.equal(x);
+        expect(await store.batches.findByGtinLot('08935000000017', x.lotNumber)).to.equal(null);
+        expect(await store.batches.findByCode('no-such-code')).to.equal(null);
+        expect(await store.batches.findByOrgProductLot(o.id, 'pepper', x.lotNumber)).to.equal(null);
+      });
+
+      it('when accessOrgIds are given out of order, then they come back sorted ascending', async function () {
+        const [a, b, c] = await organizations(3);
+        if (!a || !b || !c) throw new Error('setup');
+        const x = batch(a.id, { accessOrgIds: [c.id, a.id, b.id] });
+        await store.batches.insert(x);
+        expect((await store.batches.findById(x.id))?.accessOrgIds).to.deep.equal([a.id, b.id, c.id]);
+      });
+
+      it('when a second batch reuses a GTIN and lot number, then the insert fails with a 409 naming lotNumber', async function () {
+        const [a, b] = await organizations(2);
+        if (!a || !b) throw new Error('setup');
+        const x = batch(a.id, { gtin: '08935000000017' });
+        await store.batches.insert(x);
+        await expectConflict(store.batches.insert(batch(b.id, { gtin: x.gtin, lotNumber: x.lotNumber, product: 'green-coffee' })), 'lotNumber');
+      });
+
+      it('when an organization reuses a lot number for the same product, then the insert fails with a 409 naming lotNumber', async function () {
+        const o = await oneOrganization();
+        const x = batch(o.id);
+        await store.batches.insert(x);
+        await expectConflict(store.batches.insert(batch(o.id, { lotNumber: x.lotNumber })), 'lotNumber');
+      });
+
+      it('when lots without GTIN share a lot number across organizations or products, then they do not conflict', async function () {
+        const [a, b] = await organizations(2);
+        if (!a || !b) throw new Error('setup');
+        const x = batch(a.id);
+        const y = batch(b.id, { lotNumber: x.lotNumber });
+        const z = batch(a.id, { lotNumber: x.lotNumber, product: 'pepper' });
+        for (const lot of [x, y, z]) await store.batches.insert(lot);
+        for (const lot of [x, y, z]) expect(await store.batches.findById(lot.id)).to.deep.equal(lot);
+      });
+
+      it('when a second batch reuses a public code, then the insert fails with a 409 naming code', async function () {
+        const o = await oneOrganization();
+        const x = batch(o.id);
+        await store.batches.insert(x);
+        await expectConflict(store.batches.insert(batch(o.id, { code: x.code })), 'code');
+      });
+
+      it('when batches are listed for some organizations, then only batches whose accessOrgIds include one of them are returned', async function () {
+        const [a, b, c] = await organizations(3);
+        if (!a || !b || !c) throw new Error('setup');
+        const onlyA = batch(a.id);
+        const shared = batch(b.id, { accessOrgIds: [a.id, b.id] });
+        const onlyB = batch(b.id);
+        const onlyC = batch(c.id);
+        for (const x of [onlyA, shared, onlyB, onlyC]) await store.batches.insert(x);
+        expect(ids((await store.batches.list([a.id], { limit: 10 })).items)).to.deep.equal([shared.id, onlyA.id]);
+        expect(ids((await store.batches.list([b.id], { limit: 10 })).items)).to.deep.equal([onlyB.id, shared.id]);
+        expect(ids((await store.batches.list([a.id, b.id], { limit: 10 })).items)).to.deep.equal([onlyB.id, shared.id, onlyA.id]);
+        expect((await store.batches.list([], { limit: 10 })).items).to.deep.equal([]);
+      });
+
+      it('when 5 visible batches are listed 2 at a time, then pages run newest first with no duplicates and next is null at the end', async function () {
+        const [a, b] = await organizations(2);
+        if (!a || !b) throw new Error('setup');
+        const visible: BatchRecord[] = [];
+        for (let i = 0; i < 5; i++) {
+          const x = batch(i % 2 ? b.id : a.id, { accessOrgIds: i % 2 ? [a.id, b.id] : [a.id] });
+          await store.batches.insert(x);
+          visible.push(x);
+          await store.batches.insert(batch(b.id));
+        }
+        const pages = await pagesOf((page) => store.batches.list([a.id], page), 2);
+        expect(pages.map((p) => p.length)).to.deep.equal([2, 2, 1]);
+        expect(pages.flat()).to.deep.equal([...visible].reverse());
+      });
+
+      it('when access is granted twice, then each organization appears once and the batch becomes visible to it', async function () {
+        const [a, b, c] = await organizations(3);
+        if (!a || !b || !c) throw new Error('setup');
+        const x = batch(a.id);
+        await store.batches.insert(x);
+        expect((await store.batches.list([c.id], { limit: 10 })).items).to.deep.equal([]);
+        await store.batches.grantAccess(x.id, [c.id, b.id]);
+        await store.batches.grantAccess(x.id, [b.id, a.id, c.id]);
+        await store.batches.grantAccess(x.id, []);
+        const expected = { ...x, accessOrgIds: [a.id, b.id, c.id] };
+        expect(await store.batches.findById(x.id)).to.deep.equal(expected);
+        expect((await store.batches.list([c.id], { limit: 10 })).items).to.deep.equal([expected]);
+      });
+
+      it('when a batch is updated, then only the given fields change', async function () {
+        const [a, b] = await organizations(2);
+        if (!a || !b) throw new Error('setup');
+        const x = batch(a.id);
+        await store.batches.insert(x);
+
+        await store.batches.update(x.id, { pendingReceiverOrgId: b.id });
+        expect(await store.batches.findById(x.id)).to.deep.equal({ ...x, pendingReceiverOrgId: b.id });
+
+        await store.batches.update(x.id, { custodianOrgId: b.id, pendingReceiverOrgId: null });
+        expect(await store.batches.findById(x.id)).to.deep.equal({ ...x, custodianOrgId: b.id });
+
+        await store.batches.update(x.id, { published: true, publishedAt: iso(90) });
+        const published = { ...x, custodianOrgId: b.id, published: true, publishedAt: iso(90) };
+        expect(await store.batches.findById(x.id)).to.deep.equal(published);
+
+        await store.batches.update(x.id, {});
+        await store.batches.update(x.id, { published: undefined });
+        expect(await store.batches.findById(x.id)).to.deep.equal(published);
+      });
+    });
+
+    describe('events', function () {
+      it('when events are appended, then seq increases and findById returns the stored record', async function () {
+        const o = await oneOrganization();
+        const target = uuidv7();
+        const appended: EventRecord[] = [];
+        for (let i = 0; i < 3; i++) {
+          const e = event(o.id, [{ targetId: target, role: 'subject' }]);
+          const stored = await store.events.append(e);
+          expect(stored).to.deep.equal({ ...e, seq: stored.seq });
+          expect(await store.events.findById(e.id)).to.deep.equal(stored);
+          appended.push(stored);
+        }
+        const seqs = appended.map((e) => e.seq);
+        expect(seqs.every((s) => Number.isInteger(s) && s > 0)).to.equal(true);
+        expect(seqs).to.deep.equal([...seqs].sort((x, y) => x - y));
+        expect(new Set(seqs).size).to.equal(3);
+        expect(await store.events.findById(`urn:uuid:${uuidv7()}`)).to.equal(null);
+      });
+
+      it('when an event carries a signature, log index and correction, then they round trip', async function () {
+        const o = await oneOrganization();
+        const first = await store.events.append(event(o.id, [{ targetId: uuidv7(), role: 'plot' }]));
+        const e = event(o.id, [{ targetId: uuidv7(), role: 'subject' }], { corrects: first.id, jws: 'eyJhbGciOiJFZERTQSJ9..c2ln', logIndex: 7, stepType: null });
+        const stored = await store.events.append(e);
+        expect(await store.events.findById(e.id)).to.deep.equal({ ...e, seq: stored.seq });
+      });
+
+      it('when links are given out of order with a duplicate, then they come back once each, sorted by role then target', async function () {
+        const o = await oneOrganization();
+        const [t1, t2, t3] = [uuidv7(), uuidv7(), uuidv7()];
+        const e = event(o.id, [
+          { targetId: t2, role: 'output' },
+          { targetId: t3, role: 'input' },
+          { targetId: t1, role: 'output' },
+          { targetId: t1, role: 'input' },
+          { targetId: t2, role: 'output' },
+        ]);
+        const expected: EventLink[] = [
+          { targetId: t1, role: 'input' },
+          { targetId: t3, role: 'input' },
+          { targetId: t1, role: 'output' },
+          { targetId: t2, role: 'output' },
+        ];
+        expect((await store.events.append(e)).links).to.deep.equal(expected);
+        expect((await store.events.findById(e.id))?.links).to.deep.equal(expected);
+      });
+
+      it('when events are listed for a target, then they come oldest first, in pages keyed by seq, across link roles', async function () {
+        const o = await oneOrganization();
+        const target = uuidv7();
+        const other = uuidv7();
+        const roles: EventLink['role'][] = ['subject', 'input', 'output', 'subject', 'plot'];
+        const linked: EventRecord[] = [];
+        for (const role of roles) {
+          linked.push(await store.events.append(event(o.id, [{ targetId: target, role }])));
+          await store.events.append(event(o.id, [{ targetId: other, role: 'subject' }]));
+        }
+        const first = await store.events.listFor(target, { limit: 2 });
+        expect(first.next).to.equal(String(first.items.at(-1)?.seq));
+        const pages = await pagesOf((page) => store.events.listFor(target, page), 2);
+        expect(pages.map((p) => p.length)).to.deep.equal([2, 2, 1]);
+        expect(pages.flat()).to.deep.equal(linked);
+        expect(await store.events.listFor(uuidv7(), { limit: 2 })).to.deep.equal({ items: [], next: null });
+      });
+
+      it('when latestFor is asked, then it returns the last event linked to the target, or null', async function () {
+        const o = await oneOrganization();
+        const target = uuidv7();
+        expect(await store.events.latestFor(target)).to.equal(null);
+        await store.events.append(event(o.id, [{ targetId: target, role: 'subject' }]));
+        const last = await store.events.append(event(o.id, [{ targetId: target, role: 'input' }, { targetId: uuidv7(), role: 'output' }]));
+        await store.events.append(event(o.id, [{ targetId: uuidv7(), role: 'subject' }]));
+        expect(await store.events.latestFor(target)).to.deep.equal(last);
+      });
+
+      it('when an event id or hash is appended twice, then the append fails with a 409', async function () {
+        const o = await oneOrganization();
+        const e = event(o.id, [{ targetId: uuidv7(), role: 'subject' }]);
+        const stored = await store.events.append(e);
+        await expectConflict(store.events.append({ ...event(o.id, []), hash: e.hash }));
+        await expectConflict(store.events.append({ ...e, hash: sha256('other') }));
+        expect(await store.events.findById(e.id)).to.deep.equal(stored);
+      });
+    });
+
+    describe('transactions', function () {
+      it('when the work throws after inserting an organization, then nothing is written and the error propagates', async function () {
+        const o = organization();
+        const error = await rejectionOf(
+          store.transaction(async (tx) => {
+            await tx.organizations.insert(o);
+            expect(await tx.organizations.findById(o.id)).to.deep.equal(o);
+            throw new Error('boom');
+          }),
+        );
+        expect((error as Error).message).to.equal('boom');
+        expect(await store.organizations.findById(o.id)).to.equal(null);
+        expect(await store.isEmpty()).to.equal(true);
+      });
+
+      it('when a write inside the work conflicts, then the earlier writes of the transaction are rolled back too', async function () {
+        const existing = await oneOrganization();
+        const fresh = organization();
+        const target = uuidv7();
+        await expectConflict(
+          store.transaction(async (tx) => {
+            await tx.organizations.insert(fresh);
+            await tx.events.append(event(fresh.id, [{ targetId: target, role: 'subject' }]));
+            await tx.organizations.insert(organization({ slug: existing.slug }));
+          }),
+          'slug',
+        );
+        expect(await store.organizations.findById(fresh.id)).to.equal(null);
+        expect(await store.events.latestFor(target)).to.equal(null);
+      });
+
+      it('when the work succeeds, then everything it wrote is committed and its result returned', async function () {
+        const o = organization();
+        const u = user(o.id);
+        const x = batch(o.id);
+        const e = event(o.id, [{ targetId: x.id, role: 'subject' }]);
+        const result = await store.transaction(async (tx) => {
+          await tx.organizations.insert(o);
+          await tx.users.insert(u);
+          await tx.batches.insert(x);
+          await tx.batches.update(x.id, { published: true, publishedAt: iso(5) });
+          const stored = await tx.events.append(e);
+          return { seq: stored.seq, latest: await tx.events.latestFor(x.id) };
+        });
+        expect(result.latest).to.deep.equal({ ...e, seq: result.seq });
+        expect(await store.organizations.findById(o.id)).to.deep.equal(o);
+        expect(await store.users.findById(u.id)).to.deep.equal(u);
+        expect(await store.batches.findById(x.id)).to.deep.equal({ ...x, published: true, publishedAt: iso(5) });
+        expect(await store.events.latestFor(x.id)).to.deep.equal(result.latest);
+      });
+
+      it('when events are appended inside and outside transactions, then seq keeps increasing', async function () {
+        const o = await oneOrganization();
+        const target = uuidv7();
+        const a = await store.events.append(event(o.id, [{ targetId: target, role: 'subject' }]));
+        const b = await store.transaction((tx) => tx.events.append(event(o.id, [{ targetId: target, role: 'subject' }])));
+        const c = await store.events.append(event(o.id, [{ targetId: target, role: 'subject' }]));
+        expect(a.seq).to.be.lessThan(b.seq);
+        expect(b.seq).to.be.lessThan(c.seq);
+        expect(ids((await store.events.listFor(target, { limit: 10 })).items)).to.deep.equal([a.id, b.id, c.id]);
+      });
+    });
+
+    describe('idempotency keys', function () {
+      it('when a free key is claimed, then claim returns null, and a second claim returns the pending record', async function () {
+        const r = idempotency();
+        expect(await store.idempotency.claim(r)).to.equal(null);
+        expect(await store.idempotency.claim({ ...r, requestHash: sha256('other'), createdAt: iso(10) })).to.deep.equal(r);
+      });
+
+      it('when a claim is completed, then later claims return the done record with status, body and location', async function () {
+        const r = idempotency();
+        await store.idempotency.claim(r);
+        const body = { id: uuidv7(), lot: { quantity: { value: 40, unit: 'bag', bagKg: 60 } }, tags: [], empty: {} };
+        await store.idempotency.complete(r.scope, r.key, 201, body, '/v1/batches/x');
+        expect(await store.idempotency.claim(idempotency({ scope: r.scope, key: r.key }))).to.deep.equal({
+          ...r,
+          state: 'done',
+          status: 201,
+          body,
+          location: '/v1/batches/x',
+        });
+      });
+
+      it('when a pending claim is released, then the key is free again', async function () {
+        const r = idempotency();
+        await store.idempotency.claim(r);
+        await store.idempotency.release(r.scope, r.key);
+        expect(await store.idempotency.claim(r)).to.equal(null);
+      });
+
+      it('when a completed claim is released, then it is kept', async function () {
+        const r = idempotency();
+        await store.idempotency.claim(r);
+        await store.idempotency.complete(r.scope, r.key, 200, ['ok'], null);
+        await store.idempotency.release(r.scope, r.key);
+        expect(await store.idempotency.claim(r)).to.deep.equal({ ...r, state: 'done', status: 200, body: ['ok'], location: null });
+      });
+
+      it('when the same key is claimed in another scope, then it is a separate claim', async function () {
+        const r = idempotency();
+        await store.idempotency.claim(r);
+        expect(await store.idempotency.claim({ ...r, scope: `org:${uuidv7()}` })).to.equal(null);
+      });
+
+      it('when a key is claimed inside a transaction that fails, then the claim is not kept', async function () {
+        const r = idempotency();
+        await rejectionOf(
+          store.transaction(async (tx) => {
+            expect(await tx.idempotency.claim(r)).to.equal(null);
+            expect(await tx.idempotency.claim(r)).to.deep.equal(r);
+            throw new Error('boom');
+          }),
+        );
+        expect(await store.idempotency.claim(r)).to.equal(null);
+      });
+    });
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * `npm run admin -- <command>`: administration straight on the database named by DATABASE_URL.
+ *
+ *   create-org --type cooperative --slug krong-nang --name "HTX …" --province "Đắk Lắk"
+ *              [--commune …] [--street …] [--gln …] [--puc-code …] [--packing-house-code …]
+ *              --admin-email admin@example.vn --admin-name "…"
+ *     Bootstraps an organization and its first admin. The admin's password is read from
+ *     ADMIN_PASSWORD, or generated and printed once.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { buildServices } from '../api/src/app.js';
+import { loadConfig } from '../api/src/core/config.js';
+import { AppError } from '../api/src/core/errors.js';
+import { parseOrThrow } from '../api/src/core/validation.js';
+import { OrganizationBootstrap, Password, UserCreate } from '../api/src/modules/organizations/schema.js';
+import { openStore } from '../api/src/store/open-store.js';
+
+const USAGE = `usage:
+  npm run admin -- create-org --type <cooperative|farm_household|processor|trader|certification_body> --slug <slug> --name <name>
+                  --province <province> [--commune <c>] [--street <s>] [--gln <gln>] [--puc-code <code>] [--packing-house-code <code>]
+                  --admin-email <email> --admin-name <name>      (password from ADMIN_PASSWORD, or generated)`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    type: { type: 'string' },
+    slug: { type: 'string' },
+    name: { type: 'string' },
+    province: { type: 'string' },
+    commune: { type: 'string' },
+    street: { type: 'string' },
+    gln: { type: 'string' },
+    'puc-code': { type: 'string' },
+    'packing-house-code': { type: 'string' },
+    'admin-email': { type: 'string' },
+    'admin-name': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+const command = positionals[0];
+if (values.help || command !== 'create-org') {
+  console.log(USAGE);
+  process.exit(values.help ? 0 : 2);
+}
+
+const config = loadConfig();
+const store = await openStore(config.database);
+try {
+  const org = parseOrThrow(OrganizationBootstrap, {
+    type: values.type,
+    slug: values.slug,
+    name: values.name,
+    address: { province: values.province, commune: values.commune, street: values.street },
+    gln: values.gln,
+    pucCode: values['puc-code'],
+    packingHouseCode: values['packing-house-code'],
+  });
+  const generated = !process.env.ADMIN_PASSWORD;
+  const password = process.env.ADMIN_PASSWORD ?? randomBytes(18).toString('base64url');
+  const admin = parseOrThrow(UserCreate.pick({ email: true, name: true }), { email: values['admin-email'], name: values['admin-name'] }, 'admin');
+  parseOrThrow(Password, password, 'ADMIN_PASSWORD');
+  const { organization, user } = await buildServices(config, store).organizations.bootstrap(org, { ...admin, password });
+  console.log(`created ${organization.type} ${organization.slug} (${organization.id}) with admin ${user?.email}`);
+  if (generated) console.log(`admin password (shown once): ${password}`);
+} catch (error) {
+  if (error instanceof AppError) {
+    console.error(`error: ${error.message}`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+} finally {
+  await store.close();
+}
+
