@@ -3,7 +3,25 @@
  * implement them (store/sqlite, store/mongo) and one contract suite (api/test/store) holds both
  * to the same behaviour. Events are append-only: there is no update or delete for them.
  */
+import { ConflictError } from '../core/errors.js';
 import type { Quantity } from '../domain/quantity.js';
+
+/** The uniqueness rules every adapter enforces (by index name), with the API field each protects. */
+export const UNIQUE_RULES = {
+  organizations_slug: { field: 'slug', message: 'an organization with this slug already exists' },
+  organizations_gln: { field: 'gln', message: 'an organization with this GLN already exists' },
+  users_email: { field: 'email', message: 'a user with this email already exists' },
+  batches_gtin_lot: { field: 'lotNumber', message: 'a lot with this GTIN and lot number already exists' },
+  batches_org_product_lot: { field: 'lotNumber', message: 'this organization already has a lot of this product with this lot number' },
+  batches_code: { field: 'code', message: 'a lot with this code already exists' },
+} as const;
+export type UniqueRule = keyof typeof UNIQUE_RULES;
+
+/** The 409 an adapter throws when a write breaks a uniqueness rule (or an unnamed one: a reused id). */
+export function uniqueViolation(rule: UniqueRule | undefined): ConflictError {
+  if (!rule) return new ConflictError('the record already exists');
+  return new ConflictError(UNIQUE_RULES[rule].message, UNIQUE_RULES[rule].field);
+}
 
 export const ORGANIZATION_TYPES = ['cooperative', 'farm_household', 'processor', 'trader', 'certification_body'] as const;
 export type OrganizationType = (typeof ORGANIZATION_TYPES)[number];

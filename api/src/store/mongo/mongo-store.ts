@@ -8,7 +8,6 @@
  */
 import mongoose from 'mongoose';
 import type { mongo } from 'mongoose';
-import { ConflictError } from '../../core/errors.js';
 import type {
   ApiKeyRecord,
   BatchPatch,
@@ -23,8 +22,10 @@ import type {
   PlotRecord,
   Repositories,
   Store,
+  UniqueRule,
   UserRecord,
 } from '../port.js';
+import { UNIQUE_RULES, uniqueViolation } from '../port.js';
 
 type Doc<R extends { id: string }> = Omit<R, 'id'> & { _id: string };
 type OrganizationDoc = Doc<OrganizationRecord>;
@@ -83,24 +84,12 @@ const INDEXES: { [K in keyof Collections]: mongo.IndexDescription[] } = {
   idempotencyKeys: [{ key: { scope: 1, key: 1 }, name: 'idempotency_scope_key', unique: true }],
 };
 
-/** Which API field a unique index protects (same fields and messages as the SQLite adapter). */
-const UNIQUE_FIELDS: Record<string, [field: string, message: string]> = {
-  organizations_slug: ['slug', 'an organization with this slug already exists'],
-  organizations_gln: ['gln', 'an organization with this GLN already exists'],
-  users_email: ['email', 'a user with this email already exists'],
-  batches_gtin_lot: ['lotNumber', 'a lot with this GTIN and lot number already exists'],
-  batches_org_product_lot: ['lotNumber', 'this organization already has a lot of this product with this lot number'],
-  batches_code: ['code', 'a lot with this code already exists'],
-};
-
 const DUPLICATE_KEY = 11000;
 
 function translateDuplicate(error: unknown): never {
   if (error instanceof mongoose.mongo.MongoServerError && error.code === DUPLICATE_KEY) {
     const index = /index: (\S+) dup key/.exec(error.message)?.[1];
-    const known = index === undefined ? undefined : UNIQUE_FIELDS[index];
-    if (known) throw new ConflictError(known[1], known[0]);
-    throw new ConflictError('the record already exists');
+    throw uniqueViolation(index && index in UNIQUE_RULES ? (index as UniqueRule) : undefined);
   }
   throw error;
 }

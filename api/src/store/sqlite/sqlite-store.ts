@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ConflictError } from '../../core/errors.js';
 import type {
   ApiKeyRecord,
   BatchPatch,
@@ -15,32 +14,28 @@ import type {
   PlotRecord,
   Repositories,
   Store,
+  UniqueRule,
   UserRecord,
 } from '../port.js';
+import { uniqueViolation } from '../port.js';
 import { MIGRATIONS } from './migrations.js';
 
 type Row = Record<string, unknown>;
 type Run = <T>(op: () => T) => Promise<T>;
 
-/** Which API field a unique index protects, for 409 responses that name the field. */
-const UNIQUE_FIELDS: Array<[RegExp, string, string]> = [
-  [/organizations\.slug/, 'slug', 'an organization with this slug already exists'],
-  [/organizations\.gln/, 'gln', 'an organization with this GLN already exists'],
-  [/users\.email/, 'email', 'a user with this email already exists'],
-  [/batches\.gtin, batches\.lot_number/, 'lotNumber', 'a lot with this GTIN and lot number already exists'],
-  [/batches\.org_id, batches\.product, batches\.lot_number/, 'lotNumber', 'this organization already has a lot of this product with this lot number'],
-  [/batches\.code/, 'code', 'a lot with this code already exists'],
+/** SQLite names the columns of a broken unique constraint; this maps them to the port's rules. */
+const UNIQUE_COLUMNS: Array<[RegExp, UniqueRule]> = [
+  [/organizations\.slug/, 'organizations_slug'],
+  [/organizations\.gln/, 'organizations_gln'],
+  [/users\.email/, 'users_email'],
+  [/batches\.gtin, batches\.lot_number/, 'batches_gtin_lot'],
+  [/batches\.org_id, batches\.product, batches\.lot_number/, 'batches_org_product_lot'],
+  [/batches\.code/, 'batches_code'],
 ];
 
 function translateConstraint(error: unknown): never {
-  if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
-    for (const [pattern, field, message] of UNIQUE_FIELDS) {
-      if (pattern.test(error.message)) throw new ConflictError(message, field);
-    }
-    throw new ConflictError('the record already exists');
-  }
-  if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-    throw new ConflictError('the record already exists');
+  if (error instanceof Database.SqliteError && (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')) {
+    throw uniqueViolation(UNIQUE_COLUMNS.find(([pattern]) => pattern.test(error.message))?.[1]);
   }
   throw error;
 }
