@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { buildServices } from '../api/src/app.js';
-import { loadConfig } from '../api/src/core/config.js';
+import { loadConfigOrExit } from '../api/src/core/config.js';
 import { AppError } from '../api/src/core/errors.js';
 import { parseOrThrow } from '../api/src/core/validation.js';
 import { OrganizationBootstrap, Password, UserCreate } from '../api/src/modules/organizations/schema.js';
@@ -45,7 +45,7 @@ if (values.help || command !== 'create-org') {
   process.exit(values.help ? 0 : 2);
 }
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const store = await openStore(config.database);
 try {
   const org = parseOrThrow(OrganizationBootstrap, {

@@ -1,11 +1,11 @@
 /** `npm run seed`: loads the demo data into the database named by DATABASE_URL, which must be empty. */
 import { buildServices } from '../api/src/app.js';
-import { loadConfig } from '../api/src/core/config.js';
+import { loadConfigOrExit } from '../api/src/core/config.js';
 import { lotDigitalLink } from '../api/src/domain/digital-link.js';
 import { openStore } from '../api/src/store/open-store.js';
 import { seedDemo } from '../seeds/demo.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 if (config.env === 'production') {
   console.error('Refusing to load demo data (with its well-known passwords) when NODE_ENV=production.');
   process.exit(1);

@@ -1,22 +1,13 @@
 import type { Server } from 'node:http';
 import { buildApp, buildServices } from './app.js';
-import { ConfigError, loadConfig } from './core/config.js';
+import { loadConfigOrExit } from './core/config.js';
 import { createLogger } from './core/logger.js';
 import { openStore } from './store/open-store.js';
 import { seedDemo } from '../../seeds/demo.js';
 
 /** Process entry: read config, open the store, seed an empty demo database, listen, shut down gracefully. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const store = await openStore(config.database);
   if (config.demoSeed && (await store.isEmpty())) {

@@ -45,6 +45,17 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** loadConfig for process entry points: an invalid configuration prints its message and exits 78 (EX_CONFIG). */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(78);
+  }
+}
+
 export function parseDatabaseUrl(url: string): Database {
   if (url.startsWith('sqlite:')) return { kind: 'sqlite', path: url.slice('sqlite:'.length) };
   return { kind: 'mongodb', uri: url };
@@ -56,7 +67,9 @@ export function parseDatabaseUrl(url: string): Database {
  * without them, naming the missing variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  // An empty variable (a blank line in a compose file) means "not set", not "empty".
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = EnvSchema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -88,7 +101,7 @@ function resolveSecrets(
   dataDir: string,
 ): Record<SecretName, string> {
   const missing = SECRET_NAMES.filter((name) => !given[name]);
-  if (missing.length === 0) return given as Record<SecretName, string>;
+  if (missing.length === 0) return { JWT_SECRET: given.JWT_SECRET!, KEY_ENCRYPTION_KEY: given.KEY_ENCRYPTION_KEY! };
   if (nodeEnv === 'production') {
     throw new ConfigError(
       `${missing.join(' and ')} must be set in production (at least 32 random characters each, ` +

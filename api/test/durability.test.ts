@@ -1,0 +1,248 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { squarePlot } from './support/harness.js';
+
+/**
+ * The real server as a child process: an acknowledged write (2xx) survives SIGKILL right after
+ * the answer, and SIGTERM shuts the server down cleanly with exit code 0.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ADMIN_EMAIL = 'admin@durable.example.vn';
+const ADMIN_PASSWORD = 'durable-admin-password';
+
+const CONFIG_VARS = new Set([
+  'DATABASE_URL',
+  'DATA_DIR',
+  'NODE_ENV',
+  'ADMIN_PASSWORD',
+  'DEMO_SEED',
+  'JWT_SECRET',
+  'KEY_ENCRYPTION_KEY',
+  'PORT',
+  'PUBLIC_BASE_URL',
+  'LOG_LEVEL',
+  'TOKEN_TTL_SECONDS',
+  'LOGIN_RATE_LIMIT',
+]);
+
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!CONFIG_VARS.has(name)) env[name] = value;
+  return { ...env, ...extra };
+}
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface ServerProcess {
+  child: ChildProcess;
+  base: string;
+  exited: Promise<Exit>;
+  output(): string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('durability of the real server process', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let children: ServerProcess[];
+
+  const databaseUrl = () => `sqlite:${path.join(dir, 'trace.db')}`;
+
+  /** Starts `node --import tsx api/src/server.ts` on the test's database file and waits for /healthz. */
+  async function startServer(): Promise<ServerProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/server.ts'], {
+      cwd: ROOT,
+      env: childEnv({
+        PORT: String(port),
+        DATABASE_URL: databaseUrl(),
+        DEMO_SEED: '0',
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'info',
+        // Fixed, so that bodies holding Digital Links do not depend on the port of each run.
+        PUBLIC_BASE_URL: 'http://trace.test',
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const server: ServerProcess = { child, base: `http://127.0.0.1:${port}`, exited, output: () => output };
+    children.push(server);
+
+    let gone: Exit | null = null;
+    void exited.then((e) => (gone = e));
+    const deadline = Date.now() + 45_000;
+    while (Date.now() < deadline) {
+      if (gone) throw new Error(`the server exited early (${JSON.stringify(gone)}):\n${output}`);
+      try {
+        const res = await fetch(`${server.base}/healthz`);
+        if (res.status === 200) {
+          expect(await res.json()).to.deep.equal({ status: 'ok' });
+          return server;
+        }
+      } catch {
+        // Not listening yet.
+      }
+      await sleep(100);
+    }
+    throw new Error(`the server did not answer /healthz in time:\n${output}`);
+  }
+
+  async function kill(server: ServerProcess): Promise<Exit> {
+    server.child.kill('SIGKILL');
+    const exit = await server.exited;
+    expect(exit.signal).to.equal('SIGKILL');
+    return exit;
+  }
+
+  async function call(server: ServerProcess, method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${server.base}${url}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  async function login(server: ServerProcess): Promise<string> {
+    const res = await call(server, 'POST', '/api/v1/auth/login', undefined, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    return res.body.token as string;
+  }
+
+  beforeEach(function () {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'ft-durable-'));
+    children = [];
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/admin.ts',
+        'create-org',
+        '--type',
+        'cooperative',
+        '--slug',
+        'durable-coop',
+        '--name',
+        'HTX Bền Vững',
+        '--province',
+        'Lâm Đồng',
+        '--admin-email',
+        ADMIN_EMAIL,
+        '--admin-name',
+        'Quản trị viên',
+      ],
+      { cwd: ROOT, env: childEnv({ DATABASE_URL: databaseUrl(), NODE_ENV: 'development', ADMIN_PASSWORD }), encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.status, `admin create-org failed:\n${run.stdout}\n${run.stderr}`).to.equal(0);
+  });
+
+  afterEach(async function () {
+    for (const server of children) {
+      if (server.child.exitCode === null && server.child.signalCode === null) {
+        server.child.kill('SIGKILL');
+        await server.exited;
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when a plot is acknowledged with 201 and the server is SIGKILLed at once, then a restarted server returns the same plot', async function () {
+    const first = await startServer();
+    const token = await login(first);
+    const created = await call(first, 'POST', '/api/v1/plots', token, { name: 'Rẫy Bảo Lộc', crops: ['coffee-robusta'], geometry: squarePlot(0.1) });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    await kill(first);
+
+    const second = await startServer();
+    const read = await call(second, 'GET', `/api/v1/plots/${created.body.id as string}`, await login(second));
+    expect(read.status).to.equal(200);
+    expect(read.body).to.deep.equal(created.body);
+    // The generated secrets were kept too: a token issued before the crash still works.
+    expect((await call(second, 'GET', '/api/v1/plots', token)).status).to.equal(200);
+  });
+
+  it('when a plot, a lot and a step are acknowledged in a row and the server is SIGKILLed after the last, then all three survive unchanged', async function () {
+    const first = await startServer();
+    const token = await login(first);
+    const plot = await call(first, 'POST', '/api/v1/plots', token, { name: 'Rẫy Di Linh', crops: ['coffee-robusta'], geometry: squarePlot(0.2) });
+    expect(plot.status, JSON.stringify(plot.body)).to.equal(201);
+    const lot = await call(first, 'POST', '/api/v1/batches', token, {
+      plotIds: [plot.body.id],
+      product: 'Cà phê Robusta quả tươi',
+      harvestedAt: '2025-11-15',
+      quantity: { value: 800, unit: 'kg' },
+      lotNumber: 'DL-2511-01',
+    });
+    expect(lot.status, JSON.stringify(lot.body)).to.equal(201);
+    const step = await call(first, 'POST', `/api/v1/batches/${lot.body.id as string}/steps`, token, {
+      type: 'drying',
+      occurredAt: '2025-11-20T07:00:00+07:00',
+      notes: 'Phơi giàn',
+    });
+    expect(step.status, JSON.stringify(step.body)).to.equal(201);
+    await kill(first);
+
+    const second = await startServer();
+    const again = await login(second);
+    const readPlot = await call(second, 'GET', `/api/v1/plots/${plot.body.id as string}`, again);
+    expect(readPlot.status).to.equal(200);
+    expect(readPlot.body).to.deep.equal(plot.body);
+    const readLot = await call(second, 'GET', `/api/v1/batches/${lot.body.id as string}`, again);
+    expect(readLot.status).to.equal(200);
+    expect(readLot.body).to.deep.equal(lot.body);
+    const readStep = await call(second, 'GET', `/api/v1/batches/${lot.body.id as string}/steps/${step.body.id as string}`, again);
+    expect(readStep.status).to.equal(200);
+    expect(readStep.body).to.deep.equal(step.body);
+    const steps = await call(second, 'GET', `/api/v1/batches/${lot.body.id as string}/steps`, again);
+    expect((steps.body.items as Array<{ type: string }>).map((s) => s.type)).to.deep.equal(['harvest', 'drying']);
+  });
+
+  it('when the server gets SIGTERM, then it shuts down gracefully with exit code 0', async function () {
+    const server = await startServer();
+    await login(server);
+    server.child.kill('SIGTERM');
+    const exit = await Promise.race([server.exited, sleep(20_000).then(() => null)]);
+    expect(exit, `no exit within 20 s:\n${server.output()}`).to.not.equal(null);
+    expect(exit).to.deep.equal({ code: 0, signal: null });
+    expect(server.output()).to.include('stopped');
+  });
+
+  it('when the server was stopped with SIGTERM, then a restarted server serves what was written before', async function () {
+    const first = await startServer();
+    const token = await login(first);
+    const plot = await call(first, 'POST', '/api/v1/plots', token, { name: 'Rẫy Lâm Hà', crops: ['coffee-arabica'], geometry: squarePlot(0.3) });
+    expect(plot.status).to.equal(201);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).to.deep.equal({ code: 0, signal: null });
+
+    const second = await startServer();
+    const read = await call(second, 'GET', `/api/v1/plots/${plot.body.id as string}`, await login(second));
+    expect(read.status).to.equal(200);
+    expect(read.body).to.deep.equal(plot.body);
+  });
+});
