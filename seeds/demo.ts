@@ -40,7 +40,7 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
   const summary: DemoSummary = { published: [] };
 
   // Organizations and their first users.
-  const { organization: coop } = await s.organizations.bootstrap(
+  await s.organizations.bootstrap(
     {
       slug: 'krong-nang-coffee',
       type: 'cooperative',
@@ -71,7 +71,7 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
     },
     { email: 'inspector@demo.test', name: 'Lê Minh Tuấn', password: DEMO_PASSWORD, role: 'inspector' },
   );
-  const { organization: teaCoop } = await s.organizations.bootstrap(
+  await s.organizations.bootstrap(
     {
       slug: 'tan-cuong-tea',
       type: 'cooperative',

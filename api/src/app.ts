@@ -16,22 +16,32 @@ import { BatchService } from './modules/batches/service.js';
 import { organizationRoutes } from './modules/organizations/routes.js';
 import { OrganizationService } from './modules/organizations/service.js';
 import { plotRoutes } from './modules/plots/routes.js';
+import { provenanceRoutes } from './modules/provenance/routes.js';
+import { ProvenanceService } from './modules/provenance/service.js';
 import { PlotService } from './modules/plots/service.js';
+import { EventRecorder } from './provenance/event-recorder.js';
+import { KeyRing } from './provenance/key-ring.js';
 import type { Store } from './store/port.js';
+import { browserAssets } from '../../web/browser-assets.js';
 
 export interface Services {
   auth: AuthService;
   organizations: OrganizationService;
   plots: PlotService;
   batches: BatchService;
+  provenance: ProvenanceService;
 }
 
 export function buildServices(config: Config, store: Store): Services {
+  const keys = new KeyRing(config.secrets.KEY_ENCRYPTION_KEY);
+  const recorder = new EventRecorder(keys);
+  const batches = new BatchService(store, recorder);
   return {
     auth: new AuthService(store, { jwtSecret: config.secrets.JWT_SECRET, tokenTtlSeconds: config.tokenTtlSeconds }),
-    organizations: new OrganizationService(store),
-    plots: new PlotService(store),
-    batches: new BatchService(store),
+    organizations: new OrganizationService(store, keys),
+    plots: new PlotService(store, recorder),
+    batches,
+    provenance: new ProvenanceService(store, keys, batches, config.publicBaseUrl),
   };
 }
 
@@ -89,7 +99,16 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger })
   organizationRoutes(api, services.organizations);
   plotRoutes(api, services.plots);
   batchRoutes(api, services.batches, config.publicBaseUrl);
+  provenanceRoutes(api, services.provenance);
   app.use(api.router);
+
+  app.get('/assets/:file', async (req, res, next) => {
+    const asset = (await browserAssets()).get(req.params.file);
+    if (!asset) return next();
+    // Entry names are stable, so revalidate them; chunk names carry a content hash.
+    res.setHeader('Cache-Control', req.params.file.startsWith('chunk-') ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+    res.type(asset.contentType).send(Buffer.from(asset.contents));
+  });
 
   const openapi = buildOpenApi([api], { title: 'Farm trace API', version: '1', serverUrl: config.publicBaseUrl });
   app.get('/api/v1/openapi.json', (_req, res) => {

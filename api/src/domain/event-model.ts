@@ -57,10 +57,10 @@ export interface Place {
   lon?: number | undefined;
 }
 
+/** What every event carries; `recordTime` is stamped by the recorder when it signs. */
 export interface EventEnvelope {
   eventID: string;
   eventTime: string;
-  recordTime: string;
   recordedBy: OrgRef;
   userId: string | null;
   prev: string[];
@@ -115,7 +115,6 @@ function envelope(type: string, e: EventEnvelope): EpcisEvent {
     eventID: e.eventID,
     eventTime: e.eventTime,
     eventTimeZoneOffset: timeZoneOffsetOf(e.eventTime),
-    recordTime: e.recordTime,
     'ft:recordedBy': orgUri(e.recordedBy),
     ...(e.userId ? { 'ft:recordedByUser': e.userId } : {}),
     'ft:prev': [...e.prev].sort(),
@@ -142,6 +141,7 @@ export function plotRegisteredEvent(e: EventEnvelope, plot: PlotRegistration): E
     action: 'ADD',
     bizStep: 'commissioning',
     disposition: 'active',
+    'ft:stepType': 'plot_registration',
     'ft:plot': {
       name: plot.name,
       crops: plot.crops,
@@ -174,6 +174,7 @@ export function harvestEvent(e: EventEnvelope, h: Harvest): EpcisEvent {
     action: 'ADD',
     bizStep: 'creating_class_instance',
     disposition: 'active',
+    'ft:stepType': 'harvest',
     ilmd: {
       'cbvmda:countryOfOrigin': 'VN',
       'cbvmda:harvestStartDate': start,
@@ -198,7 +199,6 @@ function quantityElement(q: LotQuantity): Record<string, unknown> {
 export interface StepDetails {
   stepType: StepType;
   lot: LotRef;
-  custodian: OrgRef;
   place?: Place | undefined;
   notes?: string | undefined;
   inputs: LotQuantity[];

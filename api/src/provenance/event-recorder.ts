@@ -1,35 +1,51 @@
+import { createHash } from 'node:crypto';
 import { nowIso } from '../core/ids.js';
-import type { EpcisEvent } from '../domain/event-model.js';
+import { orgUri, toOffsetTime, type EpcisEvent, type OrgRef } from '../domain/event-model.js';
 import type { EventLink, EventRecord, Repositories } from '../store/port.js';
-import { eventHash } from './canonical-json.js';
+import { canonicalJson } from './canonical-json.js';
+import type { KeyRing } from './key-ring.js';
+import { signCanonical } from './signing-keys.js';
 
 export interface EventToRecord {
   event: EpcisEvent;
-  orgId: string;
-  stepType: string | null;
+  /** The organization that records the event and signs it; the event's `ft:recordedBy`. */
+  signer: OrgRef & { id: string };
   corrects?: string | null;
   links: EventLink[];
 }
 
 /**
- * The one way an event enters the store: hashed over its RFC 8785 bytes and appended inside the
- * caller's transaction, so the event and the records it changes commit together.
+ * The one way an event enters the store: canonicalized (RFC 8785), hashed (SHA-256 of those
+ * bytes), signed as a compact JWS with the recording organization's current key, and appended
+ * inside the caller's transaction, so the event and the records it changes commit together.
  */
-export async function recordEvent(tx: Repositories, e: EventToRecord): Promise<EventRecord> {
-  return tx.events.append({
-    id: e.event.eventID,
-    orgId: e.orgId,
-    type: e.event.type,
-    stepType: e.stepType,
-    eventTime: e.event.eventTime,
-    hash: eventHash(e.event),
-    body: e.event,
-    corrects: e.corrects ?? null,
-    jws: null,
-    logIndex: null,
-    links: e.links,
-    createdAt: nowIso(),
-  });
+export class EventRecorder {
+  constructor(private readonly keys: KeyRing) {}
+
+  async record(tx: Repositories, e: EventToRecord): Promise<EventRecord> {
+    if (e.event['ft:recordedBy'] !== orgUri(e.signer)) {
+      throw new Error(`event names ${String(e.event['ft:recordedBy'])} as recorder but would be signed by ${orgUri(e.signer)}`);
+    }
+    const createdAt = nowIso();
+    const { kid, privateKey } = await this.keys.currentKey(tx, e.signer.id, createdAt);
+    // Stamped inside the transaction, after the key is chosen: it falls in that key's validity window.
+    const event: EpcisEvent = { ...e.event, recordTime: toOffsetTime(createdAt) };
+    const canonical = canonicalJson(event);
+    return tx.events.append({
+      id: e.event.eventID,
+      orgId: e.signer.id,
+      type: event.type,
+      stepType: typeof event['ft:stepType'] === 'string' ? event['ft:stepType'] : null,
+      eventTime: event.eventTime,
+      hash: createHash('sha256').update(canonical, 'utf8').digest('hex'),
+      body: event,
+      corrects: e.corrects ?? null,
+      jws: await signCanonical(privateKey, kid, canonical),
+      logIndex: null,
+      links: e.links,
+      createdAt,
+    });
+  }
 }
 
 /** A fresh EPCIS eventID (a urn:uuid until the CBV 2.0 event hash ID replaces it). */

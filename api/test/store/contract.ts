@@ -18,6 +18,7 @@ import type {
   Page,
   PageRequest,
   PlotRecord,
+  SigningKeyRecord,
   Store,
   UserRecord,
 } from '../../src/store/port.js';
@@ -561,6 +562,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(seqs).to.deep.equal([...seqs].sort((x, y) => x - y));
         expect(new Set(seqs).size).to.equal(3);
         expect(await store.events.findById(`urn:uuid:${uuidv7()}`)).to.equal(null);
+        expect(await store.events.findByHash(appended[1]!.hash)).to.deep.equal(appended[1]);
+        expect(await store.events.findByHash(sha256('no such event'))).to.equal(null);
       });
 
       it('when an event carries a signature, log index and correction, then they round trip', async function () {
@@ -689,6 +692,60 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(a.seq).to.be.lessThan(b.seq);
         expect(b.seq).to.be.lessThan(c.seq);
         expect(ids((await store.events.listFor(target, { limit: 10 })).items)).to.deep.equal([a.id, b.id, c.id]);
+      });
+    });
+
+    describe('signing keys', function () {
+      const key = (orgId: string, overrides: Partial<SigningKeyRecord> = {}): SigningKeyRecord => {
+        const kid = createHash('sha256').update(uuidv7()).digest('base64url');
+        return {
+          kid,
+          orgId,
+          publicJwk: { kty: 'OKP', crv: 'Ed25519', x: createHash('sha256').update(kid).digest('base64url') },
+          encryptedPrivateKey: `v1.${kid}`,
+          validFrom: iso(),
+          validTo: null,
+          revokedAt: null,
+          ...overrides,
+        };
+      };
+
+      it('when a key is inserted, then findByKid and currentFor return it unchanged', async function () {
+        const o = await oneOrganization();
+        const k = key(o.id);
+        await store.signingKeys.insert(k);
+        expect(await store.signingKeys.findByKid(k.kid)).to.deep.equal(k);
+        expect(await store.signingKeys.currentFor(o.id)).to.deep.equal(k);
+        expect(await store.signingKeys.findByKid('missing')).to.equal(null);
+      });
+
+      it('when a key is rotated or revoked, then it is no longer current and the update keeps its other fields', async function () {
+        const o = await oneOrganization();
+        const old = key(o.id);
+        await store.signingKeys.insert(old);
+        await store.signingKeys.update(old.kid, { validTo: iso(60) });
+        expect(await store.signingKeys.currentFor(o.id)).to.equal(null);
+        const next = key(o.id, { validFrom: iso(60) });
+        await store.signingKeys.insert(next);
+        await store.signingKeys.update(old.kid, { revokedAt: iso(30) });
+        expect(await store.signingKeys.findByKid(old.kid)).to.deep.equal({ ...old, validTo: iso(60), revokedAt: iso(30) });
+        expect(await store.signingKeys.currentFor(o.id)).to.deep.equal(next);
+      });
+
+      it('when an organization already has a current key, then inserting a second current key is refused', async function () {
+        const o = await oneOrganization();
+        await store.signingKeys.insert(key(o.id));
+        await expectConflict(store.signingKeys.insert(key(o.id)));
+      });
+
+      it('when keys are listed, then they come oldest first, per organization or for all', async function () {
+        const [a, b] = await organizations(2);
+        const k1 = key(a!.id, { validFrom: iso(0), validTo: iso(10) });
+        const k2 = key(b!.id, { validFrom: iso(5) });
+        const k3 = key(a!.id, { validFrom: iso(10) });
+        for (const k of [k3, k1, k2]) await store.signingKeys.insert(k);
+        expect(await store.signingKeys.list(a!.id)).to.deep.equal([k1, k3]);
+        expect((await store.signingKeys.list(null)).map((k) => k.kid)).to.deep.equal([k1.kid, k2.kid, k3.kid]);
       });
     });
 

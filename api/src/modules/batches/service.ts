@@ -4,14 +4,13 @@ import { newId, newPublicCode, nowIso } from '../../core/ids.js';
 import {
   harvestEvent,
   stepEvent,
-  toOffsetTime,
   transformationEvent,
   type EventEnvelope,
   type LotQuantity,
   type LotRef,
 } from '../../domain/event-model.js';
 import { toKilograms, type Quantity } from '../../domain/quantity.js';
-import { newEventId, recordEvent } from '../../provenance/event-recorder.js';
+import { newEventId, type EventRecorder } from '../../provenance/event-recorder.js';
 import type { BatchRecord, EventRecord, OrganizationRecord, Page, PageRequest, Repositories, Store } from '../../store/port.js';
 import type { BatchCreate, MergeCreate, SplitCreate, StepCreate } from './schema.js';
 
@@ -32,7 +31,10 @@ export interface StepRecord {
  * event appended in the same transaction as the lot records it changes.
  */
 export class BatchService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly recorder: EventRecorder,
+  ) {}
 
   async create(actor: Actor, input: BatchCreate): Promise<BatchRecord> {
     requireRole(actor, ['farmer', 'operator', 'admin'], 'record harvests');
@@ -44,7 +46,7 @@ export class BatchService {
     }
     const plotOwners = new Set(plots.map((p) => p.orgId));
     const ownerId = plotOwners.size === 1 ? [...plotOwners][0]! : actor.orgId;
-    const owner = await this.requireOrg(ownerId);
+    const recordedBy = await this.requireOrg(actor.orgId);
     const code = newPublicCode();
     const lotNumber = input.lotNumber ?? code;
     await this.assertLotIsNew(ownerId, input.product, lotNumber, input.gtin ?? null);
@@ -74,7 +76,7 @@ export class BatchService {
     const eventTime = input.harvestPeriod ? `${input.harvestPeriod.to}T00:00:00+07:00` : `${input.harvestedAt}T00:00:00+07:00`;
     await this.store.transaction(async (tx) => {
       const prev = await heads(tx, input.plotIds);
-      const event = harvestEvent(this.envelope(actor, owner, eventTime, now, prev), {
+      const event = harvestEvent(this.envelope(actor, recordedBy, eventTime, prev), {
         lot: lotRef(batch),
         product: batch.product,
         variety: batch.variety,
@@ -84,10 +86,9 @@ export class BatchService {
         harvestPeriod: batch.harvestPeriod,
       });
       await tx.batches.insert(batch);
-      await recordEvent(tx, {
+      await this.recorder.record(tx, {
         event,
-        orgId: actor.orgId,
-        stepType: 'harvest',
+        signer: recordedBy,
         links: [{ targetId: batch.id, role: 'subject' }, ...batch.plotIds.map((id) => ({ targetId: id, role: 'plot' as const }))],
       });
     });
@@ -137,13 +138,11 @@ export class BatchService {
       if (input.corrects) await this.assertCorrectable(tx, batchId, input.corrects);
       const custodian = await this.requireOrg(batch.custodianOrgId, tx);
       const head = await tx.events.latestFor(batchId);
-      const now = nowIso();
       const event = stepEvent(
-        { ...this.envelope(actor, actingOrg, input.occurredAt, now, head ? [head.hash] : []), corrects: input.corrects ?? null },
+        { ...this.envelope(actor, actingOrg, input.occurredAt, head ? [head.hash] : []), corrects: input.corrects ?? null },
         {
           stepType: input.type,
           lot: lotRef(batch),
-          custodian,
           place: input.place,
           notes: input.notes,
           inputs: (input.inputs ?? []).map((i) => ({ lot: lotRef(batch), quantity: i.quantity })),
@@ -152,10 +151,9 @@ export class BatchService {
           sender: input.type === 'receiving' ? custodian : undefined,
         },
       );
-      const recorded = await recordEvent(tx, {
+      const recorded = await this.recorder.record(tx, {
         event,
-        orgId: actingOrg.id,
-        stepType: input.type,
+        signer: actingOrg,
         corrects: input.corrects ?? null,
         links: [{ targetId: batchId, role: 'subject' }],
       });
@@ -200,8 +198,7 @@ export class BatchService {
       });
       await this.assertLotIsNew(merged.orgId, merged.product, merged.lotNumber, merged.gtin, tx);
       const prev = await heads(tx, inputs.map((b) => b.id));
-      const now = nowIso();
-      const event = transformationEvent(this.envelope(actor, actingOrg, input.occurredAt, now, prev), {
+      const event = transformationEvent(this.envelope(actor, actingOrg, input.occurredAt, prev), {
         kind: 'merge',
         inputs: inputs.map((b, i): LotQuantity => ({ lot: lotRef(b), quantity: input.inputs[i]!.quantity ?? b.quantity })),
         outputs: [{ lot: lotRef(merged), quantity: merged.quantity }],
@@ -209,10 +206,9 @@ export class BatchService {
         notes: input.notes,
       });
       await tx.batches.insert(merged);
-      await recordEvent(tx, {
+      await this.recorder.record(tx, {
         event,
-        orgId: actingOrg.id,
-        stepType: 'merge',
+        signer: actingOrg,
         links: [...inputs.map((b) => ({ targetId: b.id, role: 'input' as const })), { targetId: merged.id, role: 'output' }],
       });
       return merged;
@@ -250,8 +246,7 @@ export class BatchService {
         await this.assertLotIsNew(out.orgId, out.product, out.lotNumber, out.gtin, tx, `outputs[${index}].lotNumber`);
       }
       const head = await tx.events.latestFor(source.id);
-      const now = nowIso();
-      const event = transformationEvent(this.envelope(actor, actingOrg, input.occurredAt, now, head ? [head.hash] : []), {
+      const event = transformationEvent(this.envelope(actor, actingOrg, input.occurredAt, head ? [head.hash] : []), {
         kind: 'split',
         inputs: [{ lot: lotRef(source), quantity: { value: total, unit: 'kg' } }],
         outputs: outputs.map((b) => ({ lot: lotRef(b), quantity: b.quantity })),
@@ -259,10 +254,9 @@ export class BatchService {
         notes: input.notes,
       });
       for (const out of outputs) await tx.batches.insert(out);
-      await recordEvent(tx, {
+      await this.recorder.record(tx, {
         event,
-        orgId: actingOrg.id,
-        stepType: 'split',
+        signer: actingOrg,
         links: [{ targetId: source.id, role: 'input' }, ...outputs.map((b) => ({ targetId: b.id, role: 'output' as const }))],
       });
       return outputs;
@@ -367,11 +361,10 @@ export class BatchService {
     }
   }
 
-  private envelope(actor: Actor, org: Pick<OrganizationRecord, 'slug' | 'gln'>, eventTime: string, now: string, prev: string[]): EventEnvelope {
+  private envelope(actor: Actor, org: Pick<OrganizationRecord, 'slug' | 'gln'>, eventTime: string, prev: string[]): EventEnvelope {
     return {
       eventID: newEventId(newId()),
       eventTime,
-      recordTime: toOffsetTime(now),
       recordedBy: { slug: org.slug, gln: org.gln },
       userId: actor.userId,
       prev,

@@ -1,6 +1,7 @@
 import { requireRole, hashPassword, type Actor } from '../../core/auth.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
+import type { KeyRing } from '../../provenance/key-ring.js';
 import type { OrganizationRecord, Page, PageRequest, Role, Store, UserRecord } from '../../store/port.js';
 import type { OrganizationBootstrap, OrganizationCreate, UserCreate } from './schema.js';
 
@@ -10,7 +11,10 @@ export const publicUser = ({ passwordHash: _hidden, ...user }: UserRecord): Publ
 
 /** Organizations, their membership (farm households under a cooperative) and their users. */
 export class OrganizationService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly keys: KeyRing,
+  ) {}
 
   /** Creates an organization and optionally its first user (an admin unless told), with no actor: for the admin CLI and the seed. */
   async bootstrap(
@@ -28,6 +32,7 @@ export class OrganizationService {
     return this.store.transaction(async (tx) => {
       const organization = toRecord(input, input.parentId ?? null);
       await tx.organizations.insert(organization);
+      await this.keys.createKey(tx, organization.id, organization.createdAt);
       let user: UserRecord | null = null;
       if (firstUser && passwordHash) {
         user = {
@@ -51,7 +56,10 @@ export class OrganizationService {
     const own = await this.requireOrg(actor.orgId);
     if (own.type !== 'cooperative') throw new ForbiddenError('Only a cooperative registers member farm households.');
     const organization = toRecord(input, own.id);
-    await this.store.organizations.insert(organization);
+    await this.store.transaction(async (tx) => {
+      await tx.organizations.insert(organization);
+      await this.keys.createKey(tx, organization.id, organization.createdAt);
+    });
     return organization;
   }
 

@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
 import { plotRegisteredEvent, toOffsetTime } from '../../domain/event-model.js';
 import { EUDR_POINT_MAX_HA, checkPlotGeometry } from '../../domain/plot-geometry.js';
-import { newEventId, recordEvent } from '../../provenance/event-recorder.js';
+import { newEventId, type EventRecorder } from '../../provenance/event-recorder.js';
 import type { Page, PageRequest, PlotRecord, Store } from '../../store/port.js';
 import type { PlotCreate } from './schema.js';
 
@@ -19,7 +19,10 @@ export function plotView(plot: PlotRecord, today = new Date().toISOString().slic
 
 /** Farm plots: registered once with EUDR-valid geometry, recorded as a signed registration event. */
 export class PlotService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly recorder: EventRecorder,
+  ) {}
 
   async create(actor: Actor, input: PlotCreate): Promise<PlotRecord> {
     requireRole(actor, ['farmer', 'operator', 'admin'], 'register plots');
@@ -30,6 +33,8 @@ export class PlotService {
     const owner = await this.store.organizations.findById(ownerId);
     if (!owner) throw ValidationError.field('farmerId', 'no such organization');
     if (input.farmerId && owner.type !== 'farm_household') throw ValidationError.field('farmerId', 'must name a farm household');
+    const recordedBy = owner.id === actor.orgId ? owner : await this.store.organizations.findById(actor.orgId);
+    if (!recordedBy) throw new NotFoundError('Organization');
 
     const check = checkPlotGeometry(input.geometry);
     if (!check.ok) throw new ValidationError(check.errors);
@@ -45,7 +50,7 @@ export class PlotService {
     const areaHa = check.geometry.type === 'Polygon' ? check.areaHa : (input.declaredAreaHa ?? null);
     const certifications = input.certifications.map((c) => ({ ...c }));
     const event = plotRegisteredEvent(
-      { eventID: newEventId(newId()), eventTime: toOffsetTime(now), recordTime: now, recordedBy: owner, userId: actor.userId, prev: [] },
+      { eventID: newEventId(newId()), eventTime: toOffsetTime(now), recordedBy, userId: actor.userId, prev: [] },
       {
         plotId: id,
         name: input.name,
@@ -71,7 +76,7 @@ export class PlotService {
       createdAt: now,
     };
     await this.store.transaction(async (tx) => {
-      await recordEvent(tx, { event, orgId: actor.orgId, stepType: 'plot_registration', links: [{ targetId: id, role: 'plot' }] });
+      await this.recorder.record(tx, { event, signer: recordedBy, links: [{ targetId: id, role: 'plot' }] });
       await tx.plots.insert(plot);
     });
     return plot;

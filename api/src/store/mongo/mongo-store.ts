@@ -22,6 +22,7 @@ import type {
   PlotRecord,
   Repositories,
   Store,
+  SigningKeyRecord,
   UniqueRule,
   UserRecord,
 } from '../port.js';
@@ -34,6 +35,8 @@ type ApiKeyDoc = Doc<ApiKeyRecord>;
 type PlotDoc = Doc<PlotRecord>;
 type BatchDoc = Doc<BatchRecord>;
 type EventDoc = Doc<EventRecord>;
+/** `_id` is the kid. */
+type SigningKeyDoc = Omit<SigningKeyRecord, 'kid'> & { _id: string };
 interface CounterDoc {
   _id: string;
   seq: number;
@@ -48,6 +51,7 @@ interface Collections {
   plots: mongo.Collection<PlotDoc>;
   batches: mongo.Collection<BatchDoc>;
   events: mongo.Collection<EventDoc>;
+  signingKeys: mongo.Collection<SigningKeyDoc>;
   counters: mongo.Collection<CounterDoc>;
   idempotencyKeys: mongo.Collection<IdempotencyDoc>;
 }
@@ -79,6 +83,11 @@ const INDEXES: { [K in keyof Collections]: mongo.IndexDescription[] } = {
     { key: { seq: 1 }, name: 'events_seq', unique: true },
     { key: { logIndex: 1 }, name: 'events_log_index', unique: true, partialFilterExpression: { logIndex: { $type: 'number' } } },
     { key: { 'links.targetId': 1, seq: 1 }, name: 'events_links_target' },
+  ],
+  signingKeys: [
+    { key: { orgId: 1, validFrom: 1 }, name: 'signing_keys_org' },
+    // One current key per organization, as SQLite's partial unique index.
+    { key: { orgId: 1 }, name: 'signing_keys_current', unique: true, partialFilterExpression: { current: true } },
   ],
   counters: [],
   idempotencyKeys: [{ key: { scope: 1, key: 1 }, name: 'idempotency_scope_key', unique: true }],
@@ -118,6 +127,27 @@ function pageOf<T extends { id: string }>(rows: T[], limit: number): Page<T> {
   const items = rows.slice(0, limit);
   return { items, next: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
 }
+
+const fromSigningKey = (k: SigningKeyRecord): SigningKeyDoc & { current: boolean } => ({
+  _id: k.kid,
+  orgId: k.orgId,
+  publicJwk: { kty: k.publicJwk.kty, crv: k.publicJwk.crv, x: k.publicJwk.x },
+  encryptedPrivateKey: k.encryptedPrivateKey,
+  validFrom: k.validFrom,
+  validTo: orNull(k.validTo),
+  revokedAt: orNull(k.revokedAt),
+  current: k.validTo === null && k.revokedAt === null,
+});
+
+const toSigningKey = (d: SigningKeyDoc): SigningKeyRecord => ({
+  kid: d._id,
+  orgId: d.orgId,
+  publicJwk: { kty: d.publicJwk.kty, crv: d.publicJwk.crv, x: d.publicJwk.x },
+  encryptedPrivateKey: d.encryptedPrivateKey,
+  validFrom: d.validFrom,
+  validTo: orNull(d.validTo),
+  revokedAt: orNull(d.revokedAt),
+});
 
 /** Newest first by id; `after` is the id of the previous page's last item. */
 function newestFirst<D extends { _id: string }>(
@@ -416,9 +446,28 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
         const items = docs.slice(0, page.limit).map(toEvent);
         return { items, next: docs.length > page.limit ? String(items.at(-1)?.seq) : null };
       },
+      findByHash: async (hash) => mapOne(await c.events.findOne({ hash }, opts), toEvent),
       latestFor: async (targetId) => {
         const [doc] = await c.events.find({ 'links.targetId': targetId }, opts).sort({ seq: -1 }).limit(1).toArray();
         return doc ? toEvent(doc) : null;
+      },
+    },
+    signingKeys: {
+      insert: async (k) => {
+        await write(() => c.signingKeys.insertOne(fromSigningKey(k), opts));
+      },
+      findByKid: async (kid) => mapOne(await c.signingKeys.findOne({ _id: kid }, opts), toSigningKey),
+      currentFor: async (orgId) => mapOne(await c.signingKeys.findOne({ orgId, validTo: null, revokedAt: null }, opts), toSigningKey),
+      list: async (orgId) =>
+        (await c.signingKeys.find(orgId === null ? {} : { orgId }, opts).sort({ validFrom: 1, _id: 1 }).toArray()).map(toSigningKey),
+      update: async (kid, patch) => {
+        const doc = await c.signingKeys.findOne({ _id: kid }, opts);
+        if (!doc) return;
+        const validTo = patch.validTo !== undefined ? patch.validTo : doc.validTo;
+        const revokedAt = patch.revokedAt !== undefined ? patch.revokedAt : doc.revokedAt;
+        await write(() =>
+          c.signingKeys.updateOne({ _id: kid }, { $set: { validTo, revokedAt, current: validTo === null && revokedAt === null } }, opts),
+        );
       },
     },
     idempotency: {
@@ -479,6 +528,7 @@ export async function openMongoStore(uri: string): Promise<Store> {
       plots: db.collection<PlotDoc>('plots'),
       batches: db.collection<BatchDoc>('batches'),
       events: db.collection<EventDoc>('events'),
+      signingKeys: db.collection<SigningKeyDoc>('signingKeys'),
       counters: db.collection<CounterDoc>('counters'),
       idempotencyKeys: db.collection<IdempotencyDoc>('idempotencyKeys'),
     };

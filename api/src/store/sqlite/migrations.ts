@@ -129,4 +129,17 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scope, key)
   ) WITHOUT ROWID;
   `,
+  /* 2: organizations' signing keys */ `
+  CREATE TABLE signing_keys (
+    kid TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organizations(id),
+    public_jwk TEXT NOT NULL,
+    encrypted_private_key TEXT NOT NULL,
+    valid_from TEXT NOT NULL,
+    valid_to TEXT,
+    revoked_at TEXT
+  );
+  CREATE INDEX signing_keys_org ON signing_keys(org_id, valid_from);
+  CREATE UNIQUE INDEX signing_keys_current ON signing_keys(org_id) WHERE valid_to IS NULL AND revoked_at IS NULL;
+  `,
 ];

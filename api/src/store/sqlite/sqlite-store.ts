@@ -14,6 +14,7 @@ import type {
   PlotRecord,
   Repositories,
   Store,
+  SigningKeyRecord,
   UniqueRule,
   UserRecord,
 } from '../port.js';
@@ -110,6 +111,16 @@ const toPlot = (r: Row): PlotRecord => ({
   eventId: r.event_id as string,
   createdBy: r.created_by as string | null,
   createdAt: r.created_at as string,
+});
+
+const toSigningKey = (r: Row): SigningKeyRecord => ({
+  kid: r.kid as string,
+  orgId: r.org_id as string,
+  publicJwk: parse(r.public_jwk),
+  encryptedPrivateKey: r.encrypted_private_key as string,
+  validFrom: r.valid_from as string,
+  validTo: r.valid_to as string | null,
+  revokedAt: r.revoked_at as string | null,
 });
 
 /** Opens (creating if needed) the database file, applies migrations and returns the store. */
@@ -365,6 +376,7 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
           const items = rows.slice(0, page.limit).map(toEvent);
           return { items, next: rows.length > page.limit ? String(items.at(-1)?.seq) : null };
         }),
+      findByHash: (hash) => run(() => mapOne(db.prepare('SELECT * FROM events WHERE hash = ?').get(hash), toEvent)),
       latestFor: (targetId) =>
         run(() =>
           mapOne(
@@ -372,6 +384,31 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
             toEvent,
           ),
         ),
+    },
+    signingKeys: {
+      insert: (k) =>
+        write(() => {
+          db.prepare(
+            'INSERT INTO signing_keys (kid, org_id, public_jwk, encrypted_private_key, valid_from, valid_to, revoked_at) VALUES (?,?,?,?,?,?,?)',
+          ).run(k.kid, k.orgId, json(k.publicJwk), k.encryptedPrivateKey, k.validFrom, k.validTo, k.revokedAt);
+        }),
+      findByKid: (kid) => run(() => mapOne(db.prepare('SELECT * FROM signing_keys WHERE kid = ?').get(kid), toSigningKey)),
+      currentFor: (orgId) =>
+        run(() =>
+          mapOne(db.prepare('SELECT * FROM signing_keys WHERE org_id = ? AND valid_to IS NULL AND revoked_at IS NULL').get(orgId), toSigningKey),
+        ),
+      list: (orgId) =>
+        run(() =>
+          (orgId === null
+            ? (db.prepare('SELECT * FROM signing_keys ORDER BY valid_from, kid').all() as Row[])
+            : (db.prepare('SELECT * FROM signing_keys WHERE org_id = ? ORDER BY valid_from, kid').all(orgId) as Row[])
+          ).map(toSigningKey),
+        ),
+      update: (kid, patch) =>
+        write(() => {
+          if (patch.validTo !== undefined) db.prepare('UPDATE signing_keys SET valid_to = ? WHERE kid = ?').run(patch.validTo, kid);
+          if (patch.revokedAt !== undefined) db.prepare('UPDATE signing_keys SET revoked_at = ? WHERE kid = ?').run(patch.revokedAt, kid);
+        }),
     },
     idempotency: {
       claim: (r: IdempotencyRecord) =>

@@ -1,0 +1,128 @@
+import { requireRole, type Actor } from '../../core/auth.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
+import { nowIso } from '../../core/ids.js';
+import { lotDigitalLink } from '../../domain/digital-link.js';
+import { lotUri, orgUri } from '../../domain/event-model.js';
+import type { KeyRing } from '../../provenance/key-ring.js';
+import { BUNDLE_FORMAT, base64UrlDecode, verifyBundle, type ProvenanceBundle, type PublishedKey, type VerificationReport } from '../../provenance/verify-bundle.js';
+import type { BatchRecord, OrganizationRecord, SigningKeyRecord, Store } from '../../store/port.js';
+import type { BatchService } from '../batches/service.js';
+
+/** Signing keys as the world sees them (JWKS), provenance bundles of lots, and their verification. */
+export class ProvenanceService {
+  constructor(
+    private readonly store: Store,
+    private readonly keys: KeyRing,
+    private readonly batches: BatchService,
+    private readonly publicBaseUrl: string,
+  ) {}
+
+  /** Every organization's public keys with validity windows and status. */
+  async jwks(): Promise<{ keys: PublishedKey[] }> {
+    const records = await this.store.signingKeys.list(null);
+    return { keys: await this.publish(records) };
+  }
+
+  async listKeys(actor: Actor): Promise<PublishedKey[]> {
+    return this.publish(await this.store.signingKeys.list(actor.orgId));
+  }
+
+  async rotateKey(actor: Actor): Promise<PublishedKey> {
+    requireRole(actor, ['admin'], 'rotate signing keys');
+    const record = await this.store.transaction((tx) => this.keys.rotate(tx, actor.orgId, nowIso()));
+    return (await this.publish([record]))[0]!;
+  }
+
+  async revokeKey(actor: Actor, kid: string, effectiveAt: string | undefined): Promise<PublishedKey> {
+    requireRole(actor, ['admin'], 'revoke signing keys');
+    const now = nowIso();
+    const effective = effectiveAt ? new Date(effectiveAt).toISOString() : now;
+    if (effective > now) throw ValidationError.field('effectiveAt', 'a revocation cannot take effect in the future');
+    const record = await this.store.transaction((tx) => this.keys.revoke(tx, actor.orgId, kid, effective, now));
+    return (await this.publish([record]))[0]!;
+  }
+
+  /**
+   * The lot's whole history as a self-contained bundle: every event reachable from the lot's
+   * latest event through `prev` (its steps, the lots it was made from, their harvests and plot
+   * registrations), each with its JWS, and the public keys that signed them. Published lots are
+   * public; private ones need an actor in their chain of custody.
+   */
+  async bundle(actor: Actor | null, batchId: string): Promise<ProvenanceBundle> {
+    const batch = actor ? await this.batches.get(actor, batchId) : await this.publishedBatch(batchId);
+    const head = await this.store.events.latestFor(batch.id);
+    if (!head) throw new NotFoundError('History of the lot');
+    const events: ProvenanceBundle['events'] = [];
+    const kids = new Set<string>();
+    const seen = new Set<string>();
+    const queue = [head.hash];
+    while (queue.length) {
+      const hash = queue.shift()!;
+      if (seen.has(hash)) continue;
+      seen.add(hash);
+      const record = await this.store.events.findByHash(hash);
+      if (!record?.jws) continue;
+      events.push({ hash: record.hash, jws: record.jws });
+      kids.add(kidOf(record.jws));
+      const prev = record.body['ft:prev'];
+      if (Array.isArray(prev)) queue.push(...prev.filter((p): p is string => typeof p === 'string'));
+    }
+    const keyRecords = (await Promise.all([...kids].map((kid) => this.store.signingKeys.findByKid(kid)))).filter((k): k is SigningKeyRecord => k !== null);
+    return {
+      format: BUNDLE_FORMAT,
+      lot: lotSummary(batch, this.publicBaseUrl),
+      heads: [head.hash],
+      events,
+      keys: await this.publish(keyRecords),
+      generatedAt: nowIso(),
+    };
+  }
+
+  verify(bundle: unknown): Promise<VerificationReport> {
+    return verifyBundle(bundle);
+  }
+
+  private async publishedBatch(id: string): Promise<BatchRecord> {
+    const batch = await this.store.batches.findById(id);
+    if (!batch || !batch.published) throw new NotFoundError('Batch');
+    return batch;
+  }
+
+  private async publish(records: SigningKeyRecord[]): Promise<PublishedKey[]> {
+    const orgs = new Map<string, OrganizationRecord | null>();
+    const out: PublishedKey[] = [];
+    for (const r of records) {
+      if (!orgs.has(r.orgId)) orgs.set(r.orgId, await this.store.organizations.findById(r.orgId));
+      const org = orgs.get(r.orgId);
+      if (!org) continue;
+      out.push({
+        ...r.publicJwk,
+        kid: r.kid,
+        alg: 'EdDSA',
+        use: 'sig',
+        org: orgUri(org),
+        validFrom: r.validFrom,
+        validTo: r.validTo,
+        revokedAt: r.revokedAt,
+        status: r.revokedAt ? 'revoked' : r.validTo ? 'rotated' : 'active',
+      });
+    }
+    return out;
+  }
+}
+
+function kidOf(jws: string): string {
+  const header = JSON.parse(new TextDecoder().decode(base64UrlDecode(jws.split('.')[0] ?? ''))) as { kid?: string };
+  return header.kid ?? '';
+}
+
+export function lotSummary(batch: BatchRecord, publicBaseUrl: string): ProvenanceBundle['lot'] {
+  return {
+    id: batch.id,
+    uri: lotUri(batch),
+    digitalLink: lotDigitalLink(publicBaseUrl, batch),
+    product: batch.product,
+    lotNumber: batch.lotNumber,
+    gtin: batch.gtin,
+  };
+}

@@ -1,0 +1,327 @@
+/**
+ * Offline verification of a provenance bundle. This module runs unchanged in Node and in the
+ * browser: it uses only Web APIs (WebCrypto, TextEncoder, atob) and pure-JS packages, and loads
+ * the pure-JS Ed25519 and SHA-2 implementations (noble) only when WebCrypto cannot do the job
+ * (browsers before Chrome 137, pages served without a secure context).
+ */
+import canonicalize from 'canonicalize';
+
+export const BUNDLE_FORMAT = 'farm-trace/provenance-bundle@1';
+
+/** An Ed25519 public key as served in the JWKS, with its validity window. */
+export interface PublishedKey {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  kid: string;
+  alg: 'EdDSA';
+  use: 'sig';
+  /** URI of the organization that holds the key (the `ft:recordedBy` of what it signs). */
+  org: string;
+  /** The key signs events recorded from this time… */
+  validFrom: string;
+  /** …until it was rotated (null while current). */
+  validTo: string | null;
+  /** Events recorded at or after this time with this key are invalid. */
+  revokedAt: string | null;
+  status: 'active' | 'rotated' | 'revoked';
+}
+
+export interface ProvenanceBundle {
+  format: typeof BUNDLE_FORMAT;
+  lot: { id: string; uri: string; digitalLink: string; product: string; lotNumber: string; gtin: string | null };
+  /** Hashes of the lot's latest events: where its history ends. */
+  heads: string[];
+  /** Every event of the lot's ancestry, each as recorded: its hash and its compact JWS. */
+  events: Array<{ hash: string; jws: string }>;
+  keys: PublishedKey[];
+  generatedAt: string;
+}
+
+export type CheckName = 'format' | 'hash' | 'canonical' | 'key' | 'signature' | 'prev' | 'ancestry' | 'lot';
+
+export interface EventReport {
+  hash: string;
+  valid: boolean;
+  eventID: string | null;
+  type: string | null;
+  stepType: string | null;
+  eventTime: string | null;
+  recordedBy: string | null;
+  kid: string | null;
+  failures: Array<{ check: CheckName; message: string }>;
+}
+
+export interface VerificationReport {
+  valid: boolean;
+  lot: ProvenanceBundle['lot'] | null;
+  engine: 'webcrypto' | 'noble';
+  /** Problems with the bundle as a whole (shape, heads, cycles). */
+  errors: string[];
+  events: EventReport[];
+}
+
+export interface VerifyOptions {
+  /** 'auto' uses WebCrypto where it has Ed25519 and SHA-256, noble otherwise. */
+  engine?: 'auto' | 'webcrypto' | 'noble';
+  /** Keys to trust instead of the bundle's own (e.g. a JWKS fetched independently). */
+  trustedKeys?: PublishedKey[];
+}
+
+interface Crypto {
+  name: 'webcrypto' | 'noble';
+  sha256(data: Uint8Array): Promise<Uint8Array>;
+  verify(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<boolean>;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export function base64UrlDecode(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('not base64url');
+  const padded = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
+  const binary = atob(padded);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+export function base64UrlEncode(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
+  return out;
+}
+
+/** RFC 7638 JWK thumbprint of an Ed25519 public key (members crv, kty, x in lexicographic order). */
+export async function ed25519Thumbprint(crypto: Pick<Crypto, 'sha256'>, x: string): Promise<string> {
+  return base64UrlEncode(await crypto.sha256(encoder.encode(`{"crv":"Ed25519","kty":"OKP","x":"${x}"}`)));
+}
+
+async function webCrypto(): Promise<Crypto | null> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return null;
+  const keys = new Map<string, Promise<CryptoKey>>();
+  const importKey = (raw: Uint8Array) => {
+    const id = toHex(raw);
+    let key = keys.get(id);
+    if (!key) {
+      key = subtle.importKey('raw', raw as BufferSource, { name: 'Ed25519' }, false, ['verify']);
+      keys.set(id, key);
+    }
+    return key;
+  };
+  try {
+    // Probe with a valid point (the Ed25519 base point's encoding): throws where Ed25519 is missing.
+    await importKey(base64UrlDecode('WGZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmY'));
+  } catch {
+    return null;
+  }
+  return {
+    name: 'webcrypto',
+    sha256: async (data) => new Uint8Array(await subtle.digest('SHA-256', data as BufferSource)),
+    verify: async (publicKey, signature, message) =>
+      subtle.verify({ name: 'Ed25519' }, await importKey(publicKey), signature as BufferSource, message as BufferSource),
+  };
+}
+
+async function nobleCrypto(): Promise<Crypto> {
+  const [ed, { sha256, sha512 }] = await Promise.all([import('@noble/ed25519'), import('@noble/hashes/sha2.js')]);
+  ed.hashes.sha512 = sha512;
+  ed.hashes.sha512Async = (m: Uint8Array) => Promise.resolve(sha512(m));
+  return {
+    name: 'noble',
+    sha256: async (data) => sha256(data),
+    verify: async (publicKey, signature, message) => {
+      try {
+        return ed.verify(signature, message, publicKey);
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+async function chooseCrypto(engine: VerifyOptions['engine']): Promise<Crypto> {
+  if (engine === 'noble') return nobleCrypto();
+  const web = await webCrypto();
+  if (web) return web;
+  if (engine === 'webcrypto') throw new Error('this runtime has no WebCrypto Ed25519');
+  return nobleCrypto();
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The lot identifiers an event names, in any of the EPCIS identifier lists. */
+function identifiersOf(event: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const list of ['epcList', 'inputEPCList', 'outputEPCList', 'childEPCs']) {
+    const value = event[list];
+    if (Array.isArray(value)) out.push(...value.filter((v): v is string => typeof v === 'string'));
+  }
+  for (const list of ['quantityList', 'inputQuantityList', 'outputQuantityList', 'childQuantityList']) {
+    const value = event[list];
+    if (Array.isArray(value)) for (const q of value) if (isRecord(q) && typeof q.epcClass === 'string') out.push(q.epcClass);
+  }
+  if (typeof event.parentID === 'string') out.push(event.parentID);
+  return out;
+}
+
+function checkShape(bundle: unknown): string[] {
+  if (!isRecord(bundle)) return ['the bundle is not a JSON object'];
+  const errors: string[] = [];
+  if (bundle.format !== BUNDLE_FORMAT) errors.push(`format must be "${BUNDLE_FORMAT}"`);
+  if (!isRecord(bundle.lot) || typeof bundle.lot.uri !== 'string') errors.push('lot.uri is missing');
+  if (!Array.isArray(bundle.heads) || bundle.heads.some((h) => typeof h !== 'string')) errors.push('heads must be a list of event hashes');
+  if (!Array.isArray(bundle.events) || bundle.events.some((e) => !isRecord(e) || typeof e.hash !== 'string' || typeof e.jws !== 'string')) {
+    errors.push('events must be a list of {hash, jws}');
+  }
+  if (!Array.isArray(bundle.keys) || bundle.keys.some((k) => !isRecord(k) || typeof k.kid !== 'string' || typeof k.x !== 'string')) {
+    errors.push('keys must be a list of Ed25519 JWKs with kid');
+  }
+  return errors;
+}
+
+/**
+ * Verifies every event of a bundle: its hash over the canonical payload, its Ed25519 signature
+ * by a key of the organization it names and valid at its record time, that every `prev` it
+ * names is present, that it belongs to the lot's ancestry, and that the graph has no cycle.
+ */
+export async function verifyBundle(input: unknown, options: VerifyOptions = {}): Promise<VerificationReport> {
+  const crypto = await chooseCrypto(options.engine ?? 'auto');
+  const shapeErrors = checkShape(input);
+  if (shapeErrors.length) return { valid: false, lot: null, engine: crypto.name, errors: shapeErrors, events: [] };
+  const bundle = input as ProvenanceBundle;
+  const keys = new Map((options.trustedKeys ?? bundle.keys).map((k) => [k.kid, k]));
+  const reports: EventReport[] = [];
+  const parsed = new Map<string, Record<string, unknown>>();
+  const errors: string[] = [];
+
+  for (const entry of bundle.events) {
+    const report: EventReport = { hash: entry.hash, valid: false, eventID: null, type: null, stepType: null, eventTime: null, recordedBy: null, kid: null, failures: [] };
+    reports.push(report);
+    const fail = (check: CheckName, message: string) => report.failures.push({ check, message });
+    const parts = entry.jws.split('.');
+    if (parts.length !== 3) {
+      fail('format', 'not a compact JWS with an attached payload');
+      continue;
+    }
+    const [headerB64, payloadB64, signatureB64] = parts as [string, string, string];
+    let header: Record<string, unknown>;
+    let payloadBytes: Uint8Array;
+    let event: Record<string, unknown>;
+    try {
+      header = JSON.parse(decoder.decode(base64UrlDecode(headerB64))) as Record<string, unknown>;
+      payloadBytes = base64UrlDecode(payloadB64);
+      event = JSON.parse(decoder.decode(payloadBytes)) as Record<string, unknown>;
+      if (!isRecord(header) || !isRecord(event)) throw new Error('not objects');
+    } catch {
+      fail('format', 'the JWS header or payload is not base64url JSON');
+      continue;
+    }
+    report.eventID = typeof event.eventID === 'string' ? event.eventID : null;
+    report.type = typeof event.type === 'string' ? event.type : null;
+    report.stepType = typeof event['ft:stepType'] === 'string' ? event['ft:stepType'] : null;
+    report.eventTime = typeof event.eventTime === 'string' ? event.eventTime : null;
+    report.recordedBy = typeof event['ft:recordedBy'] === 'string' ? event['ft:recordedBy'] : null;
+    report.kid = typeof header.kid === 'string' ? header.kid : null;
+
+    const computed = toHex(await crypto.sha256(payloadBytes));
+    if (computed !== entry.hash) fail('hash', `the payload hashes to ${computed}, not to the listed ${entry.hash}`);
+    if (canonicalize(event) !== decoder.decode(payloadBytes)) fail('canonical', 'the payload is not in RFC 8785 canonical form');
+    parsed.set(computed, event);
+    if (computed !== entry.hash) parsed.set(entry.hash, event);
+
+    if (header.alg !== 'EdDSA') fail('signature', `algorithm ${String(header.alg)} is not EdDSA`);
+    const key = report.kid ? keys.get(report.kid) : undefined;
+    if (!key) {
+      fail('key', `unknown key ${report.kid ?? '(no kid)'}`);
+    } else {
+      if ((await ed25519Thumbprint(crypto, key.x)) !== key.kid) fail('key', `key ${key.kid} does not match its thumbprint`);
+      if (key.org !== report.recordedBy) fail('key', `key ${key.kid} belongs to ${key.org}, but the event names ${report.recordedBy}`);
+      const recordTime = typeof event.recordTime === 'string' ? Date.parse(event.recordTime) : NaN;
+      if (Number.isNaN(recordTime)) fail('key', 'the event has no recordTime to check the key against');
+      else if (key.revokedAt && recordTime >= Date.parse(key.revokedAt)) fail('key', `key ${key.kid} was revoked at ${key.revokedAt}, before this event was recorded`);
+      else if (recordTime < Date.parse(key.validFrom) || (key.validTo && recordTime >= Date.parse(key.validTo))) {
+        fail('key', `key ${key.kid} was not valid when this event was recorded`);
+      }
+      let signatureOk = false;
+      try {
+        signatureOk = await crypto.verify(base64UrlDecode(key.x), base64UrlDecode(signatureB64), encoder.encode(`${headerB64}.${payloadB64}`));
+      } catch {
+        signatureOk = false;
+      }
+      if (!signatureOk) fail('signature', `the Ed25519 signature does not verify with key ${key.kid}`);
+    }
+  }
+
+  const byHash = new Map(reports.map((r) => [r.hash, r]));
+  for (const report of reports) {
+    const event = parsed.get(report.hash);
+    const prev = event?.['ft:prev'];
+    if (!event) continue;
+    if (!Array.isArray(prev)) {
+      report.failures.push({ check: 'prev', message: 'ft:prev is missing' });
+      continue;
+    }
+    for (const p of prev) {
+      if (typeof p !== 'string' || !parsed.has(p)) report.failures.push({ check: 'prev', message: `referenced event ${String(p)} is missing from the bundle` });
+    }
+  }
+
+  // The lot's history: everything reachable from its heads through prev, with no cycle.
+  const state = new Map<string, 'open' | 'done'>();
+  const reachable = new Set<string>();
+  const visit = (hash: string, path: string[]): void => {
+    const seen = state.get(hash);
+    if (seen === 'done') return;
+    if (seen === 'open') {
+      errors.push(`cycle in the event graph: ${[...path.slice(path.indexOf(hash)), hash].join(' → ')}`);
+      return;
+    }
+    state.set(hash, 'open');
+    reachable.add(hash);
+    const prev = parsed.get(hash)?.['ft:prev'];
+    if (Array.isArray(prev)) for (const p of prev) if (typeof p === 'string' && parsed.has(p)) visit(p, [...path, hash]);
+    state.set(hash, 'done');
+  };
+  if (bundle.heads.length === 0) errors.push('the bundle names no head event');
+  for (const head of bundle.heads) {
+    const event = parsed.get(head);
+    if (!event) {
+      errors.push(`head event ${head} is missing from the bundle`);
+      continue;
+    }
+    if (!identifiersOf(event).includes(bundle.lot.uri)) {
+      byHash.get(head)?.failures.push({ check: 'lot', message: `the head event does not name the lot ${bundle.lot.uri}` });
+    }
+    visit(head, []);
+  }
+  for (const report of reports) {
+    if (!reachable.has(report.hash)) report.failures.push({ check: 'ancestry', message: 'the event is not part of this lot’s history (not reachable from its heads)' });
+    report.valid = report.failures.length === 0;
+  }
+  if (new Set(reports.map((r) => r.hash)).size !== reports.length) errors.push('an event is listed twice');
+  return { valid: errors.length === 0 && reports.every((r) => r.valid), lot: bundle.lot, engine: crypto.name, errors, events: reports };
+}
+
+/** A readable multi-line account of a report, naming each failed event and check. */
+export function describeReport(report: VerificationReport): string {
+  const lines: string[] = [];
+  const lot = report.lot ? `${report.lot.product} (lot ${report.lot.lotNumber})` : 'the bundle';
+  const failed = report.events.filter((e) => !e.valid);
+  lines.push(report.valid ? `VALID: ${lot}: ${report.events.length} events verified (${report.engine})` : `INVALID: ${lot}: ${failed.length} of ${report.events.length} events failed`);
+  for (const error of report.errors) lines.push(`  bundle: ${error}`);
+  for (const e of failed) {
+    lines.push(`  event ${e.eventID ?? e.hash} (${e.stepType ?? e.type ?? 'unknown'}, ${e.eventTime ?? 'no time'})`);
+    for (const f of e.failures) lines.push(`    ${f.check}: ${f.message}`);
+  }
+  return lines.join('\n');
+}

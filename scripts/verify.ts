@@ -1,0 +1,44 @@
+/**
+ * `npm run verify -- <bundle.json> [--jwks <jwks.json>] [--engine webcrypto|noble] [--json]`
+ *
+ * Verifies a provenance bundle offline, with no server and no database: exit 0 when every event
+ * verifies, 1 with a report naming each failed event and check otherwise (or when the file cannot
+ * be read), 2 on wrong usage. `--jwks` checks against keys obtained independently (e.g. a saved
+ * copy of an organization's /.well-known/jwks.json) instead of the keys inside the bundle.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { describeReport, verifyBundle, type PublishedKey } from '../api/src/provenance/verify-bundle.js';
+
+const USAGE = 'usage: npm run verify -- <bundle.json> [--jwks <jwks.json>] [--engine webcrypto|noble] [--json]';
+
+let args;
+try {
+  args = parseArgs({
+    allowPositionals: true,
+    options: { jwks: { type: 'string' }, engine: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+const { positionals, values } = args;
+if (values.help || positionals.length !== 1 || (values.engine && !['webcrypto', 'noble'].includes(values.engine))) {
+  console.error(USAGE);
+  process.exit(values.help ? 0 : 2);
+}
+
+function readJson(file: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    console.error(`INVALID: cannot read the ${what} ${file}: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+const bundle = readJson(positionals[0]!, 'bundle');
+const trustedKeys = values.jwks ? ((readJson(values.jwks, 'key set') as { keys?: PublishedKey[] }).keys ?? []) : undefined;
+const report = await verifyBundle(bundle, { engine: (values.engine as 'webcrypto' | 'noble' | undefined) ?? 'auto', trustedKeys });
+console.log(values.json ? JSON.stringify(report, null, 2) : describeReport(report));
+process.exit(report.valid ? 0 : 1);
