@@ -34,7 +34,10 @@ export const IsoDate = z.iso.date();
  */
 export const IsoDateTimeWithOffset = z.iso
   .datetime({ offset: true, local: true })
-  .transform((value) => (/([+-]\d{2}:\d{2}|Z)$/.test(value) ? value : `${value}+07:00`));
+  .transform((value) => {
+    const withSeconds = /T\d{2}:\d{2}$/.test(value) ? `${value}:00` : value;
+    return /([+-]\d{2}:\d{2}|Z)$/.test(withSeconds) ? withSeconds : `${withSeconds}+07:00`;
+  });
 
 export const Address = z.strictObject({
   province: Text(100),

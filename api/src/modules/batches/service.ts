@@ -11,7 +11,7 @@ import {
 } from '../../domain/event-model.js';
 import { toKilograms, type Quantity } from '../../domain/quantity.js';
 import { newEventId, type EventRecorder } from '../../provenance/event-recorder.js';
-import type { BatchRecord, EventRecord, OrganizationRecord, Page, PageRequest, Repositories, Store } from '../../store/port.js';
+import type { BatchRecord, EventRecord, OrganizationRecord, Page, PageRequest, PlotRecord, Repositories, Store } from '../../store/port.js';
 import type { BatchCreate, MergeCreate, SplitCreate, StepCreate } from './schema.js';
 
 /** Rounding slack when comparing declared masses (kg). */
@@ -38,7 +38,7 @@ export class BatchService {
 
   async create(actor: Actor, input: BatchCreate): Promise<BatchRecord> {
     requireRole(actor, ['farmer', 'operator', 'admin'], 'record harvests');
-    const plots = [];
+    const plots: PlotRecord[] = [];
     for (const [index, plotId] of input.plotIds.entries()) {
       const plot = await this.store.plots.findById(plotId);
       if (!plot || !actor.scopeOrgIds.includes(plot.orgId)) throw ValidationError.field(`plotIds[${index}]`, 'no such plot in your organization');
@@ -75,7 +75,9 @@ export class BatchService {
     };
     const eventTime = input.harvestPeriod ? `${input.harvestPeriod.to}T00:00:00+07:00` : `${input.harvestedAt}T00:00:00+07:00`;
     await this.store.transaction(async (tx) => {
-      const prev = await heads(tx, input.plotIds);
+      // A harvest follows its plots' registrations (not earlier harvests from the same plots).
+      const registrations = await Promise.all(plots.map((p) => tx.events.findById(p.eventId)));
+      const prev = [...new Set(registrations.filter((e): e is EventRecord => e !== null).map((e) => e.hash))];
       const event = harvestEvent(this.envelope(actor, recordedBy, eventTime, prev), {
         lot: lotRef(batch),
         product: batch.product,
@@ -238,11 +240,17 @@ export class BatchService {
           sources: [source],
         }),
       );
-      const identities = new Set<string>();
+      // The same two uniqueness rules as the store's, among the parts themselves.
+      const byGtin = new Set<string>();
+      const byProduct = new Set<string>();
       for (const [index, out] of outputs.entries()) {
-        const key = `${out.gtin ?? ''}|${out.product}|${out.lotNumber}`;
-        if (identities.has(key)) throw ValidationError.field(`outputs[${index}].lotNumber`, 'two parts have the same lot number');
-        identities.add(key);
+        const gtinKey = out.gtin ? `${out.gtin}|${out.lotNumber}` : null;
+        const productKey = `${out.product}|${out.lotNumber}`;
+        if ((gtinKey && byGtin.has(gtinKey)) || byProduct.has(productKey)) {
+          throw ValidationError.field(`outputs[${index}].lotNumber`, 'two parts have the same lot number');
+        }
+        if (gtinKey) byGtin.add(gtinKey);
+        byProduct.add(productKey);
         await this.assertLotIsNew(out.orgId, out.product, out.lotNumber, out.gtin, tx, `outputs[${index}].lotNumber`);
       }
       const head = await tx.events.latestFor(source.id);

@@ -20,7 +20,10 @@ export const CertificationInput = z
 export const PlotCreate = z.strictObject({
   name: Text(200),
   crops: z.array(Text(60)).min(1).max(20),
-  geometry: z.unknown().describe('GeoJSON Point or Polygon, WGS84 [longitude, latitude]; checked against the EUDR rules'),
+  geometry: z
+    .unknown()
+    .refine((value) => value !== undefined, 'a GeoJSON Point or Polygon object is required')
+    .describe('GeoJSON Point or Polygon, WGS84 [longitude, latitude]; checked against the EUDR rules'),
   farmerId: Id.optional().describe('The farm household that works the plot; defaults to the caller’s organization'),
   declaredAreaHa: z.number().positive().max(100_000).optional().describe('Required for point plots'),
   certifications: z.array(CertificationInput).max(20).default([]),

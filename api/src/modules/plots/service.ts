@@ -11,8 +11,8 @@ export type PlotView = Omit<PlotRecord, 'createdBy' | 'certifications'> & {
   certifications: Array<PlotRecord['certifications'][number] & { expired: boolean }>;
 };
 
-/** Certificates carry their validity; the view flags the expired ones. */
-export function plotView(plot: PlotRecord, today = new Date().toISOString().slice(0, 10)): PlotView {
+/** Certificates carry their validity; the view flags the expired ones (by the date in Vietnam). */
+export function plotView(plot: PlotRecord, today = toOffsetTime(nowIso()).slice(0, 10)): PlotView {
   const { createdBy: _c, ...rest } = plot;
   return { ...rest, certifications: plot.certifications.map((c) => ({ ...c, expired: c.validTo < today })) };
 }
