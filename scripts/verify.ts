@@ -1,22 +1,29 @@
 /**
- * `npm run verify -- <bundle.json> [--jwks <jwks.json>] [--engine webcrypto|noble] [--json]`
+ * `npm run verify -- <bundle.json> [--jwks <jwks.json>] [--engine webcrypto|noble] [--fetch-media] [--json]`
  *
  * Verifies a provenance bundle offline, with no server and no database: exit 0 when every event
  * verifies, 1 with a report naming each failed event and check otherwise (or when the file cannot
  * be read), 2 on wrong usage. `--jwks` checks against keys obtained independently (e.g. a saved
  * copy of an organization's /.well-known/jwks.json) instead of the keys inside the bundle.
+ * `--fetch-media` downloads every signed photo rendition and checks it against its signed hash.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeReport, verifyBundle, type PublishedKey } from '../api/src/provenance/verify-bundle.js';
 
-const USAGE = 'usage: npm run verify -- <bundle.json> [--jwks <jwks.json>] [--engine webcrypto|noble] [--json]';
+const USAGE = 'usage: npm run verify -- <bundle.json> [--jwks <jwks.json>] [--engine webcrypto|noble] [--fetch-media] [--json]';
 
 let args;
 try {
   args = parseArgs({
     allowPositionals: true,
-    options: { jwks: { type: 'string' }, engine: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      jwks: { type: 'string' },
+      engine: { type: 'string' },
+      'fetch-media': { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
 } catch (error) {
   console.error(`${(error as Error).message}\n${USAGE}`);
@@ -39,6 +46,15 @@ function readJson(file: string, what: string): unknown {
 
 const bundle = readJson(positionals[0]!, 'bundle');
 const trustedKeys = values.jwks ? ((readJson(values.jwks, 'key set') as { keys?: PublishedKey[] }).keys ?? []) : undefined;
-const report = await verifyBundle(bundle, { engine: (values.engine as 'webcrypto' | 'noble' | undefined) ?? 'auto', trustedKeys });
+const fetchMedia = async (url: string): Promise<Uint8Array> => {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+};
+const report = await verifyBundle(bundle, {
+  engine: (values.engine as 'webcrypto' | 'noble' | undefined) ?? 'auto',
+  trustedKeys,
+  ...(values['fetch-media'] ? { fetchMedia } : {}),
+});
 console.log(values.json ? JSON.stringify(report, null, 2) : describeReport(report));
 process.exit(report.valid ? 0 : 1);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
+import path from 'node:path';
+import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -15,10 +16,13 @@ import { batchRoutes } from './modules/batches/routes.js';
 import { BatchService } from './modules/batches/service.js';
 import { organizationRoutes } from './modules/organizations/routes.js';
 import { OrganizationService } from './modules/organizations/service.js';
+import { mediaRoutes } from './modules/media/routes.js';
+import { MediaService } from './modules/media/service.js';
 import { plotRoutes } from './modules/plots/routes.js';
 import { provenanceRoutes } from './modules/provenance/routes.js';
 import { ProvenanceService } from './modules/provenance/service.js';
 import { PlotService } from './modules/plots/service.js';
+import { FilesystemBlobStore } from './media/blob-store.js';
 import { EventRecorder } from './provenance/event-recorder.js';
 import { KeyRing } from './provenance/key-ring.js';
 import type { Store } from './store/port.js';
@@ -30,22 +34,40 @@ export interface Services {
   plots: PlotService;
   batches: BatchService;
   provenance: ProvenanceService;
+  media: MediaService;
 }
 
 export function buildServices(config: Config, store: Store): Services {
   const keys = new KeyRing(config.secrets.KEY_ENCRYPTION_KEY);
   const recorder = new EventRecorder(keys);
   const batches = new BatchService(store, recorder);
+  const plots = new PlotService(store, recorder);
+  const blobs = new FilesystemBlobStore(path.join(config.dataDir, 'blobs'));
   return {
     auth: new AuthService(store, { jwtSecret: config.secrets.JWT_SECRET, tokenTtlSeconds: config.tokenTtlSeconds }),
     organizations: new OrganizationService(store, keys),
-    plots: new PlotService(store, recorder),
+    plots,
     batches,
+    media: new MediaService(store, blobs, recorder, plots, batches, config.media),
     provenance: new ProvenanceService(store, keys, batches, config.publicBaseUrl),
   };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** Requests per client IP per window, answered with a 429 problem and Retry-After past the limit. */
+function perClientLimit(limit: { max: number; windowSeconds: number }): RequestHandler {
+  return rateLimit({
+    windowMs: limit.windowSeconds * 1000,
+    limit: limit.max,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (req, _res, next) => {
+      const reset = (req as typeof req & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime?.getTime() ?? Date.now() + limit.windowSeconds * 1000;
+      next(new TooManyRequestsError(Math.max(1, Math.ceil((reset - Date.now()) / 1000))));
+    },
+  });
+}
 
 /** Builds the Express app from its dependencies; tests use it without listening. */
 export function buildApp(deps: { config: Config; store: Store; logger: Logger }): Express {
@@ -83,23 +105,13 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger })
     }
   });
 
-  const loginLimiter = rateLimit({
-    windowMs: config.loginRateLimit.windowSeconds * 1000,
-    limit: config.loginRateLimit.max,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (req, _res, next) => {
-      const reset = (req as typeof req & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime?.getTime() ?? Date.now() + config.loginRateLimit.windowSeconds * 1000;
-      next(new TooManyRequestsError(Math.max(1, Math.ceil((reset - Date.now()) / 1000))));
-    },
-  });
-
   const api = new ApiRouter((bearer) => services.auth.authenticate(bearer), store.idempotency);
-  authRoutes(api, services.auth, loginLimiter);
+  authRoutes(api, services.auth, perClientLimit(config.rateLimits.login));
   organizationRoutes(api, services.organizations);
   plotRoutes(api, services.plots);
   batchRoutes(api, services.batches, config.publicBaseUrl);
-  provenanceRoutes(api, services.provenance);
+  provenanceRoutes(api, services.provenance, perClientLimit(config.rateLimits.verify));
+  mediaRoutes(api, services.media, config.publicBaseUrl);
   app.use(api.router);
 
   app.get('/assets/:file', async (req, res, next) => {

@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ port, database: store.kind, env: config.env }, `listening on http://localhost:${port}`);
   });
-  server.requestTimeout = 30_000;
+  // Generous enough for a 15 MB photo over a slow 3G link; headers must still arrive quickly.
+  server.requestTimeout = 300_000;
   server.headersTimeout = 15_000;
 
   let stopping = false;

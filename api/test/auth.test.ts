@@ -149,7 +149,7 @@ describe('authentication and roles', function () {
       const fourth = await request(h.app).post('/api/v1/auth/login').send({ email: 'coop@demo.test', password: 'demo-password' });
       expectProblem(fourth, 429);
       expect(fourth.headers['retry-after']).to.match(/^\d+$/);
-      expect(Number(fourth.headers['retry-after'])).to.be.within(1, h.config.loginRateLimit.windowSeconds);
+      expect(Number(fourth.headers['retry-after'])).to.be.within(1, h.config.rateLimits.login.windowSeconds);
       expect(fourth.body).to.not.have.property('token');
     });
   });

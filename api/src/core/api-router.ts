@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import multer from 'multer';
 import { z } from 'zod';
 import type { Actor } from './auth.js';
 import { AppError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, problemType } from './errors.js';
@@ -39,6 +40,17 @@ export interface RouteSpec<
   responses: RouteResponse[];
   /** Extra middleware run before validation (e.g. a rate limiter). */
   before?: RequestHandler[];
+  /** false: Idempotency-Key is not honoured (the answer carries a secret that must not be stored). */
+  idempotent?: boolean;
+  /** multipart/form-data upload: the repeatable file field and its limits, instead of a JSON body. */
+  upload?: { field: string; maxFiles: number; maxFileBytes: number };
+}
+
+/** A file of a multipart upload, in memory (uploads are bounded by the route's limits). */
+export interface UploadedFile {
+  bytes: Buffer;
+  /** The name the client gave: shown to people, never used to decide anything. */
+  originalName: string;
 }
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -49,6 +61,8 @@ export interface RouteContext<B, Q, P, A extends AuthMode> {
   params: P;
   /** Always present on token routes; present on public routes only when a credential was sent. */
   actor: A extends 'token' ? Actor : Actor | null;
+  /** The uploaded files of an `upload` route (empty otherwise). */
+  files: UploadedFile[];
   req: Request;
 }
 
@@ -62,6 +76,9 @@ export interface RouteResult {
 }
 
 export type Authenticator = (bearer: string) => Promise<Actor>;
+
+/** A claim still pending after this long belongs to a request that died; a retry may take it over. */
+const ABANDONED_CLAIM_MS = 5 * 60_000;
 
 const IdempotencyKey = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 const DEFAULT_BODY_LIMIT = '1mb';
@@ -88,15 +105,23 @@ export class ApiRouter {
   >(spec: RouteSpec<B, Q, P, A>, handler: (ctx: RouteContext<Infer<B>, Infer<Q>, Infer<P>, A>) => Promise<RouteResult>): void {
     this.specs.push(spec as RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>);
     const middleware: RequestHandler[] = [...(spec.before ?? [])];
-    if (spec.body) middleware.push(jsonBody(spec.bodyLimit ?? DEFAULT_BODY_LIMIT));
+    // Credentials are checked before any body is read, so anonymous clients cannot make us buffer uploads.
+    middleware.push(async (req, res, next) => {
+      res.locals.actor = await this.resolveActor(req, spec.auth);
+      next();
+    });
+    if (spec.upload) middleware.push(multipartBody(spec.upload));
+    else if (spec.body) middleware.push(jsonBody(spec.bodyLimit ?? DEFAULT_BODY_LIMIT));
     middleware.push(async (req, res) => {
-      const actor = await this.resolveActor(req, spec.auth);
+      const actor = res.locals.actor as Actor | null;
+      const files: UploadedFile[] = ((req.files as Express.Multer.File[] | undefined) ?? []).map((f) => ({ bytes: f.buffer, originalName: f.originalname }));
       const params = (spec.params ? parseOrThrow(spec.params, req.params) : undefined) as Infer<P>;
       const query = (spec.query ? parseOrThrow(spec.query, req.query) : undefined) as Infer<Q>;
       const body = (spec.body ? parseOrThrow(spec.body, req.body) : undefined) as Infer<B>;
-      const context = { body, query, params, actor, req } as RouteContext<Infer<B>, Infer<Q>, Infer<P>, A>;
+      const context = { body, query, params, actor, files, req } as RouteContext<Infer<B>, Infer<Q>, Infer<P>, A>;
       const run = () => handler(context);
-      const result = spec.method === 'post' && actor ? await this.withIdempotency(req, actor, run) : await run();
+      const idempotent = spec.method === 'post' && actor !== null && spec.idempotent !== false;
+      const result = idempotent ? await this.withIdempotency(req, actor, files, run) : await run();
       send(res, result);
     });
     this.router[spec.method](spec.path, ...middleware);
@@ -117,24 +142,21 @@ export class ApiRouter {
    * Same key and same request: the stored response is replayed and nothing is written again.
    * Same key, different request: 422. A key whose first request is still running: 409.
    */
-  private async withIdempotency(req: Request, actor: Actor, run: () => Promise<RouteResult>): Promise<RouteResult> {
+  private async withIdempotency(req: Request, actor: Actor, files: UploadedFile[], run: () => Promise<RouteResult>): Promise<RouteResult> {
     const header = req.get('idempotency-key');
     if (header === undefined) return run();
     const key = parseOrThrow(IdempotencyKey, header, 'Idempotency-Key');
     const scope = `${actor.orgId}:${actor.userId ?? actor.apiKeyId}`;
     const requestHash = createHash('sha256')
       .update(`${req.method} ${req.baseUrl}${req.path}\n${canonicalJson(req.body ?? null)}`)
+      .update(files.map((f) => createHash('sha256').update(f.bytes).digest('hex')).join(','))
       .digest('hex');
-    const existing = await this.idempotency.claim({
-      scope,
-      key,
-      requestHash,
-      state: 'pending',
-      status: null,
-      body: null,
-      location: null,
-      createdAt: new Date().toISOString(),
-    });
+    const claim = { scope, key, requestHash, state: 'pending' as const, status: null, body: null, location: null, createdAt: new Date().toISOString() };
+    let existing = await this.idempotency.claim(claim);
+    if (existing?.state === 'pending' && Date.now() - Date.parse(existing.createdAt) > ABANDONED_CLAIM_MS) {
+      await this.idempotency.release(scope, key);
+      existing = await this.idempotency.claim(claim);
+    }
     if (existing) {
       if (existing.requestHash !== requestHash) {
         throw new AppError({
@@ -174,6 +196,39 @@ export class ApiRouter {
       throw error;
     }
   }
+}
+
+function multipartBody(upload: NonNullable<RouteSpec<undefined, undefined, undefined>['upload']>): RequestHandler {
+  const parser = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: upload.maxFileBytes, files: upload.maxFiles, fields: 0, parts: upload.maxFiles, fieldNameSize: 100, headerPairs: 50 },
+  }).array(upload.field, upload.maxFiles);
+  const megabytes = `${Math.round(upload.maxFileBytes / 1024 / 1024)} MB`;
+  return (req, res, next) => {
+    if (!req.is('multipart/form-data')) {
+      next(new UnsupportedMediaTypeError(`multipart/form-data with the files in the field "${upload.field}"`));
+      return;
+    }
+    parser(req, res, (error?: unknown) => {
+      if (!error) return next();
+      if (!(error instanceof multer.MulterError)) {
+        return next(ValidationError.field('(body)', `the multipart body is malformed: ${(error as Error).message}`));
+      }
+      switch (error.code) {
+        case 'LIMIT_FILE_SIZE':
+          return next(new AppError({ status: 413, type: problemType('payload-too-large'), title: 'File too large', detail: `Each file may be at most ${megabytes}.`, errors: [{ path: upload.field, message: `larger than ${megabytes}` }] }));
+        case 'LIMIT_FILE_COUNT':
+        case 'LIMIT_PART_COUNT':
+          return next(new AppError({ status: 413, type: problemType('too-many-files'), title: 'Too many files', detail: `At most ${upload.maxFiles} files per request.`, errors: [{ path: upload.field, message: `more than ${upload.maxFiles} files` }] }));
+        case 'LIMIT_UNEXPECTED_FILE':
+          return next(ValidationError.field(error.field ?? '(body)', `unexpected file field; send files in "${upload.field}"`));
+        case 'LIMIT_FIELD_COUNT':
+          return next(ValidationError.field(error.field ?? '(body)', `only files are accepted, in "${upload.field}"`));
+        default:
+          return next(ValidationError.field(error.field ?? '(body)', error.message));
+      }
+    });
+  };
 }
 
 function jsonBody(limit: string): RequestHandler {

@@ -22,7 +22,11 @@ const EnvSchema = z.object({
   TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  MEDIA_MAX_FILE_MB: z.coerce.number().positive().max(100).default(15),
+  MEDIA_MAX_FILES: z.coerce.number().int().min(1).max(50).default(10),
+  MEDIA_MAX_PIXELS: z.coerce.number().int().min(1_000_000).max(200_000_000).default(40_000_000),
   JWT_SECRET: secret.optional(),
   KEY_ENCRYPTION_KEY: secret.optional(),
 });
@@ -38,8 +42,9 @@ export interface Config {
   demoSeed: boolean;
   logLevel: string;
   tokenTtlSeconds: number;
-  loginRateLimit: { max: number; windowSeconds: number };
+  rateLimits: Record<'login' | 'verify', { max: number; windowSeconds: number }>;
   trustProxy: boolean;
+  media: { maxFileBytes: number; maxFiles: number; maxPixels: number };
   secrets: Record<SecretName, string>;
 }
 
@@ -89,8 +94,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: e.DEMO_SEED === '1' && e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
-    loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
+    rateLimits: {
+      login: { max: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
+      verify: { max: e.VERIFY_RATE_LIMIT, windowSeconds: 60 },
+    },
     trustProxy: e.TRUST_PROXY === '1',
+    media: { maxFileBytes: Math.round(e.MEDIA_MAX_FILE_MB * 1024 * 1024), maxFiles: e.MEDIA_MAX_FILES, maxPixels: e.MEDIA_MAX_PIXELS },
     secrets,
   };
 }

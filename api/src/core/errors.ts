@@ -74,12 +74,6 @@ export class ValidationError extends AppError {
   }
 }
 
-export class BadRequestError extends AppError {
-  constructor(detail: string, slug = 'bad-request') {
-    super({ status: 400, type: problemType(slug), title: 'Bad request', detail });
-  }
-}
-
 export class UnauthorizedError extends AppError {
   constructor(detail = 'A valid bearer token or API key is required.') {
     super({

@@ -65,6 +65,8 @@ export interface EventEnvelope {
   userId: string | null;
   prev: string[];
   corrects?: string | null | undefined;
+  /** SHA-256 of the photos and documents the event binds into the record. */
+  media?: string[] | undefined;
 }
 
 /** Any event the service records; `type` is the EPCIS event type. */
@@ -118,7 +120,7 @@ function envelope(type: string, e: EventEnvelope): EpcisEvent {
     'ft:recordedBy': orgUri(e.recordedBy),
     ...(e.userId ? { 'ft:recordedByUser': e.userId } : {}),
     'ft:prev': [...e.prev].sort(),
-    'ft:media': [],
+    'ft:media': e.media ?? [],
     ...(e.corrects ? { 'ft:corrects': e.corrects } : {}),
   };
 }
@@ -260,5 +262,36 @@ export function transformationEvent(e: EventEnvelope, t: Transformation): EpcisE
     ...location(t.place),
     ...(t.notes ? { 'ft:notes': t.notes } : {}),
     'ft:stepType': t.kind,
+  };
+}
+
+export interface AttachedFile {
+  sha256: string;
+  mediaType: string;
+  renditions: Array<{ width: number; sha256: string }>;
+  evidence: { takenAt: string | null; gps: { lat: number; lon: number } | null };
+}
+
+export interface MediaAttachment {
+  subject: { kind: 'plot'; plotId: string } | { kind: 'lot'; lot: LotRef };
+  /** eventID of the step or registration the files document. */
+  attachesTo: string | null;
+  files: AttachedFile[];
+}
+
+/**
+ * Photos and documents bound into the signed record: the originals' hashes in `ft:media`, and
+ * the hashes of the public renditions, so a buyer can check that a photo shown is the one signed.
+ */
+export function mediaEvent(e: EventEnvelope, m: MediaAttachment): EpcisEvent {
+  return {
+    ...envelope('ObjectEvent', { ...e, media: m.files.map((f) => f.sha256) }),
+    ...(m.subject.kind === 'plot'
+      ? { epcList: [plotUri(m.subject.plotId)] }
+      : { epcList: [], quantityList: [{ epcClass: lotUri(m.subject.lot) }] }),
+    action: 'OBSERVE',
+    'ft:stepType': 'media',
+    ...(m.attachesTo ? { 'ft:attachesTo': m.attachesTo } : {}),
+    'ft:mediaDetails': m.files,
   };
 }

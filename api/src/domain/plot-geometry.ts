@@ -1,5 +1,4 @@
 import { area as turfArea } from '@turf/area';
-import { kinks } from '@turf/kinks';
 import type { FieldError } from '../core/errors.js';
 
 /**
@@ -9,6 +8,9 @@ import type { FieldError } from '../core/errors.js';
  * self-intersection and no holes. Plots over 4 ha must be polygons.
  */
 export const EUDR_POINT_MAX_HA = 4;
+
+/** Far beyond a walked boundary (a 50 ha plot at one point every 3 m), and keeps the crossing check cheap. */
+export const MAX_RING_POSITIONS = 2000;
 
 export type Position = [number, number];
 export type PlotGeometry = { type: 'Point'; coordinates: Position } | { type: 'Polygon'; coordinates: Position[][] };
@@ -61,6 +63,9 @@ export function checkPlotGeometry(input: unknown, path = 'geometry'): GeometryCh
   ring.forEach((pos, i) => checkPosition(pos, `${ringPath}[${i}]`, errors));
   if (errors.length) return { ok: false, errors };
   const positions = ring as Position[];
+  if (positions.length > MAX_RING_POSITIONS) {
+    return { ok: false, errors: [{ path: ringPath, message: `a ring has at most ${MAX_RING_POSITIONS} positions` }] };
+  }
   if (positions.length < 4) {
     return { ok: false, errors: [{ path: ringPath, message: 'a ring needs at least 4 positions (a closed triangle)' }] };
   }
@@ -77,12 +82,44 @@ export function checkPlotGeometry(input: unknown, path = 'geometry'): GeometryCh
     return { ok: false, errors: [{ path: ringPath, message: 'the ring repeats a position (it touches itself)' }] };
   }
   const geometry: PlotGeometry = { type: 'Polygon', coordinates: [positions] };
-  const crossings = kinks(geometry);
-  if (crossings.features.length > 0) {
-    const at = crossings.features[0]?.geometry.coordinates ?? [];
-    return { ok: false, errors: [{ path: ringPath, message: `the ring intersects itself (near ${at.join(', ')})` }] };
+  const crossing = firstSelfIntersection(positions);
+  if (crossing) {
+    return { ok: false, errors: [{ path: ringPath, message: `the ring intersects itself (edges ${crossing[0]} and ${crossing[1]} cross)` }] };
   }
   const areaHa = turfArea(geometry) / 10_000;
   if (!(areaHa > 0)) return { ok: false, errors: [{ path: ringPath, message: 'the polygon has no area' }] };
   return { ok: true, geometry, areaHa };
+}
+
+/** Sign of the turn p→q→r: >0 counter-clockwise, <0 clockwise, 0 collinear. */
+function orientation(p: Position, q: Position, r: Position): number {
+  return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]);
+}
+
+function onSegment(p: Position, q: Position, r: Position): boolean {
+  return Math.min(p[0], r[0]) <= q[0] && q[0] <= Math.max(p[0], r[0]) && Math.min(p[1], r[1]) <= q[1] && q[1] <= Math.max(p[1], r[1]);
+}
+
+function segmentsIntersect(a: Position, b: Position, c: Position, d: Position): boolean {
+  const o1 = orientation(a, b, c);
+  const o2 = orientation(a, b, d);
+  const o3 = orientation(c, d, a);
+  const o4 = orientation(c, d, b);
+  if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0))) return true;
+  return (o1 === 0 && onSegment(a, c, b)) || (o2 === 0 && onSegment(a, d, b)) || (o3 === 0 && onSegment(c, a, d)) || (o4 === 0 && onSegment(c, b, d));
+}
+
+/**
+ * The first pair of non-adjacent edges of a closed ring that touch or cross, or null. Planar test
+ * on longitude/latitude, which is exact enough at plot scale; stops at the first crossing.
+ */
+export function firstSelfIntersection(ring: Position[]): [number, number] | null {
+  const edges = ring.length - 1;
+  for (let i = 0; i < edges; i++) {
+    for (let j = i + 2; j < edges; j++) {
+      if (i === 0 && j === edges - 1) continue; // the first and last edges share the closing vertex
+      if (segmentsIntersect(ring[i]!, ring[i + 1]!, ring[j]!, ring[j + 1]!)) return [i, j];
+    }
+  }
+  return null;
 }

@@ -5,6 +5,7 @@
  * (browsers before Chrome 137, pages served without a secure context).
  */
 import canonicalize from 'canonicalize';
+import { lotUri } from '../domain/event-model.js';
 
 export const BUNDLE_FORMAT = 'farm-trace/provenance-bundle@1';
 
@@ -35,10 +36,12 @@ export interface ProvenanceBundle {
   /** Every event of the lot's ancestry, each as recorded: its hash and its compact JWS. */
   events: Array<{ hash: string; jws: string }>;
   keys: PublishedKey[];
+  /** Where the public renditions of the bundle's photos can be fetched, by their SHA-256. */
+  media: Array<{ sha256: string; url: string }>;
   generatedAt: string;
 }
 
-export type CheckName = 'format' | 'hash' | 'canonical' | 'key' | 'signature' | 'prev' | 'ancestry' | 'lot';
+export type CheckName = 'format' | 'hash' | 'canonical' | 'key' | 'signature' | 'prev' | 'ancestry' | 'lot' | 'media';
 
 export interface EventReport {
   hash: string;
@@ -56,6 +59,8 @@ export interface VerificationReport {
   valid: boolean;
   lot: ProvenanceBundle['lot'] | null;
   engine: 'webcrypto' | 'noble';
+  /** How many photo renditions were fetched and matched against their signed hashes. */
+  mediaChecked: number;
   /** Problems with the bundle as a whole (shape, heads, cycles). */
   errors: string[];
   events: EventReport[];
@@ -66,6 +71,8 @@ export interface VerifyOptions {
   engine?: 'auto' | 'webcrypto' | 'noble';
   /** Keys to trust instead of the bundle's own (e.g. a JWKS fetched independently). */
   trustedKeys?: PublishedKey[];
+  /** When given, every signed photo rendition is fetched with it and its bytes checked against its hash. */
+  fetchMedia?: (url: string) => Promise<Uint8Array>;
 }
 
 interface Crypto {
@@ -174,6 +181,17 @@ function identifiersOf(event: Record<string, unknown>): string[] {
   return out;
 }
 
+/** Hashes of the public renditions a media event signed. */
+function signedRenditions(event: Record<string, unknown> | undefined): string[] {
+  const details = event?.['ft:mediaDetails'];
+  if (!Array.isArray(details)) return [];
+  return details.flatMap((file) =>
+    isRecord(file) && Array.isArray(file.renditions)
+      ? file.renditions.filter((r): r is { sha256: string } => isRecord(r) && typeof r.sha256 === 'string').map((r) => r.sha256)
+      : [],
+  );
+}
+
 function checkShape(bundle: unknown): string[] {
   if (!isRecord(bundle)) return ['the bundle is not a JSON object'];
   const errors: string[] = [];
@@ -197,7 +215,7 @@ function checkShape(bundle: unknown): string[] {
 export async function verifyBundle(input: unknown, options: VerifyOptions = {}): Promise<VerificationReport> {
   const crypto = await chooseCrypto(options.engine ?? 'auto');
   const shapeErrors = checkShape(input);
-  if (shapeErrors.length) return { valid: false, lot: null, engine: crypto.name, errors: shapeErrors, events: [] };
+  if (shapeErrors.length) return { valid: false, lot: null, engine: crypto.name, mediaChecked: 0, errors: shapeErrors, events: [] };
   const bundle = input as ProvenanceBundle;
   const keys = new Map((options.trustedKeys ?? bundle.keys).map((k) => [k.kid, k]));
   const reports: EventReport[] = [];
@@ -279,19 +297,37 @@ export async function verifyBundle(input: unknown, options: VerifyOptions = {}):
   // The lot's history: everything reachable from its heads through prev, with no cycle.
   const state = new Map<string, 'open' | 'done'>();
   const reachable = new Set<string>();
-  const visit = (hash: string, path: string[]): void => {
-    const seen = state.get(hash);
-    if (seen === 'done') return;
-    if (seen === 'open') {
-      errors.push(`cycle in the event graph: ${[...path.slice(path.indexOf(hash)), hash].join(' → ')}`);
-      return;
+  // Iterative depth-first walk with open/done marks: long histories cannot overflow the stack.
+  const visit = (start: string): void => {
+    const stack: Array<{ hash: string; next: number }> = [];
+    const enter = (hash: string): void => {
+      const seen = state.get(hash);
+      if (seen === 'done') return;
+      if (seen === 'open') {
+        const from = stack.findIndex((frame) => frame.hash === hash);
+        errors.push(`cycle in the event graph: ${[...stack.slice(from).map((frame) => frame.hash), hash].join(' → ')}`);
+        return;
+      }
+      state.set(hash, 'open');
+      reachable.add(hash);
+      stack.push({ hash, next: 0 });
+    };
+    enter(start);
+    while (stack.length) {
+      const frame = stack[stack.length - 1]!;
+      const prev = parsed.get(frame.hash)?.['ft:prev'];
+      const refs = Array.isArray(prev) ? prev.filter((p): p is string => typeof p === 'string' && parsed.has(p)) : [];
+      if (frame.next < refs.length) {
+        enter(refs[frame.next++]!);
+      } else {
+        state.set(frame.hash, 'done');
+        stack.pop();
+      }
     }
-    state.set(hash, 'open');
-    reachable.add(hash);
-    const prev = parsed.get(hash)?.['ft:prev'];
-    if (Array.isArray(prev)) for (const p of prev) if (typeof p === 'string' && parsed.has(p)) visit(p, [...path, hash]);
-    state.set(hash, 'done');
   };
+  if (bundle.lot.gtin !== null && bundle.lot.uri !== lotUri({ gtin: bundle.lot.gtin, lotNumber: bundle.lot.lotNumber, code: '' })) {
+    errors.push(`the lot's GTIN and lot number do not match its identifier ${bundle.lot.uri}`);
+  }
   if (bundle.heads.length === 0) errors.push('the bundle names no head event');
   for (const head of bundle.heads) {
     const event = parsed.get(head);
@@ -302,22 +338,51 @@ export async function verifyBundle(input: unknown, options: VerifyOptions = {}):
     if (!identifiersOf(event).includes(bundle.lot.uri)) {
       byHash.get(head)?.failures.push({ check: 'lot', message: `the head event does not name the lot ${bundle.lot.uri}` });
     }
-    visit(head, []);
+    visit(head);
   }
+  let mediaChecked = 0;
+  if (options.fetchMedia) {
+    const urls = new Map((Array.isArray(bundle.media) ? bundle.media : []).map((m) => [m.sha256, m.url]));
+    for (const report of reports) {
+      for (const sha256 of signedRenditions(parsed.get(report.hash))) {
+        const url = urls.get(sha256);
+        if (!url) {
+          report.failures.push({ check: 'media', message: `rendition ${sha256} is not listed in the bundle's media` });
+          continue;
+        }
+        let actual: string;
+        try {
+          actual = toHex(await crypto.sha256(await options.fetchMedia(url)));
+        } catch (error) {
+          report.failures.push({ check: 'media', message: `rendition ${url} could not be fetched (${(error as Error).message})` });
+          continue;
+        }
+        mediaChecked++;
+        if (actual !== sha256) report.failures.push({ check: 'media', message: `the image at ${url} is not the one signed (its SHA-256 is ${actual})` });
+      }
+    }
+  }
+
   for (const report of reports) {
     if (!reachable.has(report.hash)) report.failures.push({ check: 'ancestry', message: 'the event is not part of this lot’s history (not reachable from its heads)' });
     report.valid = report.failures.length === 0;
   }
   if (new Set(reports.map((r) => r.hash)).size !== reports.length) errors.push('an event is listed twice');
-  return { valid: errors.length === 0 && reports.every((r) => r.valid), lot: bundle.lot, engine: crypto.name, errors, events: reports };
+  return { valid: errors.length === 0 && reports.every((r) => r.valid), lot: bundle.lot, engine: crypto.name, mediaChecked, errors, events: reports };
 }
 
 /** A readable multi-line account of a report, naming each failed event and check. */
 export function describeReport(report: VerificationReport): string {
   const lines: string[] = [];
-  const lot = report.lot ? `${report.lot.product} (lot ${report.lot.lotNumber})` : 'the bundle';
+  // Only the identifier is covered by signatures; the product name is the bundle's own label.
+  const lot = report.lot ? `lot ${report.lot.uri} ("${report.lot.product}", unsigned label)` : 'the bundle';
   const failed = report.events.filter((e) => !e.valid);
-  lines.push(report.valid ? `VALID: ${lot}: ${report.events.length} events verified (${report.engine})` : `INVALID: ${lot}: ${failed.length} of ${report.events.length} events failed`);
+  const photos = report.mediaChecked ? `, ${report.mediaChecked} photos matched` : '';
+  lines.push(
+    report.valid
+      ? `VALID: ${lot}: ${report.events.length} events verified${photos} (${report.engine})`
+      : `INVALID: ${lot}: ${failed.length} of ${report.events.length} events failed`,
+  );
   for (const error of report.errors) lines.push(`  bundle: ${error}`);
   for (const e of failed) {
     lines.push(`  event ${e.eventID ?? e.hash} (${e.stepType ?? e.type ?? 'unknown'}, ${e.eventTime ?? 'no time'})`);

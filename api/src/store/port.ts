@@ -170,6 +170,42 @@ export interface SigningKeyRecord {
   revokedAt: string | null;
 }
 
+export type MediaTargetKind = 'plot' | 'batch' | 'step' | 'product';
+
+export interface MediaRendition {
+  width: number;
+  /** SHA-256 of the WebP bytes; also the public file name. */
+  sha256: string;
+}
+
+export interface MediaEvidence {
+  /** Capture time from the photo's EXIF, ISO 8601 with offset. */
+  takenAt: string | null;
+  gps: { lat: number; lon: number } | null;
+}
+
+export interface MediaRecord {
+  id: string;
+  orgId: string;
+  targetKind: MediaTargetKind;
+  /** The plot, lot or product the file belongs to (for a step: its lot). */
+  targetId: string;
+  /** eventID of the step or plot registration the file documents, if any. */
+  attachesTo: string | null;
+  /** SHA-256 of the uploaded bytes, as signed in the media event. */
+  sha256: string;
+  mediaType: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  renditions: MediaRendition[];
+  evidence: MediaEvidence;
+  /** The signed event that binds the file to the record. */
+  eventId: string;
+  createdBy: string | null;
+  createdAt: string;
+}
+
 export interface IdempotencyRecord {
   scope: string;
   key: string;
@@ -245,8 +281,11 @@ export interface EventRepository {
   findById(id: string): Promise<EventRecord | null>;
   /** Events linked to `targetId` (any role), oldest first. */
   listFor(targetId: string, page: PageRequest): Promise<Page<EventRecord>>;
-  /** The most recent event linked to `targetId`, or null. */
-  latestFor(targetId: string): Promise<EventRecord | null>;
+  /**
+   * The head of a lot's own history: its most recent event as subject or output, or null. A merge
+   * the lot only went into is not its head, so other lots' histories never enter its chain.
+   */
+  headOf(lotId: string): Promise<EventRecord | null>;
   findByHash(hash: string): Promise<EventRecord | null>;
 }
 
@@ -258,6 +297,13 @@ export interface SigningKeyRepository {
   /** Keys of `orgId`, or of every organization when null; oldest first. */
   list(orgId: string | null): Promise<SigningKeyRecord[]>;
   update(kid: string, patch: Partial<Pick<SigningKeyRecord, 'validTo' | 'revokedAt'>>): Promise<void>;
+}
+
+export interface MediaRepository {
+  insert(media: MediaRecord): Promise<void>;
+  findById(id: string): Promise<MediaRecord | null>;
+  /** Files of a plot, lot or product, oldest first. */
+  listFor(targetId: string): Promise<MediaRecord[]>;
 }
 
 export interface IdempotencyRepository {
@@ -275,6 +321,7 @@ export interface Repositories {
   batches: BatchRepository;
   events: EventRepository;
   signingKeys: SigningKeyRepository;
+  media: MediaRepository;
   idempotency: IdempotencyRepository;
 }
 

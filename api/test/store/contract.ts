@@ -612,14 +612,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.events.listFor(uuidv7(), { limit: 2 })).to.deep.equal({ items: [], next: null });
       });
 
-      it('when latestFor is asked, then it returns the last event linked to the target, or null', async function () {
+      it('when headOf is asked, then it returns the lot\'s last event as subject or output, never one it was only an input of', async function () {
         const o = await oneOrganization();
         const target = uuidv7();
-        expect(await store.events.latestFor(target)).to.equal(null);
+        expect(await store.events.headOf(target)).to.equal(null);
         await store.events.append(event(o.id, [{ targetId: target, role: 'subject' }]));
-        const last = await store.events.append(event(o.id, [{ targetId: target, role: 'input' }, { targetId: uuidv7(), role: 'output' }]));
+        const produced = await store.events.append(event(o.id, [{ targetId: uuidv7(), role: 'input' }, { targetId: target, role: 'output' }]));
+        await store.events.append(event(o.id, [{ targetId: target, role: 'input' }, { targetId: uuidv7(), role: 'output' }]));
         await store.events.append(event(o.id, [{ targetId: uuidv7(), role: 'subject' }]));
-        expect(await store.events.latestFor(target)).to.deep.equal(last);
+        expect(await store.events.headOf(target)).to.deep.equal(produced);
+        const last = await store.events.append(event(o.id, [{ targetId: target, role: 'subject' }]));
+        expect(await store.events.headOf(target)).to.deep.equal(last);
       });
 
       it('when an event id or hash is appended twice, then the append fails with a 409', async function () {
@@ -660,7 +663,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           'slug',
         );
         expect(await store.organizations.findById(fresh.id)).to.equal(null);
-        expect(await store.events.latestFor(target)).to.equal(null);
+        expect(await store.events.headOf(target)).to.equal(null);
       });
 
       it('when the work succeeds, then everything it wrote is committed and its result returned', async function () {
@@ -674,13 +677,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           await tx.batches.insert(x);
           await tx.batches.update(x.id, { published: true, publishedAt: iso(5) });
           const stored = await tx.events.append(e);
-          return { seq: stored.seq, latest: await tx.events.latestFor(x.id) };
+          return { seq: stored.seq, latest: await tx.events.headOf(x.id) };
         });
         expect(result.latest).to.deep.equal({ ...e, seq: result.seq });
         expect(await store.organizations.findById(o.id)).to.deep.equal(o);
         expect(await store.users.findById(u.id)).to.deep.equal(u);
         expect(await store.batches.findById(x.id)).to.deep.equal({ ...x, published: true, publishedAt: iso(5) });
-        expect(await store.events.latestFor(x.id)).to.deep.equal(result.latest);
+        expect(await store.events.headOf(x.id)).to.deep.equal(result.latest);
       });
 
       it('when events are appended inside and outside transactions, then seq keeps increasing', async function () {

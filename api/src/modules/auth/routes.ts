@@ -28,6 +28,8 @@ export function authRoutes(api: ApiRouter, auth: AuthService, loginRateLimiter: 
       tag: 'auth',
       auth: 'token',
       body: ApiKeyCreate,
+      // The answer holds the key's only plaintext copy; it must not be kept for replays.
+      idempotent: false,
       responses: [{ status: 201, description: 'Created', schema: ApiKeyCreated }],
     },
     async ({ body, actor }) => {
@@ -47,6 +49,19 @@ export function authRoutes(api: ApiRouter, auth: AuthService, loginRateLimiter: 
       responses: [{ status: 200, description: 'Page of keys', schema: listResponseSchema(ApiKey) }],
     },
     async ({ query, actor }) => ({ status: 200, body: toListResponse(await auth.listApiKeys(actor, toPageRequest(query)), (k) => k) }),
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/api-keys/:id',
+      summary: 'One API key (never its secret)',
+      tag: 'auth',
+      auth: 'token',
+      params: IdParams,
+      responses: [{ status: 200, description: 'Key', schema: ApiKey }],
+    },
+    async ({ params, actor }) => ({ status: 200, body: await auth.getApiKey(actor, params.id) }),
   );
 
   api.route(

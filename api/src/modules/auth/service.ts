@@ -72,6 +72,13 @@ export class AuthService {
     return { items: result.items.map(publicApiKey), next: result.next };
   }
 
+  async getApiKey(actor: Actor, id: string): Promise<PublicApiKey> {
+    requireRole(actor, ['admin'], 'read API keys');
+    const record = await this.store.apiKeys.findById(id);
+    if (!record || record.orgId !== actor.orgId) throw new NotFoundError('API key');
+    return publicApiKey(record);
+  }
+
   async revokeApiKey(actor: Actor, id: string): Promise<PublicApiKey> {
     requireRole(actor, ['admin'], 'revoke API keys');
     const record = await this.store.apiKeys.findById(id);

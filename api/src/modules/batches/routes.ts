@@ -97,7 +97,8 @@ export function batchRoutes(api: ApiRouter, batches: BatchService, publicBaseUrl
     },
     async ({ params, body, actor }) => {
       const parts = await batches.split(actor, params.id, body);
-      return { status: 201, body: { items: parts.map(view) }, location: `/api/v1/batches/${params.id}/steps` };
+      // Several lots are created; Location names the first, the body lists them all.
+      return { status: 201, body: { items: parts.map(view) }, location: batchLocation(parts[0]!) };
     },
   );
 

@@ -76,8 +76,11 @@ export class BatchService {
     const eventTime = input.harvestPeriod ? `${input.harvestPeriod.to}T00:00:00+07:00` : `${input.harvestedAt}T00:00:00+07:00`;
     await this.store.transaction(async (tx) => {
       // A harvest follows its plots' registrations (not earlier harvests from the same plots).
-      const registrations = await Promise.all(plots.map((p) => tx.events.findById(p.eventId)));
-      const prev = [...new Set(registrations.filter((e): e is EventRecord => e !== null).map((e) => e.hash))];
+      const prev: string[] = [];
+      for (const plot of plots) {
+        const registration = await tx.events.findById(plot.eventId);
+        if (registration && !prev.includes(registration.hash)) prev.push(registration.hash);
+      }
       const event = harvestEvent(this.envelope(actor, recordedBy, eventTime, prev), {
         lot: lotRef(batch),
         product: batch.product,
@@ -139,7 +142,7 @@ export class BatchService {
       if (receiver && actor.scopeOrgIds.includes(receiver.id)) throw ValidationError.field('receiver', 'the goods are already yours');
       if (input.corrects) await this.assertCorrectable(tx, batchId, input.corrects);
       const custodian = await this.requireOrg(batch.custodianOrgId, tx);
-      const head = await tx.events.latestFor(batchId);
+      const head = await tx.events.headOf(batchId);
       const event = stepEvent(
         { ...this.envelope(actor, actingOrg, input.occurredAt, head ? [head.hash] : []), corrects: input.corrects ?? null },
         {
@@ -164,8 +167,6 @@ export class BatchService {
         await this.grantChain(tx, batch, [receiver.id]);
       } else if (input.type === 'receiving') {
         await tx.batches.update(batchId, { custodianOrgId: actingOrg.id, pendingReceiverOrgId: null });
-      } else if (input.type === 'inspection' && !batch.accessOrgIds.includes(actingOrg.id)) {
-        await this.grantChain(tx, batch, [actingOrg.id]);
       }
       return toStep(batchId, recorded);
     });
@@ -253,7 +254,7 @@ export class BatchService {
         byProduct.add(productKey);
         await this.assertLotIsNew(out.orgId, out.product, out.lotNumber, out.gtin, tx, `outputs[${index}].lotNumber`);
       }
-      const head = await tx.events.latestFor(source.id);
+      const head = await tx.events.headOf(source.id);
       const event = transformationEvent(this.envelope(actor, actingOrg, input.occurredAt, head ? [head.hash] : []), {
         kind: 'split',
         inputs: [{ lot: lotRef(source), quantity: { value: total, unit: 'kg' } }],
@@ -269,6 +270,13 @@ export class BatchService {
       });
       return outputs;
     });
+  }
+
+  /** The lot, when the actor's organization holds it and may record on it (403 or 409 otherwise). */
+  async requireCustody(actor: Actor, batchId: string): Promise<BatchRecord> {
+    const batch = await this.get(actor, batchId);
+    this.assertInCustody(actor, batch, 'id');
+    return batch;
   }
 
   /** Makes a lot public (origin page, provenance bundle, QR); only its owner's admins may. */
@@ -297,6 +305,9 @@ export class BatchService {
       return batch.pendingReceiverOrgId;
     }
     if (input.type === 'inspection' && actor.role === 'inspector') {
+      // A certification body inspects lots on the market (published) or lots it was shipped; an
+      // inspection never widens what it can read.
+      if (!batch.published && !batch.accessOrgIds.some((id) => actor.scopeOrgIds.includes(id))) throw new NotFoundError('Batch');
       return actor.orgId;
     }
     this.assertInCustody(actor, batch, 'type');
@@ -337,7 +348,9 @@ export class BatchService {
       orgId: actor.orgId,
       custodianOrgId: actor.orgId,
       pendingReceiverOrgId: null,
-      accessOrgIds: [...new Set([actor.orgId, ...d.sources.flatMap((s) => s.accessOrgIds)])].sort(),
+      // A split's parts are the same goods, read by the same chain; a blend starts a chain of its
+      // own, so the suppliers of one input never read the others' histories through it.
+      accessOrgIds: [...new Set([actor.orgId, ...(d.sources.length === 1 ? d.sources[0]!.accessOrgIds : [])])].sort(),
       plotIds: [...new Set(d.sources.flatMap((s) => s.plotIds))],
       derivedFrom: d.sources.map((s) => s.id),
       product: d.product,
@@ -399,7 +412,7 @@ function canRead(actor: Actor, batch: BatchRecord): boolean {
 async function heads(tx: Repositories, targetIds: string[]): Promise<string[]> {
   const hashes: string[] = [];
   for (const id of targetIds) {
-    const head = await tx.events.latestFor(id);
+    const head = await tx.events.headOf(id);
     if (head) hashes.push(head.hash);
   }
   return [...new Set(hashes)];

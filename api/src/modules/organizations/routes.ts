@@ -66,6 +66,19 @@ export function organizationRoutes(api: ApiRouter, organizations: OrganizationSe
   api.route(
     {
       method: 'get',
+      path: '/api/v1/users/:id',
+      summary: 'One user of the caller’s organization or its member households',
+      tag: 'organizations',
+      auth: 'token',
+      params: IdParams,
+      responses: [{ status: 200, description: 'User', schema: User }],
+    },
+    async ({ params, actor }) => ({ status: 200, body: await organizations.getUser(actor, params.id) }),
+  );
+
+  api.route(
+    {
+      method: 'get',
       path: '/api/v1/users',
       summary: 'Users of the caller’s organization and its member households',
       tag: 'organizations',

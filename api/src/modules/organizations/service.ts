@@ -102,15 +102,17 @@ export class OrganizationService {
     return publicUser(user);
   }
 
+  async getUser(actor: Actor, id: string): Promise<PublicUser> {
+    requireRole(actor, ['admin'], 'read users');
+    const user = await this.store.users.findById(id);
+    if (!user || !actor.scopeOrgIds.includes(user.orgId)) throw new NotFoundError('User');
+    return publicUser(user);
+  }
+
   async listUsers(actor: Actor, page: PageRequest): Promise<Page<PublicUser>> {
     requireRole(actor, ['admin'], 'list users');
     const result = await this.store.users.list(actor.scopeOrgIds, page);
     return { items: result.items.map(publicUser), next: result.next };
-  }
-
-  /** An organization named by id or slug, e.g. the receiver of a shipment. */
-  async findByReference(reference: string): Promise<OrganizationRecord | null> {
-    return (await this.store.organizations.findById(reference)) ?? (await this.store.organizations.findBySlug(reference));
   }
 
   private async requireOrg(id: string): Promise<OrganizationRecord> {

@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import type { ApiRouter } from '../../core/api-router.js';
 import { IdParams } from '../../core/schemas.js';
 import { Bundle, BundleInput, Jwks, KidParams, PublishedKey, RevokeKey, VerificationReport } from './schema.js';
@@ -7,7 +8,7 @@ import { z } from 'zod';
 /** The JSON body limit of POST /api/v1/verify: a bundle of a long, merged history is large. */
 export const VERIFY_BODY_LIMIT = '20mb';
 
-export function provenanceRoutes(api: ApiRouter, provenance: ProvenanceService): void {
+export function provenanceRoutes(api: ApiRouter, provenance: ProvenanceService, verifyRateLimiter: RequestHandler): void {
   api.route(
     {
       method: 'get',
@@ -32,9 +33,9 @@ export function provenanceRoutes(api: ApiRouter, provenance: ProvenanceService):
       summary: 'The caller’s organization’s signing keys',
       tag: 'provenance',
       auth: 'token',
-      responses: [{ status: 200, description: 'Keys', schema: z.object({ items: z.array(PublishedKey) }) }],
+      responses: [{ status: 200, description: 'Keys, oldest first (one page: an organization has few)', schema: z.object({ items: z.array(PublishedKey), nextCursor: z.null() }) }],
     },
-    async ({ actor }) => ({ status: 200, body: { items: await provenance.listKeys(actor) } }),
+    async ({ actor }) => ({ status: 200, body: { items: await provenance.listKeys(actor), nextCursor: null } }),
   );
 
   api.route(
@@ -88,6 +89,7 @@ export function provenanceRoutes(api: ApiRouter, provenance: ProvenanceService):
       auth: 'public',
       body: BundleInput,
       bodyLimit: VERIFY_BODY_LIMIT,
+      before: [verifyRateLimiter],
       responses: [{ status: 200, description: 'Report (valid or not)', schema: VerificationReport }],
     },
     async ({ body }) => ({ status: 200, body: await provenance.verify(body) }),

@@ -20,7 +20,6 @@ export const KidParams = z.strictObject({ kid: z.string().regex(/^[A-Za-z0-9_-]{
 
 export const RevokeKey = z.strictObject({
   effectiveAt: z.iso.datetime({ offset: true }).optional().describe('From when signatures by this key are invalid; default now; may be in the past'),
-  reason: z.string().max(500).optional(),
 });
 
 /** The bundle is checked by the verifier itself, which reports every problem; here it only has to be an object. */
@@ -32,6 +31,7 @@ export const Bundle = z.object({
   heads: z.array(z.string()),
   events: z.array(z.object({ hash: z.string(), jws: z.string() })),
   keys: z.array(PublishedKey),
+  media: z.array(z.object({ sha256: z.string(), url: z.string() })),
   generatedAt: z.string(),
 });
 
@@ -41,6 +41,7 @@ export const VerificationReport = z.object({
   valid: z.boolean(),
   lot: Bundle.shape.lot.nullable(),
   engine: z.enum(['webcrypto', 'noble']),
+  mediaChecked: z.number().int(),
   errors: z.array(z.string()),
   events: z.array(
     z.object({

@@ -2,7 +2,8 @@ import { requireRole, type Actor } from '../../core/auth.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { nowIso } from '../../core/ids.js';
 import { lotDigitalLink } from '../../domain/digital-link.js';
-import { lotUri, orgUri } from '../../domain/event-model.js';
+import { lotUri, orgUri, type AttachedFile } from '../../domain/event-model.js';
+import { renditionUrl } from '../../media/media-pipeline.js';
 import type { KeyRing } from '../../provenance/key-ring.js';
 import { BUNDLE_FORMAT, base64UrlDecode, verifyBundle, type ProvenanceBundle, type PublishedKey, type VerificationReport } from '../../provenance/verify-bundle.js';
 import type { BatchRecord, OrganizationRecord, SigningKeyRecord, Store } from '../../store/port.js';
@@ -35,10 +36,13 @@ export class ProvenanceService {
 
   async revokeKey(actor: Actor, kid: string, effectiveAt: string | undefined): Promise<PublishedKey> {
     requireRole(actor, ['admin'], 'revoke signing keys');
-    const now = nowIso();
-    const effective = effectiveAt ? new Date(effectiveAt).toISOString() : now;
-    if (effective > now) throw ValidationError.field('effectiveAt', 'a revocation cannot take effect in the future');
-    const record = await this.store.transaction((tx) => this.keys.revoke(tx, actor.orgId, kid, effective, now));
+    const record = await this.store.transaction((tx) => {
+      // Taken inside the transaction: events signed by transactions that ran before it keep their validity.
+      const now = nowIso();
+      const effective = effectiveAt ? new Date(effectiveAt).toISOString() : now;
+      if (effective > now) throw ValidationError.field('effectiveAt', 'a revocation cannot take effect in the future');
+      return this.keys.revoke(tx, actor.orgId, kid, effective, now);
+    });
     return (await this.publish([record]))[0]!;
   }
 
@@ -50,9 +54,10 @@ export class ProvenanceService {
    */
   async bundle(actor: Actor | null, batchId: string): Promise<ProvenanceBundle> {
     const batch = actor ? await this.batches.get(actor, batchId) : await this.publishedBatch(batchId);
-    const head = await this.store.events.latestFor(batch.id);
+    const head = await this.store.events.headOf(batch.id);
     if (!head) throw new NotFoundError('History of the lot');
     const events: ProvenanceBundle['events'] = [];
+    const bodies: Array<Record<string, unknown>> = [];
     const kids = new Set<string>();
     const seen = new Set<string>();
     const queue = [head.hash];
@@ -63,17 +68,23 @@ export class ProvenanceService {
       const record = await this.store.events.findByHash(hash);
       if (!record?.jws) continue;
       events.push({ hash: record.hash, jws: record.jws });
+      bodies.push(record.body);
       kids.add(kidOf(record.jws));
       const prev = record.body['ft:prev'];
       if (Array.isArray(prev)) queue.push(...prev.filter((p): p is string => typeof p === 'string'));
     }
     const keyRecords = (await Promise.all([...kids].map((kid) => this.store.signingKeys.findByKid(kid)))).filter((k): k is SigningKeyRecord => k !== null);
+    const media = bodies.flatMap((body) => {
+      const details = body['ft:mediaDetails'];
+      return Array.isArray(details) ? (details as AttachedFile[]).flatMap((f) => f.renditions.map((r) => ({ sha256: r.sha256, url: renditionUrl(this.publicBaseUrl, r.sha256) }))) : [];
+    });
     return {
       format: BUNDLE_FORMAT,
       lot: lotSummary(batch, this.publicBaseUrl),
       heads: [head.hash],
       events,
       keys: await this.publish(keyRecords),
+      media,
       generatedAt: nowIso(),
     };
   }

@@ -15,6 +15,7 @@ import type {
   EventLink,
   EventRecord,
   IdempotencyRecord,
+  MediaRecord,
   NewEvent,
   OrganizationRecord,
   Page,
@@ -35,6 +36,7 @@ type ApiKeyDoc = Doc<ApiKeyRecord>;
 type PlotDoc = Doc<PlotRecord>;
 type BatchDoc = Doc<BatchRecord>;
 type EventDoc = Doc<EventRecord>;
+type MediaDoc = Doc<MediaRecord>;
 /** `_id` is the kid. */
 type SigningKeyDoc = Omit<SigningKeyRecord, 'kid'> & { _id: string };
 interface CounterDoc {
@@ -52,6 +54,7 @@ interface Collections {
   batches: mongo.Collection<BatchDoc>;
   events: mongo.Collection<EventDoc>;
   signingKeys: mongo.Collection<SigningKeyDoc>;
+  media: mongo.Collection<MediaDoc>;
   counters: mongo.Collection<CounterDoc>;
   idempotencyKeys: mongo.Collection<IdempotencyDoc>;
 }
@@ -89,6 +92,7 @@ const INDEXES: { [K in keyof Collections]: mongo.IndexDescription[] } = {
     // One current key per organization, as SQLite's partial unique index.
     { key: { orgId: 1 }, name: 'signing_keys_current', unique: true, partialFilterExpression: { current: true } },
   ],
+  media: [{ key: { targetId: 1, _id: 1 }, name: 'media_target' }],
   counters: [],
   idempotencyKeys: [{ key: { scope: 1, key: 1 }, name: 'idempotency_scope_key', unique: true }],
 };
@@ -147,6 +151,29 @@ const toSigningKey = (d: SigningKeyDoc): SigningKeyRecord => ({
   validFrom: d.validFrom,
   validTo: orNull(d.validTo),
   revokedAt: orNull(d.revokedAt),
+});
+
+const fromMedia = (m: MediaRecord): MediaDoc => {
+  const { id, ...rest } = plain(m);
+  return { _id: id, ...rest };
+};
+
+const toMedia = (d: MediaDoc): MediaRecord => ({
+  id: d._id,
+  orgId: d.orgId,
+  targetKind: d.targetKind,
+  targetId: d.targetId,
+  attachesTo: orNull(d.attachesTo),
+  sha256: d.sha256,
+  mediaType: d.mediaType,
+  bytes: d.bytes,
+  width: orNull(d.width),
+  height: orNull(d.height),
+  renditions: d.renditions.map((r) => ({ width: r.width, sha256: r.sha256 })),
+  evidence: { takenAt: orNull(d.evidence.takenAt), gps: d.evidence.gps ? { lat: d.evidence.gps.lat, lon: d.evidence.gps.lon } : null },
+  eventId: d.eventId,
+  createdBy: orNull(d.createdBy),
+  createdAt: d.createdAt,
 });
 
 /** Newest first by id; `after` is the id of the previous page's last item. */
@@ -447,8 +474,12 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
         return { items, next: docs.length > page.limit ? String(items.at(-1)?.seq) : null };
       },
       findByHash: async (hash) => mapOne(await c.events.findOne({ hash }, opts), toEvent),
-      latestFor: async (targetId) => {
-        const [doc] = await c.events.find({ 'links.targetId': targetId }, opts).sort({ seq: -1 }).limit(1).toArray();
+      headOf: async (lotId) => {
+        const [doc] = await c.events
+          .find({ links: { $elemMatch: { targetId: lotId, role: { $in: ['subject', 'output'] } } } }, opts)
+          .sort({ seq: -1 })
+          .limit(1)
+          .toArray();
         return doc ? toEvent(doc) : null;
       },
     },
@@ -469,6 +500,13 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
           c.signingKeys.updateOne({ _id: kid }, { $set: { validTo, revokedAt, current: validTo === null && revokedAt === null } }, opts),
         );
       },
+    },
+    media: {
+      insert: async (m) => {
+        await write(() => c.media.insertOne(fromMedia(m), opts));
+      },
+      findById: async (id) => mapOne(await c.media.findOne({ _id: id }, opts), toMedia),
+      listFor: async (targetId) => (await c.media.find({ targetId }, opts).sort({ _id: 1 }).toArray()).map(toMedia),
     },
     idempotency: {
       // An upsert rather than insert-and-catch: a duplicate-key error would abort an enclosing
@@ -529,6 +567,7 @@ export async function openMongoStore(uri: string): Promise<Store> {
       batches: db.collection<BatchDoc>('batches'),
       events: db.collection<EventDoc>('events'),
       signingKeys: db.collection<SigningKeyDoc>('signingKeys'),
+      media: db.collection<MediaDoc>('media'),
       counters: db.collection<CounterDoc>('counters'),
       idempotencyKeys: db.collection<IdempotencyDoc>('idempotencyKeys'),
     };

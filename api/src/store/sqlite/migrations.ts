@@ -142,4 +142,24 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX signing_keys_org ON signing_keys(org_id, valid_from);
   CREATE UNIQUE INDEX signing_keys_current ON signing_keys(org_id) WHERE valid_to IS NULL AND revoked_at IS NULL;
   `,
+  /* 3: photos and documents */ `
+  CREATE TABLE media (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organizations(id),
+    target_kind TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    attaches_to TEXT,
+    sha256 TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    width INTEGER,
+    height INTEGER,
+    renditions TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    event_id TEXT NOT NULL REFERENCES events(id),
+    created_by TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX media_target ON media(target_id, id);
+  `,
 ];

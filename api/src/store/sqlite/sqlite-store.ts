@@ -7,6 +7,7 @@ import type {
   BatchRecord,
   EventRecord,
   IdempotencyRecord,
+  MediaRecord,
   NewEvent,
   OrganizationRecord,
   Page,
@@ -121,6 +122,24 @@ const toSigningKey = (r: Row): SigningKeyRecord => ({
   validFrom: r.valid_from as string,
   validTo: r.valid_to as string | null,
   revokedAt: r.revoked_at as string | null,
+});
+
+const toMedia = (r: Row): MediaRecord => ({
+  id: r.id as string,
+  orgId: r.org_id as string,
+  targetKind: r.target_kind as MediaRecord['targetKind'],
+  targetId: r.target_id as string,
+  attachesTo: r.attaches_to as string | null,
+  sha256: r.sha256 as string,
+  mediaType: r.media_type as string,
+  bytes: r.bytes as number,
+  width: r.width as number | null,
+  height: r.height as number | null,
+  renditions: parse(r.renditions),
+  evidence: parse(r.evidence),
+  eventId: r.event_id as string,
+  createdBy: r.created_by as string | null,
+  createdAt: r.created_at as string,
 });
 
 /** Opens (creating if needed) the database file, applies migrations and returns the store. */
@@ -377,10 +396,14 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
           return { items, next: rows.length > page.limit ? String(items.at(-1)?.seq) : null };
         }),
       findByHash: (hash) => run(() => mapOne(db.prepare('SELECT * FROM events WHERE hash = ?').get(hash), toEvent)),
-      latestFor: (targetId) =>
+      headOf: (lotId) =>
         run(() =>
           mapOne(
-            db.prepare('SELECT e.* FROM events e WHERE e.seq = (SELECT MAX(event_seq) FROM event_links WHERE target_id = ?)').get(targetId),
+            db
+              .prepare(
+                "SELECT e.* FROM events e WHERE e.seq = (SELECT MAX(event_seq) FROM event_links WHERE target_id = ? AND role IN ('subject', 'output'))",
+              )
+              .get(lotId),
             toEvent,
           ),
         ),
@@ -409,6 +432,20 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
           if (patch.validTo !== undefined) db.prepare('UPDATE signing_keys SET valid_to = ? WHERE kid = ?').run(patch.validTo, kid);
           if (patch.revokedAt !== undefined) db.prepare('UPDATE signing_keys SET revoked_at = ? WHERE kid = ?').run(patch.revokedAt, kid);
         }),
+    },
+    media: {
+      insert: (m) =>
+        write(() => {
+          db.prepare(
+            `INSERT INTO media (id, org_id, target_kind, target_id, attaches_to, sha256, media_type, bytes, width, height, renditions, evidence,
+               event_id, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+          ).run(
+            m.id, m.orgId, m.targetKind, m.targetId, m.attachesTo, m.sha256, m.mediaType, m.bytes, m.width, m.height, json(m.renditions),
+            json(m.evidence), m.eventId, m.createdBy, m.createdAt,
+          );
+        }),
+      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM media WHERE id = ?').get(id), toMedia)),
+      listFor: (targetId) => run(() => (db.prepare('SELECT * FROM media WHERE target_id = ? ORDER BY id').all(targetId) as Row[]).map(toMedia)),
     },
     idempotency: {
       claim: (r: IdempotencyRecord) =>

@@ -1,0 +1,166 @@
+import { requireRole, type Actor } from '../../core/auth.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { newId, nowIso } from '../../core/ids.js';
+import { mediaEvent, toOffsetTime, type MediaAttachment } from '../../domain/event-model.js';
+import type { BlobStore } from '../../media/blob-store.js';
+import { processUpload, type MediaLimits, type ProcessedMedia } from '../../media/media-pipeline.js';
+import { newEventId, type EventRecorder } from '../../provenance/event-recorder.js';
+import type { EventLink, MediaRecord, MediaTargetKind, Repositories, Store } from '../../store/port.js';
+import type { BatchService } from '../batches/service.js';
+import type { PlotService } from '../plots/service.js';
+
+export type MediaTarget = { kind: 'plot'; plotId: string } | { kind: 'batch'; batchId: string } | { kind: 'step'; batchId: string; stepId: string };
+
+interface ResolvedTarget {
+  kind: MediaTargetKind;
+  targetId: string;
+  attachesTo: string | null;
+  subject: MediaAttachment['subject'];
+  link: EventLink;
+  /** Events the media event follows. */
+  prev: (tx: Repositories) => Promise<string[]>;
+}
+
+/**
+ * Photos and documents: checked and rendered before anything is stored, kept content-addressed,
+ * and bound into the record by a signed media event whose hashes make a swapped file detectable.
+ */
+export class MediaService {
+  constructor(
+    private readonly store: Store,
+    private readonly blobs: BlobStore,
+    private readonly recorder: EventRecorder,
+    private readonly plots: PlotService,
+    private readonly batches: BatchService,
+    readonly limits: MediaLimits,
+  ) {}
+
+  async attach(actor: Actor, target: MediaTarget, files: Array<{ bytes: Uint8Array }>): Promise<MediaRecord[]> {
+    requireRole(actor, ['farmer', 'operator', 'admin', 'inspector'], 'attach photos or documents');
+    if (files.length === 0) throw ValidationError.field('file', 'send at least one file in the field "file"');
+    const resolved = await this.resolve(actor, target);
+    const processed: ProcessedMedia[] = [];
+    for (const [index, file] of files.entries()) processed.push(await processUpload(file.bytes, `file[${index}]`, this.limits));
+
+    const written: Array<['originals' | 'renditions', string]> = [];
+    try {
+      for (const p of processed) {
+        if ((await this.blobs.put('originals', p.sha256, p.bytes)).created) written.push(['originals', p.sha256]);
+        for (const r of p.renditions) if ((await this.blobs.put('renditions', r.sha256, r.bytes)).created) written.push(['renditions', r.sha256]);
+      }
+      const signer = await this.store.organizations.findById(actor.orgId);
+      if (!signer) throw new NotFoundError('Organization');
+      return await this.store.transaction(async (tx) => {
+        const event = mediaEvent(
+          { eventID: newEventId(newId()), eventTime: toOffsetTime(nowIso()), recordedBy: signer, userId: actor.userId, prev: await resolved.prev(tx) },
+          {
+            subject: resolved.subject,
+            attachesTo: resolved.attachesTo,
+            files: processed.map((p) => ({ sha256: p.sha256, mediaType: p.mediaType, renditions: p.renditions.map(({ width, sha256 }) => ({ width, sha256 })), evidence: p.evidence })),
+          },
+        );
+        const recorded = await this.recorder.record(tx, { event, signer, links: [resolved.link] });
+        const records = processed.map(
+          (p): MediaRecord => ({
+            id: newId(),
+            orgId: actor.orgId,
+            targetKind: resolved.kind,
+            targetId: resolved.targetId,
+            attachesTo: resolved.attachesTo,
+            sha256: p.sha256,
+            mediaType: p.mediaType,
+            bytes: p.bytes.length,
+            width: p.width,
+            height: p.height,
+            renditions: p.renditions.map(({ width, sha256 }) => ({ width, sha256 })),
+            evidence: p.evidence,
+            eventId: recorded.id,
+            createdBy: actor.userId ?? actor.apiKeyId,
+            createdAt: recorded.createdAt,
+          }),
+        );
+        for (const record of records) await tx.media.insert(record);
+        return records;
+      });
+    } catch (error) {
+      // Blobs this request added go again; blobs that were already there belong to earlier uploads.
+      await Promise.all(written.map(([bucket, sha]) => this.blobs.remove(bucket, sha)));
+      throw error;
+    }
+  }
+
+  /** Files of a plot or lot the actor may read. */
+  async list(actor: Actor, target: { kind: 'plot'; plotId: string } | { kind: 'batch'; batchId: string }): Promise<MediaRecord[]> {
+    const id = target.kind === 'plot' ? (await this.plots.get(actor, target.plotId)).id : (await this.batches.get(actor, target.batchId)).id;
+    return this.store.media.listFor(id);
+  }
+
+  /** The original upload: private to the organizations whose records the file belongs to. */
+  async original(actor: Actor, mediaId: string): Promise<{ record: MediaRecord; bytes: Buffer }> {
+    const record = await this.store.media.findById(mediaId);
+    if (!record || !(await this.mayReadOriginal(actor, record))) throw new NotFoundError('Media');
+    const bytes = await this.blobs.read('originals', record.sha256);
+    if (!bytes) throw new NotFoundError('Media file');
+    return { record, bytes };
+  }
+
+  async get(actor: Actor, mediaId: string): Promise<MediaRecord> {
+    const record = await this.store.media.findById(mediaId);
+    if (!record || !(await this.mayReadOriginal(actor, record))) throw new NotFoundError('Media');
+    return record;
+  }
+
+  /** A public rendition by its hash, or null. */
+  rendition(sha256: string): Promise<Buffer | null> {
+    return this.blobs.read('renditions', sha256);
+  }
+
+  /** Originals stay with the organization that uploaded them and the owner of the plot or lot. */
+  private async mayReadOriginal(actor: Actor, record: MediaRecord): Promise<boolean> {
+    if (actor.scopeOrgIds.includes(record.orgId)) return true;
+    const owner = record.targetKind === 'plot' ? (await this.store.plots.findById(record.targetId))?.orgId : (await this.store.batches.findById(record.targetId))?.orgId;
+    return owner !== undefined && actor.scopeOrgIds.includes(owner);
+  }
+
+  private async resolve(actor: Actor, target: MediaTarget): Promise<ResolvedTarget> {
+    if (target.kind === 'plot') {
+      const plot = await this.plots.get(actor, target.plotId);
+      return {
+        kind: 'plot',
+        targetId: plot.id,
+        attachesTo: plot.eventId,
+        subject: { kind: 'plot', plotId: plot.id },
+        link: { targetId: plot.id, role: 'plot' },
+        // The plot's own history (registration and earlier files), not the harvests linked to it.
+        prev: async (tx) => {
+          let last: string | null = null;
+          let after: string | undefined;
+          do {
+            const page = await tx.events.listFor(plot.id, { limit: 500, after });
+            for (const e of page.items) if (e.stepType !== 'harvest') last = e.hash;
+            after = page.next ?? undefined;
+          } while (after);
+          return last ? [last] : [];
+        },
+      };
+    }
+    const batch = target.kind === 'step' ? await this.batches.get(actor, target.batchId) : await this.batches.requireCustody(actor, target.batchId);
+    let attachesTo: string | null = null;
+    if (target.kind === 'step') {
+      const step = await this.batches.getStep(actor, target.batchId, target.stepId);
+      if (!actor.scopeOrgIds.includes(step.event.orgId)) throw new ForbiddenError('Only the organization that recorded a step attaches files to it.');
+      attachesTo = step.event.id;
+    }
+    return {
+      kind: target.kind,
+      targetId: batch.id,
+      attachesTo,
+      subject: { kind: 'lot', lot: { gtin: batch.gtin, lotNumber: batch.lotNumber, code: batch.code } },
+      link: { targetId: batch.id, role: 'subject' },
+      prev: async (tx) => {
+        const head = await tx.events.headOf(batch.id);
+        return head ? [head.hash] : [];
+      },
+    };
+  }
+}
