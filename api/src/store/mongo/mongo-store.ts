@@ -488,7 +488,15 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
         await write(() => c.signingKeys.insertOne(fromSigningKey(k), opts));
       },
       findByKid: async (kid) => mapOne(await c.signingKeys.findOne({ _id: kid }, opts), toSigningKey),
-      currentFor: async (orgId) => mapOne(await c.signingKeys.findOne({ orgId, validTo: null, revokedAt: null }, opts), toSigningKey),
+      // Inside a transaction the current key is read with a write, so a concurrent rotation or
+      // revocation conflicts with the signing transaction instead of slipping past it.
+      currentFor: async (orgId) =>
+        mapOne(
+          session
+            ? await c.signingKeys.findOneAndUpdate({ orgId, validTo: null, revokedAt: null }, { $set: { readAt: new Date().toISOString() } }, { ...opts, returnDocument: 'after' })
+            : await c.signingKeys.findOne({ orgId, validTo: null, revokedAt: null }, opts),
+          toSigningKey,
+        ),
       list: async (orgId) =>
         (await c.signingKeys.find(orgId === null ? {} : { orgId }, opts).sort({ validFrom: 1, _id: 1 }).toArray()).map(toSigningKey),
       update: async (kid, patch) => {
