@@ -4,12 +4,19 @@
  * split into retail packs; a tea cooperative in Tân Cương (Thái Nguyên) for isolation; a roaster;
  * a certification body. Everything goes through the services, so every fact is a real event.
  */
+import sharp from 'sharp';
 import type { Services } from '../api/src/app.js';
 import type { Actor } from '../api/src/core/auth.js';
 import { withCheckDigit } from '../api/src/domain/gs1.js';
 import type { BatchRecord, PlotRecord } from '../api/src/store/port.js';
 
 export const DEMO_PASSWORD = 'demo-password';
+
+/** A square product photo (a plain colour with a lighter label band), made here so the seed ships no binaries. */
+async function productPhoto(colour: { r: number; g: number; b: number }): Promise<Uint8Array> {
+  const band = Buffer.from('<svg width="800" height="800"><rect x="120" y="300" width="560" height="200" rx="24" fill="#f4ead5"/></svg>');
+  return sharp({ create: { width: 800, height: 800, channels: 3, background: colour } }).composite([{ input: band }]).jpeg({ quality: 80 }).toBuffer();
+}
 
 /** GTIN-14 with the Vietnam prefix 893 and a valid check digit. */
 const gtin = (item: string) => withCheckDigit(`0893612345${item}`);
@@ -331,5 +338,57 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
   });
   const teaPublished = await s.batches.setPublished(teaAdmin2, teaPacks!.id, true);
   summary.published.push({ id: teaPublished.id, product: teaPublished.product, gtin: teaPublished.gtin, lotNumber: teaPublished.lotNumber });
+
+  // Products and where they are sold. The green coffee has no photo or brand yet, so the
+  // validation reports have something to say.
+  const roast = await s.products.create(roasterAdmin, {
+    gtin: gtin('002'),
+    name: { vi: 'Cà phê rang xay Robusta Krông Năng 500 g', en: 'Krông Năng Robusta ground coffee 500 g' },
+    description: {
+      vi: 'Cà phê Robusta trồng tại Krông Năng, Đắk Lắk, phơi trên sân, rang vừa tại Buôn Ma Thuột. Quét mã QR trên bao bì để xem nguồn gốc từng lô.',
+      en: 'Robusta grown in Krông Năng, Đắk Lắk, sun-dried, medium roast in Buôn Ma Thuột. Scan the QR code to see where each lot comes from.',
+    },
+    brand: 'BMT Roastery',
+    googleCategory: 1868,
+    netWeight: { value: 500, unit: 'g' },
+    packageWeightKg: 0.55,
+    dimensionsCm: { length: 20, width: 12, height: 6 },
+    stock: 420,
+    priceVnd: 145_000,
+    otherPrices: [{ currency: 'USD', amount: 6.5 }],
+    batchIds: packs.map((p) => p.id),
+  });
+  await s.media.attach(roasterAdmin, { kind: 'product', productId: roast.id }, [{ bytes: await productPhoto({ r: 92, g: 58, b: 36 }) }]);
+  await s.products.createListing(roasterAdmin, { productId: roast.id, marketplace: 'shopee', url: 'https://shopee.vn/ca-phe-rang-xay-krong-nang-500g-i.1234.5678', categoryId: '100629', availability: 'in_stock' });
+  await s.products.createListing(roasterAdmin, { productId: roast.id, marketplace: 'tiki', url: 'https://tiki.vn/ca-phe-rang-xay-krong-nang-500g-p123456.html', categoryId: '4384', priceVnd: 149_000, availability: 'in_stock' });
+
+  const green = await s.products.create(coop2, {
+    gtin: gtin('003'),
+    name: { vi: 'Cà phê nhân Robusta Ea Hồ (đơn nguồn) 1 kg' },
+    description: { vi: 'Cà phê nhân Robusta sàng 16 từ một hộ ở xã Ea Hồ.' },
+    stock: 360,
+    priceVnd: 180_000,
+    otherPrices: [],
+    batchIds: [singleOrigin.id],
+  });
+  await s.products.createListing(coop2, { productId: green.id, marketplace: 'own_shop', url: 'https://htx-krongnang.vn/san-pham/ca-phe-nhan-ea-ho', availability: 'in_stock' });
+
+  const teaProduct = await s.products.create(teaAdmin2, {
+    gtin: gtin('101'),
+    name: { vi: 'Chè Tân Cương đặc biệt 200 g', en: 'Tân Cương special green tea 200 g' },
+    description: { vi: 'Chè búp Tân Cương, sao tay, đạt OCOP 4 sao.', en: 'Hand-fired Tân Cương tea buds, OCOP 4 stars.' },
+    brand: 'HTX Chè Tân Cương',
+    googleCategory: 2073,
+    netWeight: { value: 200, unit: 'g' },
+    packageWeightKg: 0.25,
+    dimensionsCm: { length: 15, width: 10, height: 5 },
+    stock: 100,
+    priceVnd: 250_000,
+    otherPrices: [],
+    ocopStars: 4,
+    batchIds: [teaPublished.id],
+  });
+  await s.media.attach(teaAdmin2, { kind: 'product', productId: teaProduct.id }, [{ bytes: await productPhoto({ r: 64, g: 110, b: 52 }) }]);
+  await s.products.createListing(teaAdmin2, { productId: teaProduct.id, marketplace: 'shopee', url: 'https://shopee.vn/che-tan-cuong-dac-biet-200g-i.4321.8765', categoryId: '100634', availability: 'in_stock' });
   return summary;
 }

@@ -16,9 +16,13 @@ import { batchRoutes } from './modules/batches/routes.js';
 import { BatchService } from './modules/batches/service.js';
 import { organizationRoutes } from './modules/organizations/routes.js';
 import { OrganizationService } from './modules/organizations/service.js';
+import { exportRoutes } from './modules/exports/routes.js';
+import { ExportService } from './modules/exports/service.js';
 import { mediaRoutes } from './modules/media/routes.js';
 import { MediaService } from './modules/media/service.js';
 import { plotRoutes } from './modules/plots/routes.js';
+import { productRoutes } from './modules/products/routes.js';
+import { ProductService } from './modules/products/service.js';
 import { provenanceRoutes } from './modules/provenance/routes.js';
 import { ProvenanceService } from './modules/provenance/service.js';
 import { PlotService } from './modules/plots/service.js';
@@ -35,6 +39,8 @@ export interface Services {
   batches: BatchService;
   provenance: ProvenanceService;
   media: MediaService;
+  products: ProductService;
+  exports: ExportService;
 }
 
 export function buildServices(config: Config, store: Store): Services {
@@ -49,6 +55,8 @@ export function buildServices(config: Config, store: Store): Services {
     plots,
     batches,
     media: new MediaService(store, blobs, recorder, plots, batches, config.media),
+    products: new ProductService(store, batches),
+    exports: new ExportService(store, config.publicBaseUrl, config.eudrMaxFileBytes),
     provenance: new ProvenanceService(store, keys, batches, config.publicBaseUrl),
   };
 }
@@ -112,6 +120,8 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger })
   batchRoutes(api, services.batches, config.publicBaseUrl);
   provenanceRoutes(api, services.provenance, perClientLimit(config.rateLimits.verify));
   mediaRoutes(api, services.media, config.publicBaseUrl);
+  productRoutes(api, services.products, config.publicBaseUrl);
+  exportRoutes(api, services.exports, services.batches);
   app.use(api.router);
 
   app.get('/assets/:file', async (req, res, next) => {

@@ -541,7 +541,7 @@ describe('Media uploads', function () {
           expect((await upload(h, `/api/v1/batches/${lotId}/media`, coop, [[await jpegPlain(320, 240), 'ok.jpg']])).status).to.equal(201);
           const stepsBefore = (await stepsOf(h, lotId, coop)).length;
           const blobsBefore = blobSnapshot(h);
-          expect(blobsBefore.stored.filter((f) => f.startsWith('originals/'))).to.have.length(1);
+          expect(blobsBefore.stored.filter((f) => f.startsWith('originals/')).length).to.be.at.least(1);
 
           const res = await c.send(request(h.app).post(`/api/v1/batches/${lotId}/media`).set('Authorization', coop));
           expectProblem(res, c.status, c.errorPath);

@@ -73,6 +73,8 @@ export interface RouteResult {
   location?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Writes a streamed body (exports) instead of `body`; the response ends when it resolves. */
+  stream?: (out: NodeJS.WritableStream) => Promise<unknown>;
 }
 
 export type Authenticator = (bearer: string) => Promise<Actor>;
@@ -122,7 +124,7 @@ export class ApiRouter {
       const run = () => handler(context);
       const idempotent = spec.method === 'post' && actor !== null && spec.idempotent !== false;
       const result = idempotent ? await this.withIdempotency(req, actor, files, run) : await run();
-      send(res, result);
+      await send(res, result);
     });
     this.router[spec.method](spec.path, ...middleware);
   }
@@ -250,11 +252,15 @@ function jsonBody(limit: string): RequestHandler {
   };
 }
 
-function send(res: Response, result: RouteResult): void {
+async function send(res: Response, result: RouteResult): Promise<void> {
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
   if (result.location) res.location(result.location);
   res.status(result.status);
-  if (result.body === undefined) {
+  if (result.stream) {
+    if (result.contentType) res.type(result.contentType);
+    await result.stream(res);
+    res.end();
+  } else if (result.body === undefined) {
     res.end();
   } else if (result.contentType) {
     res.type(result.contentType).send(result.body);

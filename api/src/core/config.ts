@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   MEDIA_MAX_FILE_MB: z.coerce.number().positive().max(100).default(15),
   MEDIA_MAX_FILES: z.coerce.number().int().min(1).max(50).default(10),
   MEDIA_MAX_PIXELS: z.coerce.number().int().min(1_000_000).max(200_000_000).default(40_000_000),
+  /** The EU information system's 25 MB per geolocation file (decimal, the stricter reading). */
+  EUDR_MAX_FILE_BYTES: z.coerce.number().int().min(1000).max(25_000_000).default(25_000_000),
   JWT_SECRET: secret.optional(),
   KEY_ENCRYPTION_KEY: secret.optional(),
 });
@@ -45,6 +47,7 @@ export interface Config {
   rateLimits: Record<'login' | 'verify', { max: number; windowSeconds: number }>;
   trustProxy: boolean;
   media: { maxFileBytes: number; maxFiles: number; maxPixels: number };
+  eudrMaxFileBytes: number;
   secrets: Record<SecretName, string>;
 }
 
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: e.TRUST_PROXY === '1',
     media: { maxFileBytes: Math.round(e.MEDIA_MAX_FILE_MB * 1024 * 1024), maxFiles: e.MEDIA_MAX_FILES, maxPixels: e.MEDIA_MAX_PIXELS },
+    eudrMaxFileBytes: e.EUDR_MAX_FILE_BYTES,
     secrets,
   };
 }

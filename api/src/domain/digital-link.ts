@@ -6,3 +6,8 @@ export function lotDigitalLink(baseUrl: string, lot: { gtin: string | null; lotN
   if (lot.gtin) return `${baseUrl}/01/${lot.gtin}/10/${encodeURIComponent(lot.lotNumber)}`;
   return `${baseUrl}/l/${lot.code}`;
 }
+
+/** A trade item's Digital Link (GTIN only): where a product, rather than one lot, resolves. */
+export function productDigitalLink(baseUrl: string, gtin: string): string {
+  return `${baseUrl}/01/${gtin}`;
+}

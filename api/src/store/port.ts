@@ -14,6 +14,7 @@ export const UNIQUE_RULES = {
   batches_gtin_lot: { field: 'lotNumber', message: 'a lot with this GTIN and lot number already exists' },
   batches_org_product_lot: { field: 'lotNumber', message: 'this organization already has a lot of this product with this lot number' },
   batches_code: { field: 'code', message: 'a lot with this code already exists' },
+  products_gtin: { field: 'gtin', message: 'a product with this GTIN already exists' },
 } as const;
 export type UniqueRule = keyof typeof UNIQUE_RULES;
 
@@ -200,9 +201,51 @@ export interface MediaRecord {
   height: number | null;
   renditions: MediaRendition[];
   evidence: MediaEvidence;
-  /** The signed event that binds the file to the record. */
-  eventId: string;
+  /** The signed event that binds the file to the record (null for product catalog photos). */
+  eventId: string | null;
   createdBy: string | null;
+  createdAt: string;
+}
+
+export const MARKETPLACES = ['shopee', 'lazada', 'tiktok_shop', 'tiki', 'postmart', 'voso', 'own_shop', 'amazon', 'other'] as const;
+export type MarketplaceName = (typeof MARKETPLACES)[number];
+export const AVAILABILITIES = ['in_stock', 'out_of_stock', 'preorder', 'backorder'] as const;
+
+export interface ProductRecord {
+  id: string;
+  orgId: string;
+  /** GTIN-14 of the trade item; one product per GTIN. */
+  gtin: string;
+  name: { vi: string; en: string | null };
+  description: { vi: string; en: string | null };
+  brand: string | null;
+  googleCategory: number | null;
+  netWeight: { value: number; unit: 'g' | 'kg' | 'ml' | 'l' } | null;
+  packageWeightKg: number | null;
+  dimensionsCm: { length: number; width: number; height: number } | null;
+  stock: number;
+  /** Integer VND. */
+  priceVnd: number | null;
+  otherPrices: Array<{ currency: string; amount: number }>;
+  ocopStars: number | null;
+  /** The lots the product is made from. */
+  batchIds: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ProductPatch = Partial<Omit<ProductRecord, 'id' | 'orgId' | 'gtin' | 'createdAt'>>;
+
+export interface ListingRecord {
+  id: string;
+  orgId: string;
+  productId: string;
+  marketplace: MarketplaceName;
+  url: string;
+  categoryId: string | null;
+  /** Integer VND; the product's price applies when null. */
+  priceVnd: number | null;
+  availability: (typeof AVAILABILITIES)[number];
   createdAt: string;
 }
 
@@ -236,6 +279,8 @@ export interface OrganizationRepository {
   findByGln(gln: string): Promise<OrganizationRecord | null>;
   /** Ids of the farm households whose parent is `parentId`. */
   memberIds(parentId: string): Promise<string[]>;
+  /** Every organization's id (for operator tools that work across tenants). */
+  allIds(): Promise<string[]>;
   /** Newest first, among `ids`. */
   list(ids: string[], page: PageRequest): Promise<Page<OrganizationRecord>>;
 }
@@ -306,6 +351,24 @@ export interface MediaRepository {
   listFor(targetId: string): Promise<MediaRecord[]>;
 }
 
+export interface ProductRepository {
+  insert(product: ProductRecord): Promise<void>;
+  findById(id: string): Promise<ProductRecord | null>;
+  findByGtin(gtin: string): Promise<ProductRecord | null>;
+  /** Newest first, among products of `orgIds`. */
+  list(orgIds: string[], page: PageRequest): Promise<Page<ProductRecord>>;
+  update(id: string, patch: ProductPatch): Promise<void>;
+}
+
+export interface ListingRepository {
+  insert(listing: ListingRecord): Promise<void>;
+  findById(id: string): Promise<ListingRecord | null>;
+  /** Newest first, among listings of `orgIds`. */
+  list(orgIds: string[], page: PageRequest): Promise<Page<ListingRecord>>;
+  listForProduct(productId: string): Promise<ListingRecord[]>;
+  remove(id: string): Promise<void>;
+}
+
 export interface IdempotencyRepository {
   /** Inserts a pending claim; returns the existing record instead when the key is taken. */
   claim(record: IdempotencyRecord): Promise<IdempotencyRecord | null>;
@@ -322,6 +385,8 @@ export interface Repositories {
   events: EventRepository;
   signingKeys: SigningKeyRepository;
   media: MediaRepository;
+  products: ProductRepository;
+  listings: ListingRepository;
   idempotency: IdempotencyRepository;
 }
 

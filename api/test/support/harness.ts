@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
@@ -22,7 +22,7 @@ export interface Harness {
 
 let template: Promise<string> | null = null;
 
-/** Seeds the demo data once per test run into a template file that each seeded harness copies. */
+/** Seeds the demo data once per test run into a template folder (database and blobs) that each seeded harness copies. */
 function demoTemplate(): Promise<string> {
   template ??= (async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ft-template-'));
@@ -31,7 +31,7 @@ function demoTemplate(): Promise<string> {
     await seedDemo(buildServices(config, store));
     await store.close();
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    return path.join(dir, 'trace.db');
+    return dir;
   })();
   return template;
 }
@@ -50,7 +50,11 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
 /** A fresh app on a fresh SQLite file in a temp folder; `seed` starts from a copy of the demo data. */
 export async function startHarness(options: { seed?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ft-test-'));
-  if (options.seed) copyFileSync(await demoTemplate(), path.join(dir, 'trace.db'));
+  if (options.seed) {
+    const source = await demoTemplate();
+    copyFileSync(path.join(source, 'trace.db'), path.join(dir, 'trace.db'));
+    cpSync(path.join(source, 'blobs'), path.join(dir, 'blobs'), { recursive: true });
+  }
   const config = testConfig(dir, options.env);
   const store = openSqliteStore(path.join(dir, 'trace.db'));
   const app = buildApp({ config, store, logger: createLogger('silent') });

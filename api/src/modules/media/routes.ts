@@ -67,6 +67,20 @@ export function mediaRoutes(api: ApiRouter, media: MediaService, publicBaseUrl: 
       uploaded(await media.attach(actor, { kind: 'step', batchId: params.id, stepId: params.stepId }, files), `/api/v1/batches/${params.id}/media`),
   );
 
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/products/:id/media',
+      summary: 'Add product photos (catalog images; multipart, field "file", repeatable)',
+      tag: 'media',
+      auth: 'token',
+      params: IdParams,
+      upload,
+      responses: [{ status: 201, description: 'Stored', schema: MediaList }],
+    },
+    async ({ actor, params, files }) => uploaded(await media.attach(actor, { kind: 'product', productId: params.id }, files), `/api/v1/products/${params.id}`),
+  );
+
   for (const kind of ['plots', 'batches'] as const) {
     api.route(
       {

@@ -14,7 +14,7 @@ export const Media = z.object({
     gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
   }),
   attachesTo: z.string().nullable(),
-  eventId: z.string(),
+  eventId: z.string().nullable().describe('The signed media event; null for product catalog photos'),
   createdAt: z.string(),
 });
 

@@ -9,13 +9,18 @@ import type { EventLink, MediaRecord, MediaTargetKind, Repositories, Store } fro
 import type { BatchService } from '../batches/service.js';
 import type { PlotService } from '../plots/service.js';
 
-export type MediaTarget = { kind: 'plot'; plotId: string } | { kind: 'batch'; batchId: string } | { kind: 'step'; batchId: string; stepId: string };
+export type MediaTarget =
+  | { kind: 'plot'; plotId: string }
+  | { kind: 'batch'; batchId: string }
+  | { kind: 'step'; batchId: string; stepId: string }
+  | { kind: 'product'; productId: string };
 
 interface ResolvedTarget {
   kind: MediaTargetKind;
   targetId: string;
   attachesTo: string | null;
-  subject: MediaAttachment['subject'];
+  /** Null for product photos: catalog images, not part of any lot's signed history. */
+  subject: MediaAttachment['subject'] | null;
   link: EventLink;
   /** Events the media event follows. */
   prev: (tx: Repositories) => Promise<string[]>;
@@ -43,6 +48,7 @@ export class MediaService {
     for (const [index, file] of files.entries()) processed.push(await processUpload(file.bytes, `file[${index}]`, this.limits));
 
     const written: Array<['originals' | 'renditions', string]> = [];
+    const subject = resolved.subject;
     try {
       for (const p of processed) {
         if ((await this.blobs.put('originals', p.sha256, p.bytes)).created) written.push(['originals', p.sha256]);
@@ -51,15 +57,21 @@ export class MediaService {
       const signer = await this.store.organizations.findById(actor.orgId);
       if (!signer) throw new NotFoundError('Organization');
       return await this.store.transaction(async (tx) => {
-        const event = mediaEvent(
-          { eventID: newEventId(newId()), eventTime: toOffsetTime(nowIso()), recordedBy: signer, userId: actor.userId, prev: await resolved.prev(tx) },
-          {
-            subject: resolved.subject,
-            attachesTo: resolved.attachesTo,
-            files: processed.map((p) => ({ sha256: p.sha256, mediaType: p.mediaType, renditions: p.renditions.map(({ width, sha256 }) => ({ width, sha256 })), evidence: p.evidence })),
-          },
-        );
-        const recorded = await this.recorder.record(tx, { event, signer, links: [resolved.link] });
+        const recorded = subject
+          ? await this.recorder.record(tx, {
+              event: mediaEvent(
+                { eventID: newEventId(newId()), eventTime: toOffsetTime(nowIso()), recordedBy: signer, userId: actor.userId, prev: await resolved.prev(tx) },
+                {
+                  subject,
+                  attachesTo: resolved.attachesTo,
+                  files: processed.map((p) => ({ sha256: p.sha256, mediaType: p.mediaType, renditions: p.renditions.map(({ width, sha256 }) => ({ width, sha256 })), evidence: p.evidence })),
+                },
+              ),
+              signer,
+              links: [resolved.link],
+            })
+          : null;
+        const createdAt = recorded?.createdAt ?? nowIso();
         const records = processed.map(
           (p): MediaRecord => ({
             id: newId(),
@@ -74,9 +86,9 @@ export class MediaService {
             height: p.height,
             renditions: p.renditions.map(({ width, sha256 }) => ({ width, sha256 })),
             evidence: p.evidence,
-            eventId: recorded.id,
+            eventId: recorded?.id ?? null,
             createdBy: actor.userId ?? actor.apiKeyId,
-            createdAt: recorded.createdAt,
+            createdAt,
           }),
         );
         for (const record of records) await tx.media.insert(record);
@@ -118,11 +130,22 @@ export class MediaService {
   /** Originals stay with the organization that uploaded them and the owner of the plot or lot. */
   private async mayReadOriginal(actor: Actor, record: MediaRecord): Promise<boolean> {
     if (actor.scopeOrgIds.includes(record.orgId)) return true;
-    const owner = record.targetKind === 'plot' ? (await this.store.plots.findById(record.targetId))?.orgId : (await this.store.batches.findById(record.targetId))?.orgId;
+    const owner =
+      record.targetKind === 'plot'
+        ? (await this.store.plots.findById(record.targetId))?.orgId
+        : record.targetKind === 'product'
+          ? (await this.store.products.findById(record.targetId))?.orgId
+          : (await this.store.batches.findById(record.targetId))?.orgId;
     return owner !== undefined && actor.scopeOrgIds.includes(owner);
   }
 
   private async resolve(actor: Actor, target: MediaTarget): Promise<ResolvedTarget> {
+    if (target.kind === 'product') {
+      const product = await this.store.products.findById(target.productId);
+      if (!product || !actor.scopeOrgIds.includes(product.orgId)) throw new NotFoundError('Product');
+      requireRole(actor, ['operator', 'admin'], 'add product photos');
+      return { kind: 'product', targetId: product.id, attachesTo: null, subject: null, link: { targetId: product.id, role: 'subject' }, prev: async () => [] };
+    }
     if (target.kind === 'plot') {
       const plot = await this.plots.get(actor, target.plotId);
       return {

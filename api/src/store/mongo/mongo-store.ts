@@ -15,12 +15,14 @@ import type {
   EventLink,
   EventRecord,
   IdempotencyRecord,
+  ListingRecord,
   MediaRecord,
   NewEvent,
   OrganizationRecord,
   Page,
   PageRequest,
   PlotRecord,
+  ProductRecord,
   Repositories,
   Store,
   SigningKeyRecord,
@@ -37,6 +39,8 @@ type PlotDoc = Doc<PlotRecord>;
 type BatchDoc = Doc<BatchRecord>;
 type EventDoc = Doc<EventRecord>;
 type MediaDoc = Doc<MediaRecord>;
+type ProductDoc = Doc<ProductRecord>;
+type ListingDoc = Doc<ListingRecord>;
 /** `_id` is the kid. */
 type SigningKeyDoc = Omit<SigningKeyRecord, 'kid'> & { _id: string };
 interface CounterDoc {
@@ -55,6 +59,8 @@ interface Collections {
   events: mongo.Collection<EventDoc>;
   signingKeys: mongo.Collection<SigningKeyDoc>;
   media: mongo.Collection<MediaDoc>;
+  products: mongo.Collection<ProductDoc>;
+  listings: mongo.Collection<ListingDoc>;
   counters: mongo.Collection<CounterDoc>;
   idempotencyKeys: mongo.Collection<IdempotencyDoc>;
 }
@@ -93,6 +99,14 @@ const INDEXES: { [K in keyof Collections]: mongo.IndexDescription[] } = {
     { key: { orgId: 1 }, name: 'signing_keys_current', unique: true, partialFilterExpression: { current: true } },
   ],
   media: [{ key: { targetId: 1, _id: 1 }, name: 'media_target' }],
+  products: [
+    { key: { gtin: 1 }, name: 'products_gtin', unique: true },
+    { key: { orgId: 1, _id: 1 }, name: 'products_org' },
+  ],
+  listings: [
+    { key: { orgId: 1, _id: 1 }, name: 'listings_org' },
+    { key: { productId: 1, _id: 1 }, name: 'listings_product' },
+  ],
   counters: [],
   idempotencyKeys: [{ key: { scope: 1, key: 1 }, name: 'idempotency_scope_key', unique: true }],
 };
@@ -153,6 +167,17 @@ const toSigningKey = (d: SigningKeyDoc): SigningKeyRecord => ({
   revokedAt: orNull(d.revokedAt),
 });
 
+/** Records whose fields are plain JSON values (products, listings): stored as written, `_id` = id. */
+function toDoc<R extends { id: string }>(record: R): Doc<R> {
+  const { id, ...rest } = plain(record);
+  return { _id: id, ...rest } as Doc<R>;
+}
+
+function fromDoc<R extends { id: string }>(doc: Doc<R>): R {
+  const { _id, ...rest } = doc as Doc<R> & { _id: string };
+  return { id: _id, ...rest } as unknown as R;
+}
+
 const fromMedia = (m: MediaRecord): MediaDoc => {
   const { id, ...rest } = plain(m);
   return { _id: id, ...rest };
@@ -171,7 +196,7 @@ const toMedia = (d: MediaDoc): MediaRecord => ({
   height: orNull(d.height),
   renditions: d.renditions.map((r) => ({ width: r.width, sha256: r.sha256 })),
   evidence: { takenAt: orNull(d.evidence.takenAt), gps: d.evidence.gps ? { lat: d.evidence.gps.lat, lon: d.evidence.gps.lon } : null },
-  eventId: d.eventId,
+  eventId: orNull(d.eventId),
   createdBy: orNull(d.createdBy),
   createdAt: d.createdAt,
 });
@@ -391,6 +416,7 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
       findById: async (id) => mapOne(await c.organizations.findOne({ _id: id }, opts), toOrganization),
       findBySlug: async (slug) => mapOne(await c.organizations.findOne({ slug }, opts), toOrganization),
       findByGln: async (gln) => mapOne(await c.organizations.findOne({ gln }, opts), toOrganization),
+      allIds: async () => (await c.organizations.find({}, { ...opts, projection: { _id: 1 } }).sort({ _id: 1 }).toArray()).map((d) => d._id),
       memberIds: async (parentId) => {
         const docs = await c.organizations.find({ parentId }, { ...opts, projection: { _id: 1 } }).sort({ _id: 1 }).toArray();
         return docs.map((d) => d._id);
@@ -516,6 +542,29 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
       findById: async (id) => mapOne(await c.media.findOne({ _id: id }, opts), toMedia),
       listFor: async (targetId) => (await c.media.find({ targetId }, opts).sort({ _id: 1 }).toArray()).map(toMedia),
     },
+    products: {
+      insert: async (p) => {
+        await write(() => c.products.insertOne(toDoc(p), opts));
+      },
+      findById: async (id) => mapOne(await c.products.findOne({ _id: id }, opts), fromDoc<ProductRecord>),
+      findByGtin: async (gtin) => mapOne(await c.products.findOne({ gtin }, opts), fromDoc<ProductRecord>),
+      list: async (orgIds, page) => pageOf((await newestFirst(c.products, { orgId: { $in: orgIds } }, page, session)).map(fromDoc<ProductRecord>), page.limit),
+      update: async (id, patch) => {
+        const { _id: _ignored, ...set } = toDoc({ id, ...patch });
+        if (Object.keys(set).length) await write(() => c.products.updateOne({ _id: id }, { $set: set }, opts));
+      },
+    },
+    listings: {
+      insert: async (l) => {
+        await write(() => c.listings.insertOne(toDoc(l), opts));
+      },
+      findById: async (id) => mapOne(await c.listings.findOne({ _id: id }, opts), fromDoc<ListingRecord>),
+      list: async (orgIds, page) => pageOf((await newestFirst(c.listings, { orgId: { $in: orgIds } }, page, session)).map(fromDoc<ListingRecord>), page.limit),
+      listForProduct: async (productId) => (await c.listings.find({ productId }, opts).sort({ _id: 1 }).toArray()).map(fromDoc<ListingRecord>),
+      remove: async (id) => {
+        await c.listings.deleteOne({ _id: id }, opts);
+      },
+    },
     idempotency: {
       // An upsert rather than insert-and-catch: a duplicate-key error would abort an enclosing
       // transaction, and the server retries upserts that race on the unique (scope, key) index.
@@ -576,6 +625,8 @@ export async function openMongoStore(uri: string): Promise<Store> {
       events: db.collection<EventDoc>('events'),
       signingKeys: db.collection<SigningKeyDoc>('signingKeys'),
       media: db.collection<MediaDoc>('media'),
+      products: db.collection<ProductDoc>('products'),
+      listings: db.collection<ListingDoc>('listings'),
       counters: db.collection<CounterDoc>('counters'),
       idempotencyKeys: db.collection<IdempotencyDoc>('idempotencyKeys'),
     };

@@ -156,10 +156,30 @@ export const MIGRATIONS: readonly string[] = [
     height INTEGER,
     renditions TEXT NOT NULL,
     evidence TEXT NOT NULL,
-    event_id TEXT NOT NULL REFERENCES events(id),
+    event_id TEXT REFERENCES events(id),
     created_by TEXT,
     created_at TEXT NOT NULL
   );
   CREATE INDEX media_target ON media(target_id, id);
+  `,
+  /* 4: products and marketplace listings */ `
+  CREATE TABLE products (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organizations(id),
+    gtin TEXT NOT NULL UNIQUE,
+    doc TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX products_org ON products(org_id, id);
+  CREATE TABLE listings (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organizations(id),
+    product_id TEXT NOT NULL REFERENCES products(id),
+    doc TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX listings_org ON listings(org_id, id);
+  CREATE INDEX listings_product ON listings(product_id, id);
   `,
 ];

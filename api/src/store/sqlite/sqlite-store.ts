@@ -7,12 +7,14 @@ import type {
   BatchRecord,
   EventRecord,
   IdempotencyRecord,
+  ListingRecord,
   MediaRecord,
   NewEvent,
   OrganizationRecord,
   Page,
   PageRequest,
   PlotRecord,
+  ProductRecord,
   Repositories,
   Store,
   SigningKeyRecord,
@@ -33,6 +35,7 @@ const UNIQUE_COLUMNS: Array<[RegExp, UniqueRule]> = [
   [/batches\.gtin, batches\.lot_number/, 'batches_gtin_lot'],
   [/batches\.org_id, batches\.product, batches\.lot_number/, 'batches_org_product_lot'],
   [/batches\.code/, 'batches_code'],
+  [/products\.gtin/, 'products_gtin'],
 ];
 
 function translateConstraint(error: unknown): never {
@@ -139,6 +142,23 @@ const toMedia = (r: Row): MediaRecord => ({
   evidence: parse(r.evidence),
   eventId: r.event_id as string,
   createdBy: r.created_by as string | null,
+  createdAt: r.created_at as string,
+});
+
+const toProduct = (r: Row): ProductRecord => ({
+  id: r.id as string,
+  orgId: r.org_id as string,
+  gtin: r.gtin as string,
+  ...(parse(r.doc) as Omit<ProductRecord, 'id' | 'orgId' | 'gtin' | 'createdAt' | 'updatedAt'>),
+  createdAt: r.created_at as string,
+  updatedAt: r.updated_at as string,
+});
+
+const toListing = (r: Row): ListingRecord => ({
+  id: r.id as string,
+  orgId: r.org_id as string,
+  productId: r.product_id as string,
+  ...(parse(r.doc) as Omit<ListingRecord, 'id' | 'orgId' | 'productId' | 'createdAt'>),
   createdAt: r.created_at as string,
 });
 
@@ -272,6 +292,7 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
       findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM organizations WHERE id = ?').get(id), toOrganization)),
       findBySlug: (slug) => run(() => mapOne(db.prepare('SELECT * FROM organizations WHERE slug = ?').get(slug), toOrganization)),
       findByGln: (gln) => run(() => mapOne(db.prepare('SELECT * FROM organizations WHERE gln = ?').get(gln), toOrganization)),
+      allIds: () => run(() => (db.prepare('SELECT id FROM organizations ORDER BY id').all() as Row[]).map((r) => r.id as string)),
       memberIds: (parentId) =>
         run(() => (db.prepare('SELECT id FROM organizations WHERE parent_id = ? ORDER BY id').all(parentId) as Row[]).map((r) => r.id as string)),
       list: (ids, page) =>
@@ -446,6 +467,39 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
         }),
       findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM media WHERE id = ?').get(id), toMedia)),
       listFor: (targetId) => run(() => (db.prepare('SELECT * FROM media WHERE target_id = ? ORDER BY id').all(targetId) as Row[]).map(toMedia)),
+    },
+    products: {
+      insert: (p) =>
+        write(() => {
+          const { id, orgId, gtin, createdAt, updatedAt, ...doc } = p;
+          db.prepare('INSERT INTO products (id, org_id, gtin, doc, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(id, orgId, gtin, json(doc), createdAt, updatedAt);
+        }),
+      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM products WHERE id = ?').get(id), toProduct)),
+      findByGtin: (gtin) => run(() => mapOne(db.prepare('SELECT * FROM products WHERE gtin = ?').get(gtin), toProduct)),
+      list: (orgIds, page) =>
+        run(() => pageOf(newestFirst(`SELECT * FROM products WHERE org_id IN (${placeholders(orgIds)})`, orgIds, page).map(toProduct), page.limit)),
+      update: (id, patch) =>
+        write(() => {
+          const current = mapOne(db.prepare('SELECT * FROM products WHERE id = ?').get(id), toProduct);
+          if (!current) return;
+          const { id: _id, orgId: _org, gtin: _gtin, createdAt: _created, updatedAt, ...doc } = { ...current, ...patch };
+          db.prepare('UPDATE products SET doc = ?, updated_at = ? WHERE id = ?').run(json(doc), updatedAt, id);
+        }),
+    },
+    listings: {
+      insert: (l) =>
+        write(() => {
+          const { id, orgId, productId, createdAt, ...doc } = l;
+          db.prepare('INSERT INTO listings (id, org_id, product_id, doc, created_at) VALUES (?,?,?,?,?)').run(id, orgId, productId, json(doc), createdAt);
+        }),
+      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM listings WHERE id = ?').get(id), toListing)),
+      list: (orgIds, page) =>
+        run(() => pageOf(newestFirst(`SELECT * FROM listings WHERE org_id IN (${placeholders(orgIds)})`, orgIds, page).map(toListing), page.limit)),
+      listForProduct: (productId) => run(() => (db.prepare('SELECT * FROM listings WHERE product_id = ? ORDER BY id').all(productId) as Row[]).map(toListing)),
+      remove: (id) =>
+        write(() => {
+          db.prepare('DELETE FROM listings WHERE id = ?').run(id);
+        }),
     },
     idempotency: {
       claim: (r: IdempotencyRecord) =>
