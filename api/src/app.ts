@@ -55,7 +55,7 @@ export function buildServices(config: Config, store: Store): Services {
     plots,
     batches,
     media: new MediaService(store, blobs, recorder, plots, batches, config.media),
-    products: new ProductService(store, batches),
+    products: new ProductService(store),
     exports: new ExportService(store, config.publicBaseUrl, config.eudrMaxFileBytes),
     provenance: new ProvenanceService(store, keys, batches, config.publicBaseUrl),
   };

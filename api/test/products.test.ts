@@ -59,6 +59,15 @@ describe('products, listings and exports', () => {
     expect((await request(h.app).get('/api/v1/products').set('Authorization', coop)).body.items).to.have.length(before);
   });
 
+  it('when a product names another organization’s published lot as its source, then 400 naming batchIds', async () => {
+    const tea = await h.login('other-coop@demo.test');
+    const teaLots = (await request(h.app).get('/api/v1/batches').set('Authorization', tea)).body.items as Array<{ id: string; published: boolean }>;
+    const published = teaLots.find((l) => l.published)!;
+    await request(h.app).get(`/api/v1/batches/${published.id}`).set('Authorization', coop).expect(200);
+    const res = await newProduct(coop, { batchIds: [published.id] }).expect(400);
+    expect(res.body.errors[0].path).to.equal('batchIds[0]');
+  });
+
   it('when a GTIN is already a product, then 409 naming gtin', async () => {
     const res = await newProduct(coop, { gtin: '08936123450021' }).expect(409);
     expect(res.body.errors[0].path).to.equal('gtin');
@@ -171,6 +180,9 @@ describe('products, listings and exports', () => {
     const res = await request(h.app).get('/api/v1/exports/eudr.geojson').set('Authorization', admin).expect(413);
     expect(res.headers['content-type']).to.match(PROBLEM);
     expect(res.body.detail).to.contain('npm run export');
+    // The validation report still covers every plot, whatever the file limit.
+    const report = (await request(h.app).get('/api/v1/exports/eudr.geojson/report').set('Authorization', admin).expect(200)).body;
+    expect(report.written + report.skipped.length).to.equal(5);
     await h.store.close();
     const out = path.join(h.dir, 'plots.geojson');
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/export.ts', '--format', 'eudr.geojson', '--out', out, '--org', 'krong-nang-coffee'], {

@@ -121,7 +121,8 @@ async function readEvidence(bytes: Uint8Array): Promise<MediaEvidence> {
 }
 
 function takenAtOf(tags: Record<string, unknown>): string | null {
-  const raw = tags.DateTimeOriginal ?? tags.CreateDate ?? tags.DateTime;
+  // Not DateTime: that is when the file was last changed, not when the photo was taken.
+  const raw = tags.DateTimeOriginal ?? tags.CreateDate;
   if (typeof raw !== 'string') return null;
   const match = /^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(raw);
   if (!match) return null;

@@ -32,7 +32,11 @@ export function exportRoutes(api: ApiRouter, exports: ExportService, batches: Ba
         status: 200,
         contentType: CONTENT_TYPES[params.format],
         headers: { 'Content-Disposition': `attachment; filename="${params.format}"`, 'Cache-Control': 'no-store' },
-        stream: (out) => exports.write(params.format, scope, out),
+        stream: async (out) => {
+          const summary = await exports.write(params.format, scope, out);
+          // Plots added since the size check could push the file past the limit: never end a cut file as if complete.
+          if (summary.truncatedAt !== null && summary.truncatedAt !== undefined) throw new Error('the EUDR export outgrew the file limit while it was written');
+        },
       };
     },
   );

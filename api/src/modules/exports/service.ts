@@ -69,9 +69,9 @@ export class ExportService {
     }
   }
 
-  /** The validation report of an export, without the export itself. */
+  /** The validation report of an export, without the export itself: every item, whatever the file-size limit. */
   report(format: ExportFormat, scope: ExportScope): Promise<ExportSummary> {
-    return this.write(format, scope, nullSink());
+    return this.write(format, scope, nullSink(), { maxBytes: Number.MAX_SAFE_INTEGER });
   }
 
   /**

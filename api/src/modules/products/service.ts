@@ -3,15 +3,11 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/errors
 import { newId, nowIso } from '../../core/ids.js';
 import { marketplaceGaps } from '../../domain/marketplace-rules.js';
 import type { ListingRecord, MediaRecord, Page, PageRequest, ProductRecord, Store } from '../../store/port.js';
-import type { BatchService } from '../batches/service.js';
 import type { ListingCreate, ProductCreate, ProductUpdate } from './schema.js';
 
 /** Products as a cooperative sells them, their marketplace listings, and what each marketplace still needs. */
 export class ProductService {
-  constructor(
-    private readonly store: Store,
-    private readonly batches: BatchService,
-  ) {}
+  constructor(private readonly store: Store) {}
 
   async create(actor: Actor, input: ProductCreate): Promise<ProductRecord> {
     requireRole(actor, ['operator', 'admin'], 'manage products');
@@ -130,11 +126,11 @@ export class ProductService {
     };
   }
 
+  /** A product may name only lots in the organization's own chain of custody, not any published lot. */
   private async checkBatches(actor: Actor, batchIds: string[]): Promise<void> {
     for (const [index, batchId] of batchIds.entries()) {
-      try {
-        await this.batches.get(actor, batchId);
-      } catch {
+      const batch = await this.store.batches.findById(batchId);
+      if (!batch || !batch.accessOrgIds.some((id) => actor.scopeOrgIds.includes(id))) {
         throw ValidationError.field(`batchIds[${index}]`, 'no such lot in your chain of custody');
       }
     }
