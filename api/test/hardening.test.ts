@@ -135,6 +135,43 @@ describe('isolation through merges, inspections and limits', () => {
   });
 });
 
+describe('upload concurrency', () => {
+  it('when MEDIA_MAX_CONCURRENT_UPLOADS uploads are still sending, then the next one gets 503 with Retry-After before its body is read, and the slot frees when one ends', async () => {
+    const h = await startHarness({ seed: true, env: { MEDIA_MAX_CONCURRENT_UPLOADS: '1' } });
+    const server = h.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as import('node:net').AddressInfo;
+      const coop = await h.login('coop@demo.test');
+      const lots = (await request(h.app).get('/api/v1/batches').set('Authorization', coop)).body.items as Array<{ id: string; lotNumber: string }>;
+      const lot = lots.find((l) => l.lotNumber === 'EHO-2512-S1')!;
+      const { request: httpRequest } = await import('node:http');
+      // A slow phone: headers and the start of a multipart body, then nothing for a while.
+      const slow = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/api/v1/batches/${lot.id}/media`,
+        headers: { Authorization: coop, 'Content-Type': 'multipart/form-data; boundary=xyz', 'Content-Length': '100000' },
+      });
+      slow.on('error', () => undefined);
+      slow.write('--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const photo = Buffer.from('ffd8ffe000104a46494600', 'hex');
+      const busy = await request(server).post(`/api/v1/batches/${lot.id}/media`).set('Authorization', coop).attach('file', photo, 'b.jpg').expect(503);
+      expect(busy.headers['retry-after']).to.equal('5');
+      expect(busy.headers['content-type']).to.match(/application\/problem\+json/);
+      slow.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The slot is free again: this upload is processed (and rejected for its content, not for being busy).
+      await request(server).post(`/api/v1/batches/${lot.id}/media`).set('Authorization', coop).attach('file', photo, 'b.jpg').expect(400);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await h.close();
+    }
+  });
+});
+
 describe('verification limits', () => {
   it('when a bundle holds a 6,000-event chain, then it verifies without exhausting the stack', async function () {
     this.timeout(60_000);

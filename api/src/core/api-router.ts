@@ -43,7 +43,7 @@ export interface RouteSpec<
   /** false: Idempotency-Key is not honoured (the answer carries a secret that must not be stored). */
   idempotent?: boolean;
   /** multipart/form-data upload: the repeatable file field and its limits, instead of a JSON body. */
-  upload?: { field: string; maxFiles: number; maxFileBytes: number };
+  upload?: { field: string; maxFiles: number; maxFileBytes: number; maxConcurrent: number };
 }
 
 /** A file of a multipart upload, in memory (uploads are bounded by the route's limits). */
@@ -112,7 +112,7 @@ export class ApiRouter {
       res.locals.actor = await this.resolveActor(req, spec.auth);
       next();
     });
-    if (spec.upload) middleware.push(multipartBody(spec.upload));
+    if (spec.upload) middleware.push(this.uploadGate(spec.upload.maxConcurrent), multipartBody(spec.upload));
     else if (spec.body) middleware.push(jsonBody(spec.bodyLimit ?? DEFAULT_BODY_LIMIT));
     middleware.push(async (req, res) => {
       const actor = res.locals.actor as Actor | null;
@@ -127,6 +127,34 @@ export class ApiRouter {
       await send(res, result);
     });
     this.router[spec.method](spec.path, ...middleware);
+  }
+
+  private uploadsInFlight = 0;
+
+  /**
+   * Uploads are buffered and decoded in memory, so only so many run at once across all upload
+   * routes; past that a client gets 503 with Retry-After before its body is read.
+   */
+  private uploadGate(maxConcurrent: number): RequestHandler {
+    return (_req, res, next) => {
+      if (this.uploadsInFlight >= maxConcurrent) {
+        next(
+          new AppError({
+            status: 503,
+            type: problemType('uploads-busy'),
+            title: 'Too many uploads at once',
+            detail: `At most ${maxConcurrent} uploads are processed at a time; retry shortly.`,
+            headers: { 'Retry-After': '5' },
+          }),
+        );
+        return;
+      }
+      this.uploadsInFlight++;
+      res.once('close', () => {
+        this.uploadsInFlight--;
+      });
+      next();
+    };
   }
 
   private async resolveActor(req: Request, auth: AuthMode): Promise<Actor | null> {

@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   MEDIA_MAX_FILE_MB: z.coerce.number().positive().max(100).default(15),
   MEDIA_MAX_FILES: z.coerce.number().int().min(1).max(50).default(10),
   MEDIA_MAX_PIXELS: z.coerce.number().int().min(1_000_000).max(200_000_000).default(40_000_000),
+  MEDIA_MAX_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(64).default(4),
   /** The EU information system's 25 MB per geolocation file (decimal, the stricter reading). */
   EUDR_MAX_FILE_BYTES: z.coerce.number().int().min(1000).max(25_000_000).default(25_000_000),
   JWT_SECRET: secret.optional(),
@@ -46,7 +47,7 @@ export interface Config {
   tokenTtlSeconds: number;
   rateLimits: Record<'login' | 'verify', { max: number; windowSeconds: number }>;
   trustProxy: boolean;
-  media: { maxFileBytes: number; maxFiles: number; maxPixels: number };
+  media: { maxFileBytes: number; maxFiles: number; maxPixels: number; maxConcurrentUploads: number };
   eudrMaxFileBytes: number;
   secrets: Record<SecretName, string>;
 }
@@ -102,7 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       verify: { max: e.VERIFY_RATE_LIMIT, windowSeconds: 60 },
     },
     trustProxy: e.TRUST_PROXY === '1',
-    media: { maxFileBytes: Math.round(e.MEDIA_MAX_FILE_MB * 1024 * 1024), maxFiles: e.MEDIA_MAX_FILES, maxPixels: e.MEDIA_MAX_PIXELS },
+    media: { maxFileBytes: Math.round(e.MEDIA_MAX_FILE_MB * 1024 * 1024), maxFiles: e.MEDIA_MAX_FILES, maxPixels: e.MEDIA_MAX_PIXELS, maxConcurrentUploads: e.MEDIA_MAX_CONCURRENT_UPLOADS },
     eudrMaxFileBytes: e.EUDR_MAX_FILE_BYTES,
     secrets,
   };

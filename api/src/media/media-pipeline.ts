@@ -15,9 +15,9 @@ export interface MediaLimits {
   maxFileBytes: number;
   maxFiles: number;
   maxPixels: number;
+  /** Upload requests processed at once, across all upload routes. */
+  maxConcurrentUploads: number;
 }
-
-export const DEFAULT_MEDIA_LIMITS: MediaLimits = { maxFileBytes: 15 * 1024 * 1024, maxFiles: 10, maxPixels: 40_000_000 };
 
 /** Rendition widths for responsive pages (a 360 px phone at 1×, 2×, and a desktop). */
 export const RENDITION_WIDTHS = [320, 640, 1280] as const;

@@ -349,6 +349,8 @@ export interface MediaRepository {
   findById(id: string): Promise<MediaRecord | null>;
   /** Files of a plot, lot or product, oldest first. */
   listFor(targetId: string): Promise<MediaRecord[]>;
+  /** Whether any stored file is, or has a rendition that is, the blob with this hash. */
+  usesBlob(sha256: string): Promise<boolean>;
 }
 
 export interface ProductRepository {

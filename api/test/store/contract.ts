@@ -698,6 +698,39 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('media', function () {
+      it('when a file record exists, then usesBlob finds its original and rendition hashes, and nothing else', async function () {
+        const o = await oneOrganization();
+        const e = await store.events.append(event(o.id, [{ targetId: uuidv7(), role: 'subject' }]));
+        const original = sha256(uuidv7());
+        const rendition = sha256(uuidv7());
+        const record = {
+          id: uuidv7(),
+          orgId: o.id,
+          targetKind: 'batch' as const,
+          targetId: uuidv7(),
+          attachesTo: null,
+          sha256: original,
+          mediaType: 'image/jpeg',
+          bytes: 1234,
+          width: 800,
+          height: 600,
+          renditions: [{ width: 320, sha256: rendition }],
+          evidence: { takenAt: null, gps: { lat: 13.0415278, lon: 108.3726111 } },
+          eventId: e.id,
+          createdBy: null,
+          createdAt: iso(),
+        };
+        expect(await store.media.usesBlob(original)).to.equal(false);
+        await store.media.insert(record);
+        expect(await store.media.findById(record.id)).to.deep.equal(record);
+        expect(await store.media.listFor(record.targetId)).to.deep.equal([record]);
+        expect(await store.media.usesBlob(original)).to.equal(true);
+        expect(await store.media.usesBlob(rendition)).to.equal(true);
+        expect(await store.media.usesBlob(sha256('other'))).to.equal(false);
+      });
+    });
+
     describe('signing keys', function () {
       const key = (orgId: string, overrides: Partial<SigningKeyRecord> = {}): SigningKeyRecord => {
         const kid = createHash('sha256').update(uuidv7()).digest('base64url');

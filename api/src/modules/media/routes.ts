@@ -21,7 +21,7 @@ export function mediaRoutes(api: ApiRouter, media: MediaService, publicBaseUrl: 
     eventId: m.eventId,
     createdAt: m.createdAt,
   });
-  const upload = { field: 'file', maxFiles: media.limits.maxFiles, maxFileBytes: media.limits.maxFileBytes };
+  const upload = { field: 'file', maxFiles: media.limits.maxFiles, maxFileBytes: media.limits.maxFileBytes, maxConcurrent: media.limits.maxConcurrentUploads };
   const uploaded = (items: MediaRecord[], location: string) => ({ status: 201, body: { items: items.map(view) }, location });
 
   api.route(

@@ -95,8 +95,9 @@ export class MediaService {
         return records;
       });
     } catch (error) {
-      // Blobs this request added go again; blobs that were already there belong to earlier uploads.
-      await Promise.all(written.map(([bucket, sha]) => this.blobs.remove(bucket, sha)));
+      // Blobs this request added go again, unless a concurrent upload of the same bytes has
+      // committed a record that uses them meanwhile.
+      for (const [bucket, sha] of written) if (!(await this.store.media.usesBlob(sha))) await this.blobs.remove(bucket, sha);
       throw error;
     }
   }

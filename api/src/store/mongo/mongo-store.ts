@@ -541,6 +541,7 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
       },
       findById: async (id) => mapOne(await c.media.findOne({ _id: id }, opts), toMedia),
       listFor: async (targetId) => (await c.media.find({ targetId }, opts).sort({ _id: 1 }).toArray()).map(toMedia),
+      usesBlob: async (sha256) => (await c.media.findOne({ $or: [{ sha256 }, { 'renditions.sha256': sha256 }] }, { ...opts, projection: { _id: 1 } })) !== null,
     },
     products: {
       insert: async (p) => {

@@ -467,6 +467,8 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
         }),
       findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM media WHERE id = ?').get(id), toMedia)),
       listFor: (targetId) => run(() => (db.prepare('SELECT * FROM media WHERE target_id = ? ORDER BY id').all(targetId) as Row[]).map(toMedia)),
+      usesBlob: (sha256) =>
+        run(() => db.prepare("SELECT 1 FROM media WHERE sha256 = ? OR renditions LIKE '%' || ? || '%' LIMIT 1").get(sha256, sha256) !== undefined),
     },
     products: {
       insert: (p) =>
