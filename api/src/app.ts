@@ -21,6 +21,7 @@ import { ExportService } from './modules/exports/service.js';
 import { mediaRoutes } from './modules/media/routes.js';
 import { MediaService } from './modules/media/service.js';
 import { plotRoutes } from './modules/plots/routes.js';
+import { qrRoutes } from './modules/qr/routes.js';
 import { productRoutes } from './modules/products/routes.js';
 import { ProductService } from './modules/products/service.js';
 import { provenanceRoutes } from './modules/provenance/routes.js';
@@ -122,6 +123,7 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger })
   mediaRoutes(api, services.media, config.publicBaseUrl);
   productRoutes(api, services.products, config.publicBaseUrl);
   exportRoutes(api, services.exports, services.batches);
+  qrRoutes(api, services.batches, config.publicBaseUrl);
   app.use(api.router);
 
   app.get('/assets/:file', async (req, res, next) => {

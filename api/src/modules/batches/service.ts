@@ -107,6 +107,13 @@ export class BatchService {
     return batch;
   }
 
+  /** A published lot, for anyone without credentials; 404 for anything else. */
+  async getPublished(id: string): Promise<BatchRecord> {
+    const batch = await this.store.batches.findById(id);
+    if (!batch || !batch.published) throw new NotFoundError('Batch');
+    return batch;
+  }
+
   list(actor: Actor, page: PageRequest): Promise<Page<BatchRecord>> {
     return this.store.batches.list(actor.scopeOrgIds, page);
   }

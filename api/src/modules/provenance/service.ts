@@ -53,7 +53,7 @@ export class ProvenanceService {
    * public; private ones need an actor in their chain of custody.
    */
   async bundle(actor: Actor | null, batchId: string): Promise<ProvenanceBundle> {
-    const batch = actor ? await this.batches.get(actor, batchId) : await this.publishedBatch(batchId);
+    const batch = actor ? await this.batches.get(actor, batchId) : await this.batches.getPublished(batchId);
     const head = await this.store.events.headOf(batch.id);
     if (!head) throw new NotFoundError('History of the lot');
     const events: ProvenanceBundle['events'] = [];
@@ -91,12 +91,6 @@ export class ProvenanceService {
 
   verify(bundle: unknown): Promise<VerificationReport> {
     return verifyBundle(bundle);
-  }
-
-  private async publishedBatch(id: string): Promise<BatchRecord> {
-    const batch = await this.store.batches.findById(id);
-    if (!batch || !batch.published) throw new NotFoundError('Batch');
-    return batch;
   }
 
   private async publish(records: SigningKeyRecord[]): Promise<PublishedKey[]> {
