@@ -22,6 +22,8 @@ import { mediaRoutes } from './modules/media/routes.js';
 import { MediaService } from './modules/media/service.js';
 import { plotRoutes } from './modules/plots/routes.js';
 import { qrRoutes } from './modules/qr/routes.js';
+import { resolverRouter } from './modules/resolver/routes.js';
+import { ResolverService } from './modules/resolver/service.js';
 import { productRoutes } from './modules/products/routes.js';
 import { ProductService } from './modules/products/service.js';
 import { provenanceRoutes } from './modules/provenance/routes.js';
@@ -42,6 +44,7 @@ export interface Services {
   media: MediaService;
   products: ProductService;
   exports: ExportService;
+  resolver: ResolverService;
 }
 
 export function buildServices(config: Config, store: Store): Services {
@@ -58,6 +61,7 @@ export function buildServices(config: Config, store: Store): Services {
     media: new MediaService(store, blobs, recorder, plots, batches, config.media),
     products: new ProductService(store),
     exports: new ExportService(store, config.publicBaseUrl, config.eudrMaxFileBytes),
+    resolver: new ResolverService(store, config.publicBaseUrl),
     provenance: new ProvenanceService(store, keys, batches, config.publicBaseUrl),
   };
 }
@@ -125,6 +129,7 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger })
   exportRoutes(api, services.exports, services.batches);
   qrRoutes(api, services.batches, config.publicBaseUrl);
   app.use(api.router);
+  app.use(resolverRouter(services.resolver));
 
   app.get('/assets/:file', async (req, res, next) => {
     const asset = (await browserAssets()).get(req.params.file);
