@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
+import { childEnv } from './support/child-env.js';
 import { buildApp } from '../src/app.js';
 import { createLogger } from '../src/core/logger.js';
 import { withCheckDigit } from '../src/domain/gs1.js';
@@ -16,30 +17,13 @@ import { testConfig } from './support/harness.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEMO_ACCOUNTS = ['coop@demo.test', 'farmer@demo.test', 'processor@demo.test', 'inspector@demo.test', 'other-coop@demo.test'];
 
-/** Settings the CLIs read; the parent's values must never leak into a child run. */
-const CONFIG_VARS = new Set([
-  'DATABASE_URL',
-  'DATA_DIR',
-  'NODE_ENV',
-  'ADMIN_PASSWORD',
-  'DEMO_SEED',
-  'JWT_SECRET',
-  'KEY_ENCRYPTION_KEY',
-  'PORT',
-  'PUBLIC_BASE_URL',
-  'LOG_LEVEL',
-]);
 
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!CONFIG_VARS.has(name)) env[name] = value;
-  return { ...env, NODE_ENV: 'test', ...extra };
-}
+const testEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => childEnv({ NODE_ENV: 'test', ...extra });
 
 function runScript(script: string, args: string[], env: Record<string, string>): SpawnSyncReturns<string> {
   const result = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
-    env: childEnv(env),
+    env: testEnv(env),
     encoding: 'utf8',
     timeout: 90_000,
   });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { squarePlot } from './support/harness.js';
+import { childEnv } from './support/child-env.js';
 
 /**
  * The real server as a child process: an acknowledged write (2xx) survives SIGKILL right after
@@ -16,26 +17,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const ADMIN_EMAIL = 'admin@durable.example.vn';
 const ADMIN_PASSWORD = 'durable-admin-password';
 
-const CONFIG_VARS = new Set([
-  'DATABASE_URL',
-  'DATA_DIR',
-  'NODE_ENV',
-  'ADMIN_PASSWORD',
-  'DEMO_SEED',
-  'JWT_SECRET',
-  'KEY_ENCRYPTION_KEY',
-  'PORT',
-  'PUBLIC_BASE_URL',
-  'LOG_LEVEL',
-  'TOKEN_TTL_SECONDS',
-  'LOGIN_RATE_LIMIT',
-]);
 
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!CONFIG_VARS.has(name)) env[name] = value;
-  return { ...env, ...extra };
-}
 
 async function freePort(): Promise<number> {
   const probe = net.createServer();

@@ -34,6 +34,9 @@ const EnvSchema = z.object({
   KEY_ENCRYPTION_KEY: secret.optional(),
 });
 
+/** Every environment variable the service reads (tests strip them from child processes). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export type Database = { kind: 'sqlite'; path: string } | { kind: 'mongodb'; uri: string };
 
 export interface Config {
