@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { verifyBundle, type ProvenanceBundle } from '../src/provenance/verify-bundle.js';
 import { startHarness, squarePlot, type Harness } from './support/harness.js';
+import { withRawBody } from './support/raw-body.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PROBLEM = /application\/problem\+json/;
@@ -155,16 +156,9 @@ const originalFile = (h: Harness, sha: string) => path.join(blobsDir(h), 'origin
 // HTTP helpers
 
 /** Reads any response body as raw bytes. */
-const binary = (response: unknown, callback: (error: Error | null, body: Buffer) => void): void => {
-  const res = response as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => callback(null, Buffer.concat(chunks)));
-  res.on('error', (error: Error) => callback(error, Buffer.alloc(0)));
-};
 
 const getBytes = (h: Harness, url: string, auth?: string) => {
-  const req = request(h.app).get(url).buffer(true).parse(binary);
+  const req = withRawBody(request(h.app).get(url));
   return auth ? req.set('Authorization', auth) : req;
 };
 

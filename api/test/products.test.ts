@@ -7,16 +7,11 @@ import { XMLParser } from 'fast-xml-parser';
 import sharp from 'sharp';
 import request from 'supertest';
 import { startHarness, squarePlot, type Harness } from './support/harness.js';
+import { withRawBody } from './support/raw-body.js';
 
 const PROBLEM = /application\/problem\+json/;
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const text = (res: request.Response): string => (typeof res.text === 'string' && res.text.length ? res.text : Buffer.isBuffer(res.body) ? res.body.toString('utf8') : String(res.body));
-const rawText = (req: request.Test) =>
-  req.buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
 
 describe('products, listings and exports', () => {
   let h: Harness;
@@ -124,7 +119,7 @@ describe('products, listings and exports', () => {
   });
 
   it('when the roaster exports its Google Merchant feed, then the XML parses and its item follows the spec and links to the origin', async () => {
-    const res = await rawText(request(h.app).get('/api/v1/exports/google-merchant.xml').set('Authorization', roaster)).expect(200);
+    const res = await withRawBody(request(h.app).get('/api/v1/exports/google-merchant.xml').set('Authorization', roaster)).expect(200);
     expect(res.headers['content-type']).to.match(/application\/rss\+xml/);
     const doc = new XMLParser({ ignoreAttributes: false }).parse(text(res));
     expect(doc.rss['@_xmlns:g']).to.equal('http://base.google.com/ns/1.0');
@@ -144,12 +139,12 @@ describe('products, listings and exports', () => {
     expect(report.written).to.equal(0);
     expect(report.skipped).to.have.length(1);
     expect(report.skipped[0].reasons.join(' ')).to.match(/image/);
-    const feed = text(await rawText(request(h.app).get('/api/v1/exports/google-merchant.xml').set('Authorization', coop)).expect(200));
+    const feed = text(await withRawBody(request(h.app).get('/api/v1/exports/google-merchant.xml').set('Authorization', coop)).expect(200));
     expect(feed).to.not.contain(report.skipped[0].id);
   });
 
   it('when listings are exported as CSV, then it starts with a BOM, parses, and keeps Vietnamese text and the GTIN', async () => {
-    const res = await rawText(request(h.app).get('/api/v1/exports/listings.csv').set('Authorization', roaster)).expect(200);
+    const res = await withRawBody(request(h.app).get('/api/v1/exports/listings.csv').set('Authorization', roaster)).expect(200);
     const bytes = res.body as Buffer;
     expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(bytes, { bom: true, columns: true }) as Array<Record<string, string>>;
@@ -162,7 +157,7 @@ describe('products, listings and exports', () => {
   it('when EUDR GeoJSON is exported for a retail lot, then it holds every plot of the lot’s ancestry with the EU properties', async () => {
     const lots = (await request(h.app).get('/api/v1/batches').set('Authorization', roaster)).body.items as Array<{ id: string; published: boolean; plotIds: string[] }>;
     const pack = lots.find((l) => l.published)!;
-    const res = await rawText(request(h.app).get(`/api/v1/exports/eudr.geojson?batchId=${pack.id}`).set('Authorization', roaster)).expect(200);
+    const res = await withRawBody(request(h.app).get(`/api/v1/exports/eudr.geojson?batchId=${pack.id}`).set('Authorization', roaster)).expect(200);
     const geo = JSON.parse(text(res));
     expect(geo.type).to.equal('FeatureCollection');
     expect(geo.features.map((f: { properties: { plotId: string } }) => f.properties.plotId).sort()).to.deep.equal([...pack.plotIds].sort());
@@ -222,7 +217,7 @@ describe('products, listings and exports', () => {
   it('when a plot is registered after the seed, then the organization’s EUDR export includes it with its coordinates unchanged', async () => {
     const geometry = squarePlot(0.123456789);
     const plot = await request(h.app).post('/api/v1/plots').set('Authorization', coop).send({ name: 'Mới', crops: ['coffee-robusta'], geometry }).expect(201);
-    const geo = JSON.parse(text(await rawText(request(h.app).get('/api/v1/exports/eudr.geojson').set('Authorization', coop)).expect(200)));
+    const geo = JSON.parse(text(await withRawBody(request(h.app).get('/api/v1/exports/eudr.geojson').set('Authorization', coop)).expect(200)));
     const feature = geo.features.find((f: { properties: { plotId: string } }) => f.properties.plotId === plot.body.id);
     expect(feature.geometry.coordinates).to.deep.equal(geometry.coordinates);
   });

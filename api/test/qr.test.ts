@@ -3,6 +3,7 @@ import jsQRModule from 'jsqr';
 import sharp from 'sharp';
 import request from 'supertest';
 import { startHarness, type Harness } from './support/harness.js';
+import { withRawBody } from './support/raw-body.js';
 
 // jsqr is CommonJS whose module.exports is the function; its typings describe an ES default export.
 const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
@@ -14,12 +15,6 @@ interface Lot {
   gtin: string | null;
 }
 
-const pngBody = (req: request.Test) =>
-  req.buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
 
 async function decode(png: Buffer) {
   const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -42,7 +37,7 @@ describe('QR codes of lots', () => {
   const unpublished = () => lots.find((l) => !l.published)!;
 
   it('when a published lot’s PNG is fetched without a token, then it decodes back to the lot’s Digital Link', async () => {
-    const res = await pngBody(request(h.app).get(`/api/v1/batches/${published().id}/qr.png`)).expect(200);
+    const res = await withRawBody(request(h.app).get(`/api/v1/batches/${published().id}/qr.png`)).expect(200);
     expect(res.headers['content-type']).to.equal('image/png');
     const { code, width } = await decode(res.body as Buffer);
     expect(code?.data).to.equal(published().digitalLink);
@@ -52,7 +47,7 @@ describe('QR codes of lots', () => {
 
   it('when size and ecc are given, then the PNG has that width, still decodes, and keeps a quiet zone of at least 4 modules', async () => {
     for (const [size, ecc] of [[64, 'L'], [300, 'Q'], [2048, 'H']] as const) {
-      const res = await pngBody(request(h.app).get(`/api/v1/batches/${published().id}/qr.png?size=${size}&ecc=${ecc}`)).expect(200);
+      const res = await withRawBody(request(h.app).get(`/api/v1/batches/${published().id}/qr.png?size=${size}&ecc=${ecc}`)).expect(200);
       const { code, width, data, channels } = await decode(res.body as Buffer);
       expect(width, `size ${size}`).to.equal(size);
       if (size >= 300) expect(code?.data, `size ${size}`).to.equal(published().digitalLink);
@@ -67,13 +62,9 @@ describe('QR codes of lots', () => {
   });
 
   it('when the SVG is fetched, then it is an SVG whose path draws the code with a 4-module margin', async () => {
-    const res = await request(h.app).get(`/api/v1/batches/${published().id}/qr.svg`).buffer(true).parse((r, done) => {
-      let text = '';
-      r.on('data', (c: Buffer) => (text += c.toString('utf8')));
-      r.on('end', () => done(null, text));
-    }).expect(200);
+    const res = await withRawBody(request(h.app).get(`/api/v1/batches/${published().id}/qr.svg`)).expect(200);
     expect(res.headers['content-type']).to.match(/^image\/svg\+xml/);
-    const svg = res.body as string;
+    const svg = (res.body as Buffer).toString('utf8');
     expect(svg).to.match(/^<svg/);
     const viewBox = /viewBox="0 0 (\d+) (\d+)"/.exec(svg);
     expect(viewBox).to.not.equal(null);
@@ -82,8 +73,8 @@ describe('QR codes of lots', () => {
   });
 
   it('when the same code is asked twice, then the bytes and ETag are the same and it is cacheable', async () => {
-    const a = await pngBody(request(h.app).get(`/api/v1/batches/${published().id}/qr.png?size=256`)).expect(200);
-    const b = await pngBody(request(h.app).get(`/api/v1/batches/${published().id}/qr.png?size=256`)).expect(200);
+    const a = await withRawBody(request(h.app).get(`/api/v1/batches/${published().id}/qr.png?size=256`)).expect(200);
+    const b = await withRawBody(request(h.app).get(`/api/v1/batches/${published().id}/qr.png?size=256`)).expect(200);
     expect(Buffer.compare(a.body as Buffer, b.body as Buffer)).to.equal(0);
     expect(a.headers.etag).to.equal(b.headers.etag);
     expect(a.headers['cache-control']).to.contain('max-age');
@@ -99,7 +90,7 @@ describe('QR codes of lots', () => {
 
   it('when a lot is not published, then its QR code is 404 without a token and 200 for its own organization', async () => {
     await request(h.app).get(`/api/v1/batches/${unpublished().id}/qr.png`).expect(404);
-    const own = await pngBody(request(h.app).get(`/api/v1/batches/${unpublished().id}/qr.png`).set('Authorization', coop)).expect(200);
+    const own = await withRawBody(request(h.app).get(`/api/v1/batches/${unpublished().id}/qr.png`).set('Authorization', coop)).expect(200);
     expect((await decode(own.body as Buffer)).code?.data).to.equal(unpublished().digitalLink);
     const tea = await h.login('other-coop@demo.test');
     await request(h.app).get(`/api/v1/batches/${unpublished().id}/qr.svg`).set('Authorization', tea).expect(404);

@@ -26,3 +26,13 @@ export function toListResponse<T, U>(page: Page<T>, map: (item: T) => U): { item
 export function listResponseSchema<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
+
+/** Every item of a paged store list, one page of `pageSize` at a time (for walks that must not load everything at once). */
+export async function* allPages<T>(list: (page: PageRequest) => Promise<Page<T>>, pageSize = 500): AsyncGenerator<T> {
+  let after: string | undefined;
+  do {
+    const page = await list({ limit: pageSize, after });
+    yield* page.items;
+    after = page.next ?? undefined;
+  } while (after);
+}

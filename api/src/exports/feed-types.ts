@@ -3,7 +3,9 @@
  * (links absolute, prices integers). The writers stream them out one at a time; nothing holds
  * a whole catalog in memory.
  */
-export type Availability = 'in_stock' | 'out_of_stock' | 'preorder' | 'backorder';
+import type { AVAILABILITIES, MarketplaceName } from '../store/port.js';
+
+export type Availability = (typeof AVAILABILITIES)[number];
 
 export interface FeedProduct {
   /** Our product id (UUID); feeds use it as the item id (≤ 50 characters). */
@@ -31,14 +33,13 @@ export interface FeedProduct {
   ocopStars: number | null;
 }
 
-export type Marketplace = 'shopee' | 'lazada' | 'tiktok_shop' | 'tiki' | 'postmart' | 'voso' | 'own_shop' | 'amazon' | 'other';
 
 export interface FeedListing {
   id: string;
   productId: string;
   gtin: string;
   productName: string;
-  marketplace: Marketplace;
+  marketplace: MarketplaceName;
   url: string;
   categoryId: string | null;
   /** Integer VND; the product's price when the listing has none. */

@@ -1,6 +1,7 @@
 import { requireRole, type Actor } from '../../core/auth.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError, problemType } from '../../core/errors.js';
 import { newId, newPublicCode, nowIso } from '../../core/ids.js';
+import { allPages } from '../../core/pagination.js';
 import {
   harvestEvent,
   stepEvent,
@@ -126,13 +127,9 @@ export class BatchService {
 
   async getStep(actor: Actor, batchId: string, stepId: string): Promise<StepRecord> {
     await this.get(actor, batchId);
-    let after: string | undefined;
-    do {
-      const page = await this.store.events.listFor(batchId, { limit: 500, after });
-      const found = page.items.find((e) => e.hash === stepId);
-      if (found) return toStep(batchId, found);
-      after = page.next ?? undefined;
-    } while (after);
+    for await (const event of allPages((page) => this.store.events.listFor(batchId, page))) {
+      if (event.hash === stepId) return toStep(batchId, event);
+    }
     throw new NotFoundError('Step');
   }
 

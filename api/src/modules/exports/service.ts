@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { AppError, NotFoundError, problemType } from '../../core/errors.js';
+import { allPages } from '../../core/pagination.js';
 import { productDigitalLink } from '../../domain/digital-link.js';
 import type { EudrPlot, ExportSummary, FeedListing, FeedProduct } from '../../exports/feed-types.js';
 import { writeEudrGeoJson } from '../../exports/eudr-geojson.js';
@@ -100,12 +101,12 @@ export class ExportService {
           ? (page) => this.store.plots.list(scope.orgIds, page)
           : (page) => this.store.products.list(scope.orgIds, page);
     let n = 0;
-    for await (const _ of pages(list)) n++;
+    for await (const _ of allPages(list, PAGE)) n++;
     return n;
   }
 
   private async *products(orgIds: string[]): AsyncIterable<FeedProduct> {
-    for await (const p of pages((page) => this.store.products.list(orgIds, page))) {
+    for await (const p of allPages((page) => this.store.products.list(orgIds, page), PAGE)) {
       const images = (await this.store.media.listFor(p.id)).filter((m) => m.mediaType.startsWith('image/') && m.renditions.length);
       yield {
         id: p.id,
@@ -131,7 +132,7 @@ export class ExportService {
   }
 
   private async *listings(orgIds: string[]): AsyncIterable<FeedListing> {
-    for await (const l of pages((page) => this.store.listings.list(orgIds, page))) {
+    for await (const l of allPages((page) => this.store.listings.list(orgIds, page), PAGE)) {
       const product = await this.store.products.findById(l.productId);
       // Listings reference their product by a foreign key and products are never deleted.
       if (!product) throw new NotFoundError(`Product ${l.productId} of listing ${l.id}`);
@@ -163,7 +164,7 @@ export class ExportService {
             if (plot) yield plot;
           }
         })(this.store, scope.batch.plotIds)
-      : pages((page) => this.store.plots.list(scope.orgIds, page));
+      : allPages((page) => this.store.plots.list(scope.orgIds, page), PAGE);
     const period = scope.batch ? (scope.batch.harvestPeriod ?? (scope.batch.harvestedAt ? { from: scope.batch.harvestedAt, to: scope.batch.harvestedAt } : null)) : null;
     for await (const plot of source) {
       const producer = await org(plot.orgId);
@@ -180,15 +181,6 @@ export class ExportService {
       };
     }
   }
-}
-
-async function* pages<T extends { id: string }>(list: (page: PageRequest) => Promise<Page<T>>): AsyncIterable<T> {
-  let after: string | undefined;
-  do {
-    const page = await list({ limit: PAGE, after });
-    yield* page.items;
-    after = page.next ?? undefined;
-  } while (after);
 }
 
 async function* counted<T>(items: AsyncIterable<T>, onItem: (() => void) | undefined, skipFirst: number): AsyncIterable<T> {

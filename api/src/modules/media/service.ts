@@ -1,6 +1,7 @@
 import { requireRole, type Actor } from '../../core/auth.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
+import { allPages } from '../../core/pagination.js';
 import { mediaEvent, toOffsetTime, type MediaAttachment } from '../../domain/event-model.js';
 import type { BlobStore } from '../../media/blob-store.js';
 import { processUpload, type MediaLimits, type ProcessedMedia } from '../../media/media-pipeline.js';
@@ -158,12 +159,7 @@ export class MediaService {
         // The plot's own history (registration and earlier files), not the harvests linked to it.
         prev: async (tx) => {
           let last: string | null = null;
-          let after: string | undefined;
-          do {
-            const page = await tx.events.listFor(plot.id, { limit: 500, after });
-            for (const e of page.items) if (e.stepType !== 'harvest') last = e.hash;
-            after = page.next ?? undefined;
-          } while (after);
+          for await (const e of allPages((page) => tx.events.listFor(plot.id, page))) if (e.stepType !== 'harvest') last = e.hash;
           return last ? [last] : [];
         },
       };
