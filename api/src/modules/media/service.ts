@@ -20,11 +20,13 @@ interface ResolvedTarget {
   kind: MediaTargetKind;
   targetId: string;
   attachesTo: string | null;
-  /** Null for product photos: catalog images, not part of any lot's signed history. */
-  subject: MediaAttachment['subject'] | null;
-  link: EventLink;
-  /** Events the media event follows. */
-  prev: (tx: Repositories) => Promise<string[]>;
+  /** How the files enter the signed history; null for product photos (catalog images). */
+  signed: {
+    subject: MediaAttachment['subject'];
+    link: EventLink;
+    /** Events the media event follows. */
+    prev: (tx: Repositories) => Promise<string[]>;
+  } | null;
 }
 
 /**
@@ -49,29 +51,30 @@ export class MediaService {
     for (const [index, file] of files.entries()) processed.push(await processUpload(file.bytes, `file[${index}]`, this.limits));
 
     const written: Array<['originals' | 'renditions', string]> = [];
-    const subject = resolved.subject;
+    const signed = resolved.signed;
     try {
       for (const p of processed) {
         if ((await this.blobs.put('originals', p.sha256, p.bytes)).created) written.push(['originals', p.sha256]);
         for (const r of p.renditions) if ((await this.blobs.put('renditions', r.sha256, r.bytes)).created) written.push(['renditions', r.sha256]);
       }
-      const signer = await this.store.organizations.findById(actor.orgId);
-      if (!signer) throw new NotFoundError('Organization');
+      const signer = signed ? await this.store.organizations.findById(actor.orgId) : null;
+      if (signed && !signer) throw new NotFoundError('Organization');
       return await this.store.transaction(async (tx) => {
-        const recorded = subject
-          ? await this.recorder.record(tx, {
-              event: mediaEvent(
-                { eventID: newEventId(newId()), eventTime: toOffsetTime(nowIso()), recordedBy: signer, userId: actor.userId, prev: await resolved.prev(tx) },
-                {
-                  subject,
-                  attachesTo: resolved.attachesTo,
-                  files: processed.map((p) => ({ sha256: p.sha256, mediaType: p.mediaType, renditions: p.renditions.map(({ width, sha256 }) => ({ width, sha256 })), evidence: p.evidence })),
-                },
-              ),
-              signer,
-              links: [resolved.link],
-            })
-          : null;
+        const recorded =
+          signed && signer
+            ? await this.recorder.record(tx, {
+                event: mediaEvent(
+                  { eventID: newEventId(newId()), eventTime: toOffsetTime(nowIso()), recordedBy: signer, userId: actor.userId, prev: await signed.prev(tx) },
+                  {
+                    subject: signed.subject,
+                    attachesTo: resolved.attachesTo,
+                    files: processed.map((p) => ({ sha256: p.sha256, mediaType: p.mediaType, renditions: p.renditions.map(({ width, sha256 }) => ({ width, sha256 })), evidence: p.evidence })),
+                  },
+                ),
+                signer,
+                links: [signed.link],
+              })
+            : null;
         const createdAt = recorded?.createdAt ?? nowIso();
         const records = processed.map(
           (p): MediaRecord => ({
@@ -146,7 +149,7 @@ export class MediaService {
       const product = await this.store.products.findById(target.productId);
       if (!product || !actor.scopeOrgIds.includes(product.orgId)) throw new NotFoundError('Product');
       requireRole(actor, ['operator', 'admin'], 'add product photos');
-      return { kind: 'product', targetId: product.id, attachesTo: null, subject: null, link: { targetId: product.id, role: 'subject' }, prev: async () => [] };
+      return { kind: 'product', targetId: product.id, attachesTo: null, signed: null };
     }
     if (target.kind === 'plot') {
       const plot = await this.plots.get(actor, target.plotId);
@@ -154,13 +157,15 @@ export class MediaService {
         kind: 'plot',
         targetId: plot.id,
         attachesTo: plot.eventId,
-        subject: { kind: 'plot', plotId: plot.id },
-        link: { targetId: plot.id, role: 'plot' },
-        // The plot's own history (registration and earlier files), not the harvests linked to it.
-        prev: async (tx) => {
-          let last: string | null = null;
-          for await (const e of allPages((page) => tx.events.listFor(plot.id, page))) if (e.stepType !== 'harvest') last = e.hash;
-          return last ? [last] : [];
+        signed: {
+          subject: { kind: 'plot', plotId: plot.id },
+          link: { targetId: plot.id, role: 'plot' },
+          // The plot's own history (registration and earlier files), not the harvests linked to it.
+          prev: async (tx) => {
+            let last: string | null = null;
+            for await (const e of allPages((page) => tx.events.listFor(plot.id, page))) if (e.stepType !== 'harvest') last = e.hash;
+            return last ? [last] : [];
+          },
         },
       };
     }
@@ -175,11 +180,13 @@ export class MediaService {
       kind: target.kind,
       targetId: batch.id,
       attachesTo,
-      subject: { kind: 'lot', lot: { gtin: batch.gtin, lotNumber: batch.lotNumber, code: batch.code } },
-      link: { targetId: batch.id, role: 'subject' },
-      prev: async (tx) => {
-        const head = await tx.events.headOf(batch.id);
-        return head ? [head.hash] : [];
+      signed: {
+        subject: { kind: 'lot', lot: batch },
+        link: { targetId: batch.id, role: 'subject' },
+        prev: async (tx) => {
+          const head = await tx.events.headOf(batch.id);
+          return head ? [head.hash] : [];
+        },
       },
     };
   }
