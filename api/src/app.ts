@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { ApiRouter } from './core/api-router.js';
 import type { Config } from './core/config.js';
-import { TooManyRequestsError } from './core/errors.js';
+import { AppError, TooManyRequestsError, problemType } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import { buildOpenApi } from './core/openapi.js';
 import { notFoundHandler, problemHandler } from './core/problem-middleware.js';
@@ -110,12 +110,10 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger })
   app.get('/readyz', async (_req, res) => {
     try {
       await store.ping();
-      res.json({ status: 'ok', database: store.kind });
     } catch {
-      res.status(503).type('application/problem+json').send(
-        JSON.stringify({ type: '/problems/not-ready', title: 'Not ready', status: 503, detail: 'The database does not answer.' }),
-      );
+      throw new AppError({ status: 503, type: problemType('not-ready'), title: 'Not ready', detail: 'The database does not answer.' });
     }
+    res.json({ status: 'ok', database: store.kind });
   });
 
   const api = new ApiRouter((bearer) => services.auth.authenticate(bearer), store.idempotency);

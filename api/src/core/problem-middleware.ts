@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, NotFoundError, PayloadTooLargeError, ValidationError, problemType } from './errors.js';
+import { AppError, NotFoundError, problemType } from './errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -11,12 +11,10 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 /** Turns every error into RFC 9457 problem+json; unexpected ones are logged and answered 500 without internals. */
 export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
   let appError: AppError;
+  // Body-parser errors are translated where bodies are parsed (core/api-router); other framework
+  // errors with a 4xx status (e.g. a malformed URI) keep their status.
   if (error instanceof AppError) {
     appError = error;
-  } else if ((error as { type?: string })?.type === 'entity.too.large') {
-    appError = new PayloadTooLargeError(String((error as { limit?: number }).limit ?? 'the limit'));
-  } else if ((error as { type?: string })?.type === 'entity.parse.failed') {
-    appError = ValidationError.field('(body)', 'the body is not valid JSON');
   } else if (typeof (error as { status?: number })?.status === 'number' && (error as { status: number }).status < 500) {
     const status = (error as { status: number }).status;
     appError = new AppError({ status, type: problemType('bad-request'), title: 'Bad request', detail: String((error as Error).message) });
