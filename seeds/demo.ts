@@ -191,7 +191,7 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
   const b5 = await harvest(coop2, [p5.id], 'ETA-2511-01', 1800, '2025-11-20', '2025-11-28', 'TR9');
 
   const farmPlace = (name: string, lat: number, lon: number) => ({ name, lat, lon });
-  await s.batches.addStep(farmer, b1.id, {
+  const farmDrying = await s.batches.addStep(farmer, b1.id, {
     type: 'drying',
     occurredAt: '2025-11-19T07:30:00+07:00',
     place: farmPlace('Sân phơi nhà', 13.041102, 108.373015),
@@ -199,6 +199,8 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
     inputs: [{ quantity: { value: 2400, unit: 'kg' } }],
     outputs: [{ quantity: { value: 1150, unit: 'kg' } }],
   });
+  // A photo of the drying yard, taken by the farmer: shown on the origin page's timeline.
+  await s.media.attach(farmer, { kind: 'step', batchId: b1.id, stepId: farmDrying.event.hash }, [{ bytes: await productPhoto({ r: 122, g: 40, b: 30 }) }]);
   for (const [batch, dried] of [[b2, 2900], [b3, 720], [b4, 1390], [b5, 860]] as const) {
     await s.batches.addStep(coop2, batch.id, {
       type: 'drying',

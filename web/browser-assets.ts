@@ -12,7 +12,11 @@ export interface BrowserAsset {
   contentType: string;
 }
 
-const ENTRY_POINTS = { 'verify-bundle': path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../api/src/provenance/verify-bundle.ts') };
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ENTRY_POINTS = {
+  'verify-bundle': path.resolve(here, '../api/src/provenance/verify-bundle.ts'),
+  'origin-page': path.resolve(here, 'origin-page/recheck.ts'),
+};
 
 let assets: Promise<Map<string, BrowserAsset>> | null = null;
 

@@ -7,7 +7,7 @@ import { pinoHttp } from 'pino-http';
 import { ApiRouter } from './core/api-router.js';
 import type { Config } from './core/config.js';
 import { AppError, TooManyRequestsError, problemType } from './core/errors.js';
-import type { Logger } from './core/logger.js';
+import { createLogger, type Logger } from './core/logger.js';
 import { buildOpenApi } from './core/openapi.js';
 import { notFoundHandler, problemHandler } from './core/problem-middleware.js';
 import { authRoutes } from './modules/auth/routes.js';
@@ -16,18 +16,22 @@ import { batchRoutes } from './modules/batches/routes.js';
 import { BatchService } from './modules/batches/service.js';
 import { organizationRoutes } from './modules/organizations/routes.js';
 import { OrganizationService } from './modules/organizations/service.js';
+import { OrganizationLogoService } from './modules/organizations/logo-service.js';
 import { exportRoutes } from './modules/exports/routes.js';
 import { ExportService } from './modules/exports/service.js';
 import { mediaRoutes } from './modules/media/routes.js';
 import { MediaService } from './modules/media/service.js';
 import { plotRoutes } from './modules/plots/routes.js';
 import { qrRoutes } from './modules/qr/routes.js';
+import { QrService } from './modules/qr/service.js';
 import { resolverRouter } from './modules/resolver/routes.js';
 import { ResolverService } from './modules/resolver/service.js';
 import { productRoutes } from './modules/products/routes.js';
 import { ProductService } from './modules/products/service.js';
 import { provenanceRoutes } from './modules/provenance/routes.js';
 import { ProvenanceService } from './modules/provenance/service.js';
+import { scanRoutes } from './modules/scans/routes.js';
+import { ScanService } from './modules/scans/service.js';
 import { PlotService } from './modules/plots/service.js';
 import { FilesystemBlobStore } from './media/blob-store.js';
 import { EventRecorder } from './provenance/event-recorder.js';
@@ -38,6 +42,8 @@ import { browserAssets } from '../../web/browser-assets.js';
 export interface Services {
   auth: AuthService;
   organizations: OrganizationService;
+  logos: OrganizationLogoService;
+  qr: QrService;
   plots: PlotService;
   batches: BatchService;
   provenance: ProvenanceService;
@@ -45,24 +51,32 @@ export interface Services {
   products: ProductService;
   exports: ExportService;
   resolver: ResolverService;
+  /** Buffers scan counts in memory: close it (before the store) when shutting down, or the last few seconds of scans are lost. */
+  scans: ScanService;
 }
 
-export function buildServices(config: Config, store: Store): Services {
+export function buildServices(config: Config, store: Store, logger: Logger = createLogger(config.logLevel)): Services {
   const keys = new KeyRing(config.secrets.KEY_ENCRYPTION_KEY);
   const recorder = new EventRecorder(keys);
   const batches = new BatchService(store, recorder);
   const plots = new PlotService(store, recorder);
   const blobs = new FilesystemBlobStore(path.join(config.dataDir, 'blobs'));
+  const organizations = new OrganizationService(store, keys);
+  const logos = new OrganizationLogoService(store, blobs, organizations, config.media.maxPixels);
+  const provenance = new ProvenanceService(store, keys, batches, config.publicBaseUrl);
   return {
     auth: new AuthService(store, { jwtSecret: config.secrets.JWT_SECRET, tokenTtlSeconds: config.tokenTtlSeconds }),
-    organizations: new OrganizationService(store, keys),
+    organizations,
+    logos,
+    qr: new QrService(store, batches, logos, config.publicBaseUrl),
     plots,
     batches,
     media: new MediaService(store, blobs, recorder, plots, batches, config.media),
     products: new ProductService(store),
     exports: new ExportService(store, config.publicBaseUrl, config.eudrMaxFileBytes),
-    resolver: new ResolverService(store, config.publicBaseUrl),
-    provenance: new ProvenanceService(store, keys, batches, config.publicBaseUrl),
+    resolver: new ResolverService(store, provenance, config.publicBaseUrl),
+    provenance,
+    scans: new ScanService(store, batches, logger),
   };
 }
 
@@ -82,10 +96,13 @@ function perClientLimit(limit: { max: number; windowSeconds: number }): RequestH
   });
 }
 
-/** Builds the Express app from its dependencies; tests use it without listening. */
-export function buildApp(deps: { config: Config; store: Store; logger: Logger }): Express {
+/**
+ * Builds the Express app from its dependencies; tests use it without listening. Pass `services`
+ * to keep a handle on them (to close the scan counter on shutdown); otherwise they are built here.
+ */
+export function buildApp(deps: { config: Config; store: Store; logger: Logger; services?: Services }): Express {
   const { config, store, logger } = deps;
-  const services = buildServices(config, store);
+  const services = deps.services ?? buildServices(config, store, logger);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -118,16 +135,17 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger })
 
   const api = new ApiRouter((bearer) => services.auth.authenticate(bearer), store.idempotency);
   authRoutes(api, services.auth, perClientLimit(config.rateLimits.login));
-  organizationRoutes(api, services.organizations);
+  organizationRoutes(api, services.organizations, services.logos, config.media);
   plotRoutes(api, services.plots);
   batchRoutes(api, services.batches, config.publicBaseUrl);
   provenanceRoutes(api, services.provenance, perClientLimit(config.rateLimits.verify));
   mediaRoutes(api, services.media, config.publicBaseUrl);
   productRoutes(api, services.products, config.publicBaseUrl);
   exportRoutes(api, services.exports, services.batches);
-  qrRoutes(api, services.batches, config.publicBaseUrl);
+  qrRoutes(api, services.qr);
+  scanRoutes(api, services.scans);
   app.use(api.router);
-  app.use(resolverRouter(services.resolver));
+  app.use(resolverRouter(services.resolver, services.scans));
 
   app.get('/assets/:file', async (req, res, next) => {
     const asset = (await browserAssets()).get(req.params.file);

@@ -10,12 +10,13 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const store = await openStore(config.database);
+  const services = buildServices(config, store, logger);
   if (config.demoSeed && (await store.isEmpty())) {
     const started = Date.now();
-    await seedDemo(buildServices(config, store));
+    await seedDemo(services);
     logger.info({ ms: Date.now() - started }, 'demo data loaded (DEMO_SEED=0 turns this off)');
   }
-  const app = buildApp({ config, store, logger });
+  const app = buildApp({ config, store, logger, services });
   const server: Server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -36,8 +37,11 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     server.close(() => {
-      store
+      // Buffered scan counts are written before the store closes under them.
+      services.scans
         .close()
+        .catch((error: unknown) => logger.error({ err: error }, 'writing the last scan counts failed'))
+        .then(() => store.close())
         .catch((error: unknown) => logger.error({ err: error }, 'closing the store failed'))
         .finally(() => {
           logger.info('stopped');

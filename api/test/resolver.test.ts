@@ -38,7 +38,9 @@ describe('GS1 Digital Link resolver', () => {
   });
 
   it('when a link type the item lacks is asked for, then 404', async () => {
-    await request(h.app).get(`${PACK}?linkType=gs1:certificationInfo`).expect(404);
+    const res = await request(h.app).get(`${PACK}?linkType=gs1:recipeInfo`).expect(404);
+    expect(res.headers['content-type']).to.match(/application\/problem\+json/);
+    expect(res.body.errors[0].path).to.equal('linkType');
   });
 
   it('when the URI breaks the Digital Link syntax, then 400 problem+json naming the rule', async () => {
@@ -78,8 +80,91 @@ describe('GS1 Digital Link resolver', () => {
     await request(h.app).get(new URL(lot.body.digitalLink).pathname).expect(404);
     await request(h.app).post(`/api/v1/batches/${lot.body.id}/publish`).set('Authorization', coop).expect(200);
     const page = await request(h.app).get(new URL(lot.body.digitalLink).pathname).expect(200);
-    expect(page.text).to.not.contain('<script>alert(1)</script>');
-    expect(page.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt; Robusta');
+    expect(page.text).to.not.contain('<script>alert(1)');
+    expect(page.text).to.contain('&lt;script>alert(1)&lt;/script> Robusta');
     await request(h.app).get('/l/NOTACODE!!').expect(404);
+  });
+  it('when the linkset of a lot is read, then it carries certificationInfo, sustainabilityInfo, masterData and one hasRetailers link per listing', async () => {
+    const set = (JSON.parse((await request(h.app).get(`${PACK}?linkType=linkset`).expect(200)).text) as { linkset: Array<Record<string, Array<{ href: string }>>> }).linkset[0]!;
+    expect(set['https://gs1.org/voc/certificationInfo']![0]!.href).to.equal(`http://trace.test${PACK}#certifications`);
+    expect(set['https://gs1.org/voc/sustainabilityInfo']![0]!.href).to.equal(`http://trace.test${PACK}#plots`);
+    expect(set['https://gs1.org/voc/masterData']![0]!.href).to.equal('http://trace.test/01/08936123450021');
+    expect(set['https://gs1.org/voc/pip']!.map((l) => l.href)).to.deep.equal([`http://trace.test${PACK}`, `http://trace.test${PACK}?lang=en`]);
+    const roaster = await h.login('processor@demo.test');
+    const listings = (await request(h.app).get('/api/v1/listings').set('Authorization', roaster).expect(200)).body.items as Array<{ url: string }>;
+    expect(set['https://gs1.org/voc/hasRetailers']!.map((l) => l.href)).to.have.members(listings.map((l) => l.url));
+  });
+
+  it('when a gs1 link type is asked for with other query parameters, then the 307 passes them on to the target', async () => {
+    const res = await request(h.app).get(`${PACK}?linkType=gs1:masterData&17=270630&context=retail`).redirects(0).expect(307);
+    expect(res.headers.location).to.equal('http://trace.test/01/08936123450021?17=270630&context=retail');
+    const fragment = await request(h.app).get(`${PACK}?linkType=gs1:certificationInfo&17=270630`).redirects(0).expect(307);
+    expect(fragment.headers.location).to.equal(`http://trace.test${PACK}?17=270630#certifications`);
+  });
+
+  it('when a browser opens an unknown lot of a known GTIN, then an HTML 404 warns that the code is not registered and links to the product', async () => {
+    const res = await request(h.app).get('/01/08936123450021/10/FAKE-99').set('Accept', 'text/html,*/*;q=0.8').expect(404);
+    expect(res.headers['content-type']).to.match(/^text\/html/);
+    expect(res.text).to.contain('Mã này chưa được đăng ký').and.contain('Lô FAKE-99').and.contain('href="http://trace.test/01/08936123450021"');
+    const serial = await request(h.app).get('/01/08936123450021/21/SN-1').set('Accept', 'text/html').set('Accept-Language', 'en').expect(404);
+    expect(serial.text).to.contain('This code is not registered').and.contain('Serial SN-1');
+    const unknown = await request(h.app).get('/01/09506000134352/10/ABC').set('Accept', 'text/html').expect(404);
+    expect(unknown.text).to.contain('Không tìm thấy');
+  });
+
+  it('when a browser opens a malformed code, then an HTML 400 names the rule; API clients get problem+json', async () => {
+    const page = await request(h.app).get('/01/08936123450022/10/X').set('Accept', 'text/html').expect(400);
+    expect(page.headers['content-type']).to.match(/^text\/html/);
+    expect(page.text).to.contain('check-digit');
+    const api = await request(h.app).get('/01/08936123450022/10/X').expect(400);
+    expect(api.headers['content-type']).to.match(/^application\/problem\+json/);
+    expect(api.body.rule).to.equal('check-digit');
+  });
+
+  it('when a lot’s page is asked for again with its ETag, then 304; answers are gzipped once, public for a minute and vary by Accept, Accept-Language and Accept-Encoding', async () => {
+    const first = await request(h.app).get(PACK).expect(200);
+    expect(first.headers['cache-control']).to.equal('public, max-age=60');
+    expect(first.headers.vary).to.contain('Accept').and.contain('Accept-Language').and.contain('Accept-Encoding');
+    expect(first.headers['content-encoding'], 'pages are sent gzipped, compressed once').to.equal('gzip');
+    expect(first.headers.etag).to.match(/^"[\w-]{27}-gz"$/);
+    const identity = await request(h.app).get(PACK).set('Accept-Encoding', 'identity').expect(200);
+    expect(identity.headers['content-encoding']).to.equal(undefined);
+    expect(identity.headers.etag).to.equal(first.headers.etag!.replace('-gz', ''));
+    expect(identity.text).to.equal(first.text);
+    await request(h.app).get(PACK).set('If-None-Match', first.headers.etag!).expect(304);
+    const english = await request(h.app).get(PACK).set('Accept-Language', 'en').expect(200);
+    expect(english.headers.etag).to.not.equal(first.headers.etag);
+  });
+
+  it('when another site asks, then resolver answers allow any origin, OPTIONS is answered and HEAD works', async () => {
+    const get = await request(h.app).get(`${PACK}?linkType=linkset`).set('Origin', 'https://shop.example').expect(200);
+    expect(get.headers['access-control-allow-origin']).to.equal('*');
+    const options = await request(h.app).options(PACK).set('Origin', 'https://shop.example').set('Access-Control-Request-Method', 'GET').expect(204);
+    expect(options.headers['access-control-allow-methods']).to.contain('GET');
+    await request(h.app).head(PACK).expect(200);
+  });
+
+  it('when the resolver description is read, then /.well-known/gs1resolver names its root, primary keys and link types', async () => {
+    const res = await request(h.app).get('/.well-known/gs1resolver').expect(200);
+    expect(res.body.resolverRoot).to.equal('http://trace.test');
+    expect(res.body.supportedPrimaryKeys).to.include.members(['01', '414']);
+    expect(res.body.supportedLinkType[0]).to.deep.equal({ namespace: 'https://gs1.org/voc/', prefix: 'gs1:' });
+    expect(res.body.linkTypeDefaultCanBeLinkset).to.equal(true);
+  });
+
+  it('when a GLN is resolved, then its organization’s page answers; an unknown GLN is 404 and a wrong check digit 400', async () => {
+    const coop = await h.login('coop@demo.test');
+    const orgs = (await request(h.app).get('/api/v1/organizations').set('Authorization', coop).expect(200)).body.items as Array<{ type: string; gln: string | null; name: string }>;
+    const gln = orgs.find((o) => o.type === 'cooperative')!.gln!;
+    const linkset = await request(h.app).get(`/414/${gln}`).set('Accept', 'application/linkset+json').expect(200);
+    expect(JSON.parse(linkset.text).linkset[0].anchor).to.equal(`http://trace.test/414/${gln}`);
+    await request(h.app).get('/414/9506000134352').expect(404);
+    const bad = await request(h.app).get(`/414/${gln.slice(0, 12)}${(Number(gln[12]) + 1) % 10}`).expect(400);
+    expect(bad.body.rule).to.equal('check-digit');
+  });
+
+  it('when a serial follows the lot in the path, then the lot resolves and the serial is shown', async () => {
+    const res = await request(h.app).get(`${PACK}/21/ABC-123`).expect(200);
+    expect(res.text).to.contain('ABC-123');
   });
 });

@@ -23,7 +23,7 @@ const EnvSchema = z.object({
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
-  TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   MEDIA_MAX_FILE_MB: z.coerce.number().positive().max(100).default(15),
   MEDIA_MAX_FILES: z.coerce.number().int().min(1).max(50).default(10),
   MEDIA_MAX_PIXELS: z.coerce.number().int().min(1_000_000).max(200_000_000).default(40_000_000),
@@ -49,7 +49,8 @@ export interface Config {
   logLevel: string;
   tokenTtlSeconds: number;
   rateLimits: Record<'login' | 'verify', { max: number; windowSeconds: number }>;
-  trustProxy: boolean;
+  /** Reverse proxies in front of the service whose X-Forwarded-For is believed (a hop count, never "all"). */
+  trustProxy: number;
   media: { maxFileBytes: number; maxFiles: number; maxPixels: number; maxConcurrentUploads: number };
   eudrMaxFileBytes: number;
   secrets: Record<SecretName, string>;
@@ -105,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       login: { max: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
       verify: { max: e.VERIFY_RATE_LIMIT, windowSeconds: 60 },
     },
-    trustProxy: e.TRUST_PROXY === '1',
+    trustProxy: e.TRUST_PROXY,
     media: { maxFileBytes: Math.round(e.MEDIA_MAX_FILE_MB * 1024 * 1024), maxFiles: e.MEDIA_MAX_FILES, maxPixels: e.MEDIA_MAX_PIXELS, maxConcurrentUploads: e.MEDIA_MAX_CONCURRENT_UPLOADS },
     eudrMaxFileBytes: e.EUDR_MAX_FILE_BYTES,
     secrets,

@@ -4,12 +4,13 @@ import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * Content-addressed blob storage: a blob's name is the SHA-256 of its bytes. Two buckets keep
- * originals (private) apart from renditions (public), so no route can serve one as the other.
+ * Content-addressed blob storage: a blob's name is the SHA-256 of its bytes. Buckets keep
+ * originals (private) apart from renditions (public WebP), so no route can serve one as the other;
+ * organizations' logos (square PNGs) have their own, which media cleanup never touches.
  * This is the filesystem adapter; a deployment on object storage implements the same four calls
  * over a bucket per kind (see the README).
  */
-export type Bucket = 'originals' | 'renditions';
+export type Bucket = 'originals' | 'renditions' | 'logos';
 
 export interface BlobStore {
   /** Stores bytes under their hash; `created` is false when an identical blob was already there. */

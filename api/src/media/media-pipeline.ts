@@ -41,19 +41,28 @@ export const renditionUrl = (publicBaseUrl: string, sha256: string): string => `
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export async function processUpload(bytes: Uint8Array, path: string, limits: MediaLimits): Promise<ProcessedMedia> {
-  if (bytes.length === 0) throw ValidationError.field(path, 'the file is empty');
-  const detected = await fileTypeFromBuffer(bytes);
-  const mediaType = detected?.mime ?? 'unknown';
+  const mediaType = await sniffMediaType(bytes, path);
   if (DOCUMENT_TYPES.has(mediaType)) return processDocument(bytes, path);
   if (PHOTO_TYPES.has(mediaType)) return processPhoto(bytes, mediaType, path, limits);
-  throw new AppError({
+  throw unsupportedMediaType(path, mediaType, 'photos must be JPEG, PNG, WebP or AVIF, documents PDF');
+}
+
+/** The MIME type of the bytes themselves ('unknown' when no signature matches); the file name never counts. 400 for an empty file. */
+export async function sniffMediaType(bytes: Uint8Array, path: string): Promise<string> {
+  if (bytes.length === 0) throw ValidationError.field(path, 'the file is empty');
+  return (await fileTypeFromBuffer(bytes))?.mime ?? 'unknown';
+}
+
+/** The 415 for content of `mediaType` that an upload does not take; `accepted` tells the client what it does take. */
+export function unsupportedMediaType(path: string, mediaType: string, accepted: string): AppError {
+  return new AppError({
     status: 415,
     type: problemType('unsupported-media-type'),
     title: 'Unsupported media type',
     detail:
       mediaType === 'image/heic' || mediaType === 'image/heif'
         ? 'HEIC photos cannot be decoded here; set the camera to "Most compatible" (JPEG) or convert the photo.'
-        : `The file's content is ${detected ? mediaType : 'not a known type'}; photos must be JPEG, PNG, WebP or AVIF, documents PDF.`,
+        : `The file's content is ${mediaType === 'unknown' ? 'not a known type' : mediaType}; ${accepted}.`,
     errors: [{ path, message: `unsupported content type ${mediaType}` }],
   });
 }
@@ -66,21 +75,7 @@ function processDocument(bytes: Uint8Array, path: string): ProcessedMedia {
 
 async function processPhoto(bytes: Uint8Array, mediaType: string, path: string, limits: MediaLimits): Promise<ProcessedMedia> {
   const decoder = () => sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', sequentialRead: true });
-  let width: number;
-  let height: number;
-  try {
-    // The header is read without the limit (it decodes no pixels), so an oversized image is named as such.
-    const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-    if (!meta.width || !meta.height) throw new Error('no dimensions');
-    if (meta.width * meta.height > limits.maxPixels) throw pixelLimit(path, meta.width, meta.height, limits.maxPixels);
-    // EXIF orientations 5-8 swap the axes.
-    const swapped = (meta.orientation ?? 1) >= 5;
-    width = swapped ? meta.height : meta.width;
-    height = swapped ? meta.width : meta.height;
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw ValidationError.field(path, 'the image cannot be decoded (corrupt or truncated)');
-  }
+  const { width, height } = await photoDimensions(bytes, path, limits.maxPixels);
   const evidence = await readEvidence(bytes);
   const widths = [...new Set(RENDITION_WIDTHS.map((w) => Math.min(w, width)))];
   const renditions = [];
@@ -94,6 +89,22 @@ async function processPhoto(bytes: Uint8Array, mediaType: string, path: string, 
     throw ValidationError.field(path, 'the image cannot be decoded (corrupt or truncated)');
   }
   return { sha256: sha256Hex(bytes), mediaType, bytes, width, height, evidence, renditions };
+}
+
+/** Upright width and height read from the header: 413 past `maxPixels`, 400 when there is no readable header. */
+export async function photoDimensions(bytes: Uint8Array, path: string, maxPixels: number): Promise<{ width: number; height: number }> {
+  try {
+    // The header is read without the limit (it decodes no pixels), so an oversized image is named as such.
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    if (!meta.width || !meta.height) throw new Error('no dimensions');
+    if (meta.width * meta.height > maxPixels) throw pixelLimit(path, meta.width, meta.height, maxPixels);
+    // EXIF orientations 5-8 swap the axes.
+    const swapped = (meta.orientation ?? 1) >= 5;
+    return { width: swapped ? meta.height : meta.width, height: swapped ? meta.width : meta.height };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw ValidationError.field(path, 'the image cannot be decoded (corrupt or truncated)');
+  }
 }
 
 function pixelLimit(path: string, width: number, height: number, max: number): AppError {

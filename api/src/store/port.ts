@@ -4,6 +4,7 @@
  * to the same behaviour. Events are append-only: there is no update or delete for them.
  */
 import { ConflictError } from '../core/errors.js';
+import type { ClientType } from '../domain/client-type.js';
 import type { Quantity } from '../domain/quantity.js';
 
 /** The uniqueness rules every adapter enforces (by index name), with the API field each protects. */
@@ -47,6 +48,8 @@ export interface OrganizationRecord {
   packingHouseCode: string | null;
   /** The cooperative a farm household belongs to; its admins and operators act for the household. */
   parentId: string | null;
+  /** SHA-256 of the organization's logo (a square PNG in the blob store's `logos` bucket), drawn on its QR codes. */
+  logoSha256: string | null;
   createdAt: string;
 }
 
@@ -260,6 +263,24 @@ export interface IdempotencyRecord {
   createdAt: string;
 }
 
+/** One resolve of a lot's link. Nothing about the client beyond its coarse type is kept: no IP, no User-Agent. */
+export interface ScanRecord {
+  batchId: string;
+  /** When it was resolved: `Date.prototype.toISOString()` form (UTC, milliseconds), so strings order as times. */
+  at: string;
+  clientType: ClientType;
+}
+
+/** Scan counts are grouped by calendar day in Vietnam time (Asia/Ho_Chi_Minh: UTC+07:00, no daylight saving since 1975). */
+export const SCAN_DAY_UTC_OFFSET_MINUTES = 7 * 60;
+
+export interface ScanCounts {
+  total: number;
+  byClientType: Record<ClientType, number>;
+  /** Days (YYYY-MM-DD, Vietnam time) with at least one scan, oldest first. */
+  byDay: Array<{ day: string; count: number }>;
+}
+
 export interface PageRequest {
   limit: number;
   /** Id of the last item of the previous page. */
@@ -283,6 +304,8 @@ export interface OrganizationRepository {
   allIds(): Promise<string[]>;
   /** Newest first, among `ids`. */
   list(ids: string[], page: PageRequest): Promise<Page<OrganizationRecord>>;
+  /** Records (or, with null, clears) the organization's logo; nothing else of it ever changes. */
+  setLogo(id: string, logoSha256: string | null): Promise<void>;
 }
 
 export interface UserRepository {
@@ -378,6 +401,13 @@ export interface IdempotencyRepository {
   release(scope: string, key: string): Promise<void>;
 }
 
+export interface ScanRepository {
+  /** Appends the rows in one write (call it inside `transaction` for all-or-nothing on every adapter). */
+  insertMany(scans: ScanRecord[]): Promise<void>;
+  /** Counts of the lot's scans with `from <= at < to` (ISO instants in `toISOString()` form), aggregated by the database. */
+  countFor(batchId: string, window: { from: string; to: string }): Promise<ScanCounts>;
+}
+
 export interface Repositories {
   organizations: OrganizationRepository;
   users: UserRepository;
@@ -390,6 +420,7 @@ export interface Repositories {
   products: ProductRepository;
   listings: ListingRepository;
   idempotency: IdempotencyRepository;
+  scans: ScanRepository;
 }
 
 export interface Store extends Repositories {

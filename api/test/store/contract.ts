@@ -39,6 +39,7 @@ function organization(overrides: Partial<OrganizationRecord> = {}): Organization
     pucCode: 'PUC-DL-0042',
     packingHouseCode: null,
     parentId: null,
+    logoSha256: null,
     createdAt: iso(),
     ...overrides,
   };
@@ -257,6 +258,35 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.organizations.findById(uuidv7())).to.equal(null);
         expect(await store.organizations.findBySlug('no-such-slug')).to.equal(null);
         expect(await store.organizations.findByGln('0000000000000')).to.equal(null);
+      });
+
+      it('when an organization is inserted with a logo, then it comes back with the logo hash', async function () {
+        const o = await oneOrganization({ logoSha256: sha256('logo') });
+        expect(await store.organizations.findById(o.id)).to.deep.equal(o);
+      });
+
+      it('when a logo is set, replaced and cleared, then each read returns the latest hash and nothing else changes', async function () {
+        const o = await oneOrganization();
+        const other = await oneOrganization();
+        await store.organizations.setLogo(o.id, sha256('first'));
+        expect(await store.organizations.findById(o.id)).to.deep.equal({ ...o, logoSha256: sha256('first') });
+        await store.organizations.setLogo(o.id, sha256('second'));
+        expect((await store.organizations.findBySlug(o.slug))?.logoSha256).to.equal(sha256('second'));
+        await store.organizations.setLogo(o.id, null);
+        expect(await store.organizations.findById(o.id)).to.deep.equal(o);
+        expect(await store.organizations.findById(other.id)).to.deep.equal(other);
+      });
+
+      it('when a transaction that set a logo fails, then the logo is unchanged', async function () {
+        const o = await oneOrganization();
+        const error = await rejectionOf(
+          store.transaction(async (tx) => {
+            await tx.organizations.setLogo(o.id, sha256('rolled back'));
+            throw new Error('abort');
+          }),
+        );
+        expect((error as Error).message).to.equal('abort');
+        expect((await store.organizations.findById(o.id))?.logoSha256).to.equal(null);
       });
 
       it('when a second organization takes a used slug, then the insert fails with a 409 naming slug', async function () {
@@ -837,6 +867,59 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           }),
         );
         expect(await store.idempotency.claim(r)).to.equal(null);
+      });
+    });
+
+    describe('scans', function () {
+      const zero = { android: 0, ios: 0, desktop: 0, bot: 0, other: 0 };
+      // Vietnam days run from 17:00Z the day before to 17:00Z (UTC+07:00).
+      const window = { from: '2025-05-31T17:00:00.000Z', to: '2025-06-02T17:00:00.000Z' };
+
+      it('when scans are inserted, then countFor counts the lot’s scans in [from, to) by client type and by Vietnam day', async function () {
+        const lot = uuidv7();
+        await store.scans.insertMany([
+          { batchId: lot, at: '2025-05-31T16:59:59.999Z', clientType: 'desktop' },
+          { batchId: lot, at: '2025-05-31T17:00:00.000Z', clientType: 'android' },
+          { batchId: lot, at: '2025-06-01T16:59:59.999Z', clientType: 'bot' },
+          { batchId: lot, at: '2025-06-01T17:00:00.000Z', clientType: 'ios' },
+          { batchId: lot, at: '2025-06-02T03:00:00.000Z', clientType: 'ios' },
+          { batchId: lot, at: '2025-06-02T17:00:00.000Z', clientType: 'other' },
+          { batchId: uuidv7(), at: '2025-06-01T00:00:00.000Z', clientType: 'android' },
+        ]);
+        expect(await store.scans.countFor(lot, window)).to.deep.equal({
+          total: 4,
+          byClientType: { ...zero, android: 1, bot: 1, ios: 2 },
+          byDay: [
+            { day: '2025-06-01', count: 2 },
+            { day: '2025-06-02', count: 2 },
+          ],
+        });
+      });
+
+      it('when a lot has no scans in the window, then every client type counts zero and no day is listed', async function () {
+        await store.scans.insertMany([]);
+        expect(await store.scans.countFor(uuidv7(), window)).to.deep.equal({ total: 0, byClientType: zero, byDay: [] });
+      });
+
+      it('when many scans are inserted in one call, then every one is counted', async function () {
+        const lot = uuidv7();
+        const at = (i: number) => new Date(Date.parse(window.from) + i * 60_000).toISOString();
+        await store.scans.insertMany(Array.from({ length: 1200 }, (_, i) => ({ batchId: lot, at: at(i), clientType: i % 2 ? 'ios' : 'android' })));
+        const counts = await store.scans.countFor(lot, window);
+        expect(counts.total).to.equal(1200);
+        expect(counts.byClientType).to.deep.equal({ ...zero, android: 600, ios: 600 });
+        expect(counts.byDay.reduce((sum, d) => sum + d.count, 0)).to.equal(1200);
+      });
+
+      it('when scans are inserted inside a transaction that fails, then none is kept', async function () {
+        const lot = uuidv7();
+        await rejectionOf(
+          store.transaction(async (tx) => {
+            await tx.scans.insertMany([{ batchId: lot, at: '2025-06-01T00:00:00.000Z', clientType: 'android' }]);
+            throw new Error('boom');
+          }),
+        );
+        expect((await store.scans.countFor(lot, window)).total).to.equal(0);
       });
     });
   });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
-import { buildApp, buildServices } from '../../src/app.js';
+import { buildApp, buildServices, type Services } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -13,6 +13,7 @@ import { DEMO_PASSWORD, seedDemo } from '../../../seeds/demo.js';
 export interface Harness {
   app: Express;
   store: Store;
+  services: Services;
   config: Config;
   dir: string;
   /** Logs in and returns an Authorization header value. */
@@ -57,10 +58,13 @@ export async function startHarness(options: { seed?: boolean; env?: Record<strin
   }
   const config = testConfig(dir, options.env);
   const store = openSqliteStore(path.join(dir, 'trace.db'));
-  const app = buildApp({ config, store, logger: createLogger('silent') });
+  const logger = createLogger('silent');
+  const services = buildServices(config, store, logger);
+  const app = buildApp({ config, store, logger, services });
   return {
     app,
     store,
+    services,
     config,
     dir,
     async login(email, password = DEMO_PASSWORD) {
@@ -68,8 +72,12 @@ export async function startHarness(options: { seed?: boolean; env?: Record<strin
       return `Bearer ${res.body.token as string}`;
     },
     async close() {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await services.scans.close();
+      } finally {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -115,6 +115,16 @@ export class BatchService {
     return batch;
   }
 
+  /**
+   * A lot in the actor's chain of custody, published or not; 404 otherwise. For what publication
+   * does not make public (the lot's scan statistics): `get` lets anyone read a published lot.
+   */
+  async getInChain(actor: Actor, id: string): Promise<BatchRecord> {
+    const batch = await this.store.batches.findById(id);
+    if (!batch || !canRead(actor, batch)) throw new NotFoundError('Batch');
+    return batch;
+  }
+
   list(actor: Actor, page: PageRequest): Promise<Page<BatchRecord>> {
     return this.store.batches.list(actor.scopeOrgIds, page);
   }

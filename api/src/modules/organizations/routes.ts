@@ -1,10 +1,12 @@
 import type { ApiRouter } from '../../core/api-router.js';
 import { ListQuery, listResponseSchema, toListResponse, toPageRequest } from '../../core/pagination.js';
 import { IdParams } from '../../core/schemas.js';
+import type { MediaLimits } from '../../media/media-pipeline.js';
+import type { OrganizationLogoService } from './logo-service.js';
 import { Organization, OrganizationCreate, User, UserCreate } from './schema.js';
 import type { OrganizationService } from './service.js';
 
-export function organizationRoutes(api: ApiRouter, organizations: OrganizationService): void {
+export function organizationRoutes(api: ApiRouter, organizations: OrganizationService, logos: OrganizationLogoService, uploadLimits: MediaLimits): void {
   api.route(
     {
       method: 'post',
@@ -45,6 +47,37 @@ export function organizationRoutes(api: ApiRouter, organizations: OrganizationSe
       responses: [{ status: 200, description: 'Organization', schema: Organization }],
     },
     async ({ params, actor }) => ({ status: 200, body: await organizations.get(actor, params.id) }),
+  );
+
+  api.route(
+    {
+      method: 'put',
+      path: '/api/v1/organizations/:id/logo',
+      summary: 'Set the logo drawn on the organization’s QR codes (multipart, field "file": one PNG, JPEG or WebP, judged by content; stored as a 256 px square PNG)',
+      tag: 'organizations',
+      auth: 'token',
+      params: IdParams,
+      // One file; the same size, pixel and concurrency limits as photos.
+      upload: { field: 'file', maxFiles: 1, maxFileBytes: uploadLimits.maxFileBytes, maxConcurrent: uploadLimits.maxConcurrentUploads },
+      responses: [{ status: 200, description: 'The organization with its new logoSha256', schema: Organization }],
+    },
+    async ({ params, actor, files }) => ({ status: 200, body: await logos.set(actor, params.id, files) }),
+  );
+
+  api.route(
+    {
+      method: 'delete',
+      path: '/api/v1/organizations/:id/logo',
+      summary: 'Remove the organization’s logo (its codes are drawn plain again)',
+      tag: 'organizations',
+      auth: 'token',
+      params: IdParams,
+      responses: [{ status: 204, description: 'Removed' }],
+    },
+    async ({ params, actor }) => {
+      await logos.clear(actor, params.id);
+      return { status: 204 };
+    },
   );
 
   api.route(

@@ -30,6 +30,7 @@ export const Organization = z.object({
   pucCode: z.string().nullable(),
   packingHouseCode: z.string().nullable(),
   parentId: z.string().nullable(),
+  logoSha256: z.string().nullable().describe('SHA-256 of the logo drawn on QR codes (PUT /api/v1/organizations/{id}/logo), or null'),
   createdAt: z.string(),
 });
 

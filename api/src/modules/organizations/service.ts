@@ -133,6 +133,7 @@ function toRecord(input: OrganizationCreate | OrganizationBootstrap, parentId: s
     pucCode: input.pucCode ?? null,
     packingHouseCode: input.packingHouseCode ?? null,
     parentId,
+    logoSha256: null,
     createdAt: nowIso(),
   };
 }

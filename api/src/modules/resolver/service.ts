@@ -1,10 +1,12 @@
-import { NotFoundError } from '../../core/errors.js';
+import { AppError, NotFoundError, problemType } from '../../core/errors.js';
 import { lotDigitalLink, productDigitalLink } from '../../domain/digital-link.js';
 import type { ParsedDigitalLink } from '../../domain/digital-link-syntax.js';
-import type { BatchRecord, EventRecord, OrganizationRecord, ProductRecord, Store } from '../../store/port.js';
+import { base64UrlDecode, verifyBundle } from '../../provenance/verify-bundle.js';
+import type { BatchRecord, ListingRecord, MediaRecord, OrganizationRecord, ProductRecord, Store } from '../../store/port.js';
+import type { ProvenanceService } from '../provenance/service.js';
 
 /** GS1 Web Vocabulary link types, as RFC 9264 linkset relation URIs. */
-const GS1 = 'https://gs1.org/voc/';
+export const GS1_VOC = 'https://gs1.org/voc/';
 
 export interface LinkTarget {
   href: string;
@@ -13,58 +15,257 @@ export interface LinkTarget {
   hreflang?: string[];
 }
 
-export interface ResolvedLot {
-  batch: BatchRecord;
-  owner: OrganizationRecord | null;
-  product: ProductRecord | null;
-  events: EventRecord[];
-  /** Link relation (`gs1:pip`, …) → targets. */
-  links: Record<string, LinkTarget[]>;
+/** Link relation (`https://gs1.org/voc/pip`, …) → targets, in the order a linkset lists them. */
+export type Links = Record<string, LinkTarget[]>;
+
+/** A signed event of the lot's history, as its JWS payload says it. */
+export interface SignedEvent {
+  hash: string;
+  body: Record<string, unknown>;
 }
 
-/** Finds the published lot a Digital Link names and the links a resolver offers for it. */
+export interface LotOrigin {
+  kind: 'lot';
+  batch: BatchRecord;
+  /** An item serial (AI 21) from the scanned URI: items are not registered one by one, so it is only shown. */
+  serial: string | null;
+  /** The scanned URI's GS1 data attributes (17 expiry, 3103 net weight, …), shown as printed on the pack. */
+  attributes: Array<{ ai: string; value: string }>;
+  owner: OrganizationRecord | null;
+  product: ProductRecord | null;
+  productPhotos: MediaRecord[];
+  listings: ListingRecord[];
+  /** Every event of the lot's ancestry, decoded from the signed bundle. */
+  events: SignedEvent[];
+  /** The organizations the events name (recorders, farmers, receivers), by their URI. */
+  organizations: Record<string, OrganizationRecord>;
+  verification: { valid: boolean; events: number; signers: number; problems: string[]; checkedAt: string };
+  links: Links;
+  publicBaseUrl: string;
+}
+
+export interface ProductOrigin {
+  kind: 'product';
+  product: ProductRecord;
+  owner: OrganizationRecord | null;
+  photos: MediaRecord[];
+  listings: ListingRecord[];
+  links: Links;
+  publicBaseUrl: string;
+}
+
+export interface LocationOrigin {
+  kind: 'location';
+  organization: OrganizationRecord;
+  parent: OrganizationRecord | null;
+  links: Links;
+  publicBaseUrl: string;
+}
+
+export type Resolution = LotOrigin | ProductOrigin | LocationOrigin;
+
+/**
+ * A resolver miss that knows more than "not found": the GTIN is ours but this lot or serial is
+ * not, so the code on the pack may be counterfeit. The page says so and points to the product.
+ */
+export class UnregisteredItemError extends AppError {
+  constructor(
+    readonly product: ProductRecord,
+    readonly productLink: string,
+    readonly item: { lot?: string | undefined; serial?: string | undefined },
+  ) {
+    const itemLabel = item.lot ? `Lot ${item.lot}` : `Serial ${item.serial}`;
+    super({
+      status: 404,
+      type: problemType('not-registered'),
+      title: 'Not registered',
+      detail: `${itemLabel} of ${product.name.vi} is not registered: the code on this package may not be genuine. The product: ${productLink}`,
+      extensions: { product: productLink },
+    });
+  }
+}
+
+const PAGE_EVENTS_LIMIT = 2000;
+
+/** Finds what a Digital Link names (a published lot, a product, a location) and everything its public page shows. */
 export class ResolverService {
   constructor(
     private readonly store: Store,
+    private readonly provenance: ProvenanceService,
     private readonly publicBaseUrl: string,
   ) {}
 
-  async byDigitalLink(parsed: ParsedDigitalLink): Promise<ResolvedLot> {
-    const lotNumber = parsed.qualifiers.find((q) => q.ai === '10')?.value;
-    if (parsed.primaryKey.ai !== '01' || !lotNumber) throw new NotFoundError('Nothing registered at this Digital Link');
-    const batch = await this.store.batches.findByGtinLot(parsed.primaryKey.value, lotNumber);
-    if (!batch || !batch.published) {
-      const product = await this.store.products.findByGtin(parsed.primaryKey.value);
-      throw new NotFoundError(
-        product
-          ? `Lot ${lotNumber} of ${product.name.vi} is not registered: the code on this package may not be genuine. The product: ${productDigitalLink(this.publicBaseUrl, product.gtin)}`
-          : 'This lot',
-      );
-    }
-    return this.resolve(batch);
-  }
-
-  async byCode(code: string): Promise<ResolvedLot> {
-    const batch = await this.store.batches.findByCode(code);
-    if (!batch || !batch.published) throw new NotFoundError('This lot');
-    return this.resolve(batch);
-  }
-
-  private async resolve(batch: BatchRecord): Promise<ResolvedLot> {
-    const owner = await this.store.organizations.findById(batch.orgId);
-    const product = batch.gtin ? await this.store.products.findByGtin(batch.gtin) : null;
-    const events = (await this.store.events.listFor(batch.id, { limit: 500 })).items;
-    const page = lotDigitalLink(this.publicBaseUrl, batch);
-    const links: Record<string, LinkTarget[]> = {
-      [`${GS1}pip`]: [{ href: page, title: `${batch.product}: nguồn gốc / origin`, type: 'text/html', hreflang: ['vi', 'en'] }],
-      [`${GS1}traceability`]: [
-        { href: `${this.publicBaseUrl}/api/v1/batches/${batch.id}/provenance`, title: 'Signed provenance bundle', type: 'application/json' },
-      ],
+  /** The resolver description file (GS1 resolver standard, `/.well-known/gs1resolver`). */
+  description(): Record<string, unknown> {
+    return {
+      name: 'farm-trace GS1 Digital Link resolver',
+      resolverRoot: this.publicBaseUrl,
+      supportedPrimaryKeys: ['01', '414'],
+      supportedLinkType: [{ namespace: GS1_VOC, prefix: 'gs1:' }],
+      linkTypeDefaultCanBeLinkset: true,
+      linkTypeDefaultCanBeAll: true,
+      supportedContextValuesEnumerated: [],
+      supportedLanguages: ['vi', 'en'],
     };
-    if (product) {
-      const listings = await this.store.listings.listForProduct(product.id);
-      if (listings.length) links[`${GS1}hasRetailers`] = listings.map((l) => ({ href: l.url, title: l.marketplace, type: 'text/html' }));
-    }
-    return { batch, owner, product, events, links };
   }
+
+  async byDigitalLink(parsed: ParsedDigitalLink): Promise<Resolution> {
+    const { primaryKey, qualifiers, attributes } = parsed;
+    if (primaryKey.ai === '414') return this.location(primaryKey.value);
+    if (primaryKey.ai !== '01') throw new NotFoundError('Nothing registered at this Digital Link');
+    const lotNumber = qualifiers.find((q) => q.ai === '10')?.value;
+    const serial = qualifiers.find((q) => q.ai === '21')?.value ?? null;
+    if (!lotNumber && !serial) return this.product(primaryKey.value);
+    const batch = lotNumber ? await this.store.batches.findByGtinLot(primaryKey.value, lotNumber) : null;
+    if (!batch?.published) {
+      const product = await this.store.products.findByGtin(primaryKey.value);
+      if (product) throw new UnregisteredItemError(product, productDigitalLink(this.publicBaseUrl, product.gtin), { lot: lotNumber, serial: serial ?? undefined });
+      throw new NotFoundError(lotNumber ? `Lot ${lotNumber}` : `Serial ${serial}`);
+    }
+    return this.lot(batch, serial, attributes);
+  }
+
+  async byCode(code: string): Promise<LotOrigin> {
+    const batch = await this.store.batches.findByCode(code);
+    if (!batch?.published) throw new NotFoundError('This lot');
+    return this.lot(batch, null, []);
+  }
+
+  private async lot(batch: BatchRecord, serial: string | null, attributes: LotOrigin['attributes']): Promise<LotOrigin> {
+    const [owner, product, bundle] = await Promise.all([
+      this.store.organizations.findById(batch.orgId),
+      batch.gtin ? this.store.products.findByGtin(batch.gtin) : null,
+      this.provenance.bundle(null, batch.id),
+    ]);
+    const [report, productPhotos, listings] = await Promise.all([
+      verifyBundle(bundle),
+      product ? this.store.media.listFor(product.id) : [],
+      product ? this.store.listings.listForProduct(product.id) : [],
+    ]);
+    const events = bundle.events.slice(0, PAGE_EVENTS_LIMIT).map(({ hash, jws }) => ({ hash, body: decodePayload(jws) }));
+    const organizations = await this.organizationsNamedIn(events);
+    const page = lotDigitalLink(this.publicBaseUrl, batch);
+    const hasCertifications = events.some((e) => plotOf(e.body)?.certifications?.length) || (product?.ocopStars ?? 0) > 0;
+    const hasPlots = events.some((e) => plotOf(e.body));
+
+    const links: Links = {
+      [`${GS1_VOC}pip`]: [
+        { href: page, title: `${batch.product}: nguồn gốc`, type: 'text/html', hreflang: ['vi'] },
+        { href: `${page}?lang=en`, title: `${batch.product}: origin`, type: 'text/html', hreflang: ['en'] },
+      ],
+      [`${GS1_VOC}defaultLink`]: [{ href: page, title: `${batch.product}: nguồn gốc / origin`, type: 'text/html' }],
+      [`${GS1_VOC}traceability`]: [{ href: `${this.publicBaseUrl}/api/v1/batches/${batch.id}/provenance`, title: 'Signed provenance bundle', type: 'application/json' }],
+    };
+    if (hasCertifications) links[`${GS1_VOC}certificationInfo`] = [{ href: `${page}#certifications`, title: 'Certifications and their validity', type: 'text/html' }];
+    if (hasPlots) links[`${GS1_VOC}sustainabilityInfo`] = [{ href: `${page}#plots`, title: 'Plots of origin: geometry and area (EUDR)', type: 'text/html' }];
+    if (product) {
+      links[`${GS1_VOC}masterData`] = [{ href: productDigitalLink(this.publicBaseUrl, product.gtin), title: product.name.vi, type: 'text/html' }];
+      if (listings.length) links[`${GS1_VOC}hasRetailers`] = listings.map(retailerLink);
+    }
+
+    return {
+      kind: 'lot',
+      batch,
+      serial,
+      attributes,
+      owner,
+      product,
+      productPhotos: productPhotos.filter((m) => m.renditions.length),
+      listings,
+      events,
+      organizations,
+      verification: {
+        valid: report.valid,
+        events: report.events.length,
+        signers: new Set(report.events.map((e) => e.recordedBy)).size,
+        problems: [...report.errors, ...report.events.flatMap((e) => e.failures.map((f) => `${f.check}: ${f.message}`))].slice(0, 5),
+        checkedAt: new Date().toISOString(),
+      },
+      links,
+      publicBaseUrl: this.publicBaseUrl,
+    };
+  }
+
+  private async product(gtin: string): Promise<ProductOrigin> {
+    const product = await this.store.products.findByGtin(gtin);
+    if (!product) throw new NotFoundError('This product');
+    const [owner, photos, listings] = await Promise.all([
+      this.store.organizations.findById(product.orgId),
+      this.store.media.listFor(product.id),
+      this.store.listings.listForProduct(product.id),
+    ]);
+    const page = productDigitalLink(this.publicBaseUrl, gtin);
+    const links: Links = {
+      [`${GS1_VOC}pip`]: [
+        { href: page, title: product.name.vi, type: 'text/html', hreflang: ['vi'] },
+        { href: `${page}?lang=en`, title: product.name.en ?? product.name.vi, type: 'text/html', hreflang: ['en'] },
+      ],
+      [`${GS1_VOC}defaultLink`]: [{ href: page, title: product.name.vi, type: 'text/html' }],
+      [`${GS1_VOC}masterData`]: [{ href: page, title: product.name.vi, type: 'text/html' }],
+    };
+    if (listings.length) links[`${GS1_VOC}hasRetailers`] = listings.map(retailerLink);
+    return { kind: 'product', product, owner, photos: photos.filter((m) => m.renditions.length), listings, links, publicBaseUrl: this.publicBaseUrl };
+  }
+
+  private async location(gln: string): Promise<LocationOrigin> {
+    const organization = await this.store.organizations.findByGln(gln);
+    if (!organization) throw new NotFoundError('This location');
+    const parent = organization.parentId ? await this.store.organizations.findById(organization.parentId) : null;
+    const page = `${this.publicBaseUrl}/414/${gln}`;
+    const links: Links = {
+      [`${GS1_VOC}pip`]: [
+        { href: page, title: organization.name, type: 'text/html', hreflang: ['vi'] },
+        { href: `${page}?lang=en`, title: organization.name, type: 'text/html', hreflang: ['en'] },
+      ],
+      [`${GS1_VOC}defaultLink`]: [{ href: page, title: organization.name, type: 'text/html' }],
+    };
+    return { kind: 'location', organization, parent, links, publicBaseUrl: this.publicBaseUrl };
+  }
+
+  private async organizationsNamedIn(events: SignedEvent[]): Promise<Record<string, OrganizationRecord>> {
+    const uris = new Set<string>();
+    for (const { body } of events) {
+      for (const uri of [body['ft:recordedBy'], plotOf(body)?.farmer]) if (typeof uri === 'string') uris.add(uri);
+      for (const d of (body.destinationList as Array<{ destination?: unknown }> | undefined) ?? []) if (typeof d.destination === 'string') uris.add(d.destination);
+    }
+    const found: Record<string, OrganizationRecord> = {};
+    await Promise.all(
+      [...uris].map(async (uri) => {
+        const org = await this.organizationByUri(uri);
+        if (org) found[uri] = org;
+      }),
+    );
+    return found;
+  }
+
+  private organizationByUri(uri: string): Promise<OrganizationRecord | null> {
+    const gln = /^https:\/\/id\.gs1\.org\/417\/(\d{13})$/.exec(uri)?.[1];
+    if (gln) return this.store.organizations.findByGln(gln);
+    const slug = /^urn:farm-trace:epcis:org:(.+)$/.exec(uri)?.[1];
+    return slug ? this.store.organizations.findBySlug(slug) : Promise.resolve(null);
+  }
+}
+
+/** The plot a plot-registration event describes, as signed. */
+export function plotOf(body: Record<string, unknown>): PlotFacts | null {
+  const plot = body['ft:plot'];
+  return plot && typeof plot === 'object' ? (plot as PlotFacts) : null;
+}
+
+export interface PlotFacts {
+  name: string;
+  crops: string[];
+  geometry: { type: 'Point'; coordinates: [number, number] } | { type: 'Polygon'; coordinates: [number, number][][] };
+  areaHa: number | null;
+  declaredAreaHa: number | null;
+  farmer: string;
+  certifications: Array<{ scheme: string; number: string; issuer: string; validFrom: string; validTo: string; stars?: number }>;
+}
+
+function retailerLink(listing: ListingRecord): LinkTarget {
+  return { href: listing.url, title: listing.marketplace, type: 'text/html' };
+}
+
+function decodePayload(jws: string): Record<string, unknown> {
+  return JSON.parse(new TextDecoder().decode(base64UrlDecode(jws.split('.')[1] ?? ''))) as Record<string, unknown>;
 }

@@ -24,12 +24,14 @@ import type {
   PlotRecord,
   ProductRecord,
   Repositories,
+  ScanCounts,
   Store,
   SigningKeyRecord,
   UniqueRule,
   UserRecord,
 } from '../port.js';
-import { UNIQUE_RULES, uniqueViolation } from '../port.js';
+import { SCAN_DAY_UTC_OFFSET_MINUTES, UNIQUE_RULES, uniqueViolation } from '../port.js';
+import { isClientType, zeroClientTypeCounts, type ClientType } from '../../domain/client-type.js';
 
 type Doc<R extends { id: string }> = Omit<R, 'id'> & { _id: string };
 type OrganizationDoc = Doc<OrganizationRecord>;
@@ -49,6 +51,12 @@ interface CounterDoc {
 }
 /** `_id` is a driver-generated ObjectId; (scope, key) is the unique identity. */
 type IdempotencyDoc = IdempotencyRecord;
+/** `_id` is a driver-generated ObjectId; `at` is a BSON date so the server can group by day. */
+interface ScanDoc {
+  batchId: string;
+  at: Date;
+  clientType: ClientType;
+}
 
 interface Collections {
   organizations: mongo.Collection<OrganizationDoc>;
@@ -63,6 +71,7 @@ interface Collections {
   listings: mongo.Collection<ListingDoc>;
   counters: mongo.Collection<CounterDoc>;
   idempotencyKeys: mongo.Collection<IdempotencyDoc>;
+  scans: mongo.Collection<ScanDoc>;
 }
 
 /**
@@ -109,6 +118,7 @@ const INDEXES: { [K in keyof Collections]: mongo.IndexDescription[] } = {
   ],
   counters: [],
   idempotencyKeys: [{ key: { scope: 1, key: 1 }, name: 'idempotency_scope_key', unique: true }],
+  scans: [{ key: { batchId: 1, at: 1 }, name: 'scans_batch_at' }],
 };
 
 const DUPLICATE_KEY = 11000;
@@ -226,6 +236,7 @@ const fromOrganization = (o: OrganizationRecord): OrganizationDoc => ({
   pucCode: orNull(o.pucCode),
   packingHouseCode: orNull(o.packingHouseCode),
   parentId: orNull(o.parentId),
+  logoSha256: orNull(o.logoSha256),
   createdAt: o.createdAt,
 });
 
@@ -239,6 +250,8 @@ const toOrganization = (d: OrganizationDoc): OrganizationRecord => ({
   pucCode: orNull(d.pucCode),
   packingHouseCode: orNull(d.packingHouseCode),
   parentId: orNull(d.parentId),
+  // Documents written before logos existed have no field at all.
+  logoSha256: orNull(d.logoSha256),
   createdAt: d.createdAt,
 });
 
@@ -401,6 +414,14 @@ const toIdempotency = (d: IdempotencyDoc): IdempotencyRecord => ({
 
 const mapOne = <D, R>(doc: D | null, map: (d: D) => R): R | null => (doc === null ? null : map(doc));
 
+/** `$dateToString` takes a fixed offset as `+hh:mm`. */
+const SCAN_DAY_TIMEZONE = `+${String(Math.floor(SCAN_DAY_UTC_OFFSET_MINUTES / 60)).padStart(2, '0')}:${String(SCAN_DAY_UTC_OFFSET_MINUTES % 60).padStart(2, '0')}`;
+
+interface ScanFacets {
+  byType: Array<{ _id: string; n: number }>;
+  byDay: Array<{ _id: string; n: number }>;
+}
+
 /**
  * The repositories, bound to `session` when given (inside a transaction: every read and write
  * passes it) and running without one otherwise.
@@ -422,6 +443,9 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
         return docs.map((d) => d._id);
       },
       list: async (ids, page) => pageOf((await newestFirst(c.organizations, { _id: { $in: ids } }, page, session)).map(toOrganization), page.limit),
+      setLogo: async (id, logoSha256) => {
+        await write(() => c.organizations.updateOne({ _id: id }, { $set: { logoSha256 } }, opts));
+      },
     },
     users: {
       insert: async (u) => {
@@ -599,6 +623,39 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
         await c.idempotencyKeys.deleteOne({ scope, key, state: 'pending' }, opts);
       },
     },
+    scans: {
+      insertMany: async (scans) => {
+        if (scans.length === 0) return;
+        const docs = scans.map((s) => ({ batchId: s.batchId, at: new Date(s.at), clientType: s.clientType }));
+        await c.scans.insertMany(docs, { ...opts, ordered: true });
+      },
+      countFor: async (batchId, window) => {
+        const [facets] = await c.scans
+          .aggregate<ScanFacets>(
+            [
+              { $match: { batchId, at: { $gte: new Date(window.from), $lt: new Date(window.to) } } },
+              {
+                $facet: {
+                  byType: [{ $group: { _id: '$clientType', n: { $sum: 1 } } }],
+                  byDay: [
+                    { $group: { _id: { $dateToString: { format: '%Y-%m-%d', date: '$at', timezone: SCAN_DAY_TIMEZONE } }, n: { $sum: 1 } } },
+                    { $sort: { _id: 1 } },
+                  ],
+                },
+              },
+            ],
+            opts,
+          )
+          .toArray();
+        const counts: ScanCounts = { total: 0, byClientType: zeroClientTypeCounts(), byDay: [] };
+        for (const t of facets?.byType ?? []) {
+          counts.total += t.n;
+          if (isClientType(t._id)) counts.byClientType[t._id] += t.n;
+        }
+        counts.byDay = (facets?.byDay ?? []).map((d) => ({ day: d._id, count: d.n }));
+        return counts;
+      },
+    },
   };
 }
 
@@ -630,6 +687,7 @@ export async function openMongoStore(uri: string): Promise<Store> {
       listings: db.collection<ListingDoc>('listings'),
       counters: db.collection<CounterDoc>('counters'),
       idempotencyKeys: db.collection<IdempotencyDoc>('idempotencyKeys'),
+      scans: db.collection<ScanDoc>('scans'),
     };
     for (const name of Object.keys(INDEXES) as Array<keyof Collections>) {
       const indexes = INDEXES[name];

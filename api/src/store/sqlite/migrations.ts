@@ -182,4 +182,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX listings_org ON listings(org_id, id);
   CREATE INDEX listings_product ON listings(product_id, id);
   `,
+  /* 5: organizations' logos (drawn in the centre of their QR codes) */ `
+  ALTER TABLE organizations ADD COLUMN logo_sha256 TEXT;
+  `,
+  /* 6: scan counts: one row per resolve of a lot's link, with nothing about the client but its
+     coarse type (no IP, no User-Agent). No foreign key: a batch of counts must never fail as a
+     whole over one row, and the ids come from lots the resolver has just found. The index
+     covers both aggregations (by client type, by day) for one lot and time range. */ `
+  CREATE TABLE scans (
+    batch_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    client_type TEXT NOT NULL
+  );
+  CREATE INDEX scans_batch_at ON scans(batch_id, at, client_type);
+  `,
 ];

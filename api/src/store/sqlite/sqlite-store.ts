@@ -16,12 +16,14 @@ import type {
   PlotRecord,
   ProductRecord,
   Repositories,
+  ScanCounts,
   Store,
   SigningKeyRecord,
   UniqueRule,
   UserRecord,
 } from '../port.js';
-import { uniqueViolation } from '../port.js';
+import { SCAN_DAY_UTC_OFFSET_MINUTES, uniqueViolation } from '../port.js';
+import { isClientType, zeroClientTypeCounts } from '../../domain/client-type.js';
 import { MIGRATIONS } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -79,6 +81,7 @@ const toOrganization = (r: Row): OrganizationRecord => ({
   pucCode: r.puc_code as string | null,
   packingHouseCode: r.packing_house_code as string | null,
   parentId: r.parent_id as string | null,
+  logoSha256: r.logo_sha256 as string | null,
   createdAt: r.created_at as string,
 });
 
@@ -285,9 +288,9 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
       insert: (o) =>
         write(() => {
           db.prepare(
-            `INSERT INTO organizations (id, slug, type, name, province, commune, street, gln, puc_code, packing_house_code, parent_id, created_at)
-             VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
-          ).run(o.id, o.slug, o.type, o.name, o.address.province, o.address.commune, o.address.street, o.gln, o.pucCode, o.packingHouseCode, o.parentId, o.createdAt);
+            `INSERT INTO organizations (id, slug, type, name, province, commune, street, gln, puc_code, packing_house_code, parent_id, logo_sha256, created_at)
+             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+          ).run(o.id, o.slug, o.type, o.name, o.address.province, o.address.commune, o.address.street, o.gln, o.pucCode, o.packingHouseCode, o.parentId, o.logoSha256, o.createdAt);
         }),
       findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM organizations WHERE id = ?').get(id), toOrganization)),
       findBySlug: (slug) => run(() => mapOne(db.prepare('SELECT * FROM organizations WHERE slug = ?').get(slug), toOrganization)),
@@ -297,6 +300,10 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
         run(() => (db.prepare('SELECT id FROM organizations WHERE parent_id = ? ORDER BY id').all(parentId) as Row[]).map((r) => r.id as string)),
       list: (ids, page) =>
         run(() => pageOf(newestFirst(`SELECT * FROM organizations WHERE id IN (${placeholders(ids)})`, ids, page).map(toOrganization), page.limit)),
+      setLogo: (id, logoSha256) =>
+        write(() => {
+          db.prepare('UPDATE organizations SET logo_sha256 = ? WHERE id = ?').run(logoSha256, id);
+        }),
     },
     users: {
       insert: (u) =>
@@ -534,6 +541,30 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
       release: (scope, key) =>
         write(() => {
           db.prepare("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'pending'").run(scope, key);
+        }),
+    },
+    scans: {
+      insertMany: (scans) =>
+        write(() => {
+          const insert = db.prepare('INSERT INTO scans (batch_id, at, client_type) VALUES (?, ?, ?)');
+          // One commit for all the rows (a savepoint when already inside `transaction`), not one per row.
+          db.transaction(() => {
+            for (const scan of scans) insert.run(scan.batchId, scan.at, scan.clientType);
+          })();
+        }),
+      countFor: (batchId, window) =>
+        run(() => {
+          const where = 'FROM scans WHERE batch_id = ? AND at >= ? AND at < ?';
+          const args = [batchId, window.from, window.to];
+          const counts: ScanCounts = { total: 0, byClientType: zeroClientTypeCounts(), byDay: [] };
+          for (const r of db.prepare(`SELECT client_type, COUNT(*) AS n ${where} GROUP BY client_type`).all(...args) as Row[]) {
+            counts.total += r.n as number;
+            if (isClientType(r.client_type)) counts.byClientType[r.client_type] += r.n as number;
+          }
+          counts.byDay = (
+            db.prepare(`SELECT date(at, '+${SCAN_DAY_UTC_OFFSET_MINUTES} minutes') AS day, COUNT(*) AS n ${where} GROUP BY day ORDER BY day`).all(...args) as Row[]
+          ).map((r) => ({ day: r.day as string, count: r.n as number }));
+          return counts;
         }),
     },
   };

@@ -1,0 +1,263 @@
+import { expect } from 'chai';
+import { parse, type HTMLElement } from 'node-html-parser';
+import request from 'supertest';
+import { startHarness, squarePlot, type Harness } from './support/harness.js';
+
+const PACK = '/01/08936123450021/10/KN25R-A';
+const SINGLE_ORIGIN = '/01/08936123450038/10/EHO-2512-S1';
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+const PAGE_BUDGET_BYTES = 60 * 1024;
+
+/** The text a reader sees under a heading: everything up to the next h2. */
+function section(doc: HTMLElement, heading: string): string {
+  const h2 = doc.querySelectorAll('h2').find((h) => h.text.includes(heading));
+  expect(h2, `a section headed "${heading}"`).to.not.equal(undefined);
+  const parts: string[] = [];
+  for (let node = h2!.nextElementSibling; node && node.tagName !== 'H2'; node = node.nextElementSibling) parts.push(node.text);
+  return parts.join(' ').replace(/\s+/g, ' ');
+}
+
+/** The value next to a label in a <dl class="facts">. */
+function fact(dl: HTMLElement, label: string): string {
+  const dt = dl.querySelectorAll('dt').find((d) => d.text.trim() === label);
+  expect(dt, `a fact labelled "${label}"`).to.not.equal(undefined);
+  return dt!.nextElementSibling!.text.replace(/\s+/g, ' ').trim();
+}
+
+describe('the public origin page', () => {
+  let h: Harness;
+  let vi: HTMLElement;
+  let html: string;
+
+  before(async () => {
+    h = await startHarness({ seed: true });
+    html = (await request(h.app).get(PACK).set('Accept', BROWSER_ACCEPT).expect(200)).text;
+    vi = parse(html);
+  });
+  after(() => h.close());
+
+  it('when a pack is scanned, then the page names the product, brand, lot, GTIN, harvest period and quantity in Vietnamese', () => {
+    expect(vi.querySelector('html')!.getAttribute('lang')).to.equal('vi');
+    expect(vi.querySelector('h1')!.text).to.equal('Cà phê rang xay Robusta Krông Năng 500 g');
+    const facts = vi.querySelector('dl.facts')!;
+    expect(fact(facts, 'Thương hiệu')).to.equal('BMT Roastery');
+    expect(fact(facts, 'Lô')).to.equal('KN25R-A');
+    expect(fact(facts, 'GTIN')).to.equal('08936123450021');
+    expect(fact(facts, 'Thu hoạch')).to.equal('08/11/2025 – 25/11/2025');
+    expect(fact(facts, 'Khối lượng lô')).to.equal('300 bao × 0,5 kg');
+  });
+
+  it('when the blend’s page is read, then every farm household and the responsible roaster are named with their addresses', () => {
+    const producers = section(vi, 'Người sản xuất');
+    for (const name of ['Hộ ông Y Bhim Êban', 'Hộ ông Nguyễn Văn Thành', 'Hộ bà Trần Thị Lan', 'Công ty TNHH Rang xay Buôn Ma Thuột']) expect(producers).to.contain(name);
+    expect(producers).to.contain('Xã Ea Tóh, Đắk Lắk').and.contain('128 Phan Bội Châu');
+  });
+
+  it('when the plots are shown, then an inline SVG map with a title draws each plot from its geometry, with OpenStreetMap links', () => {
+    const svg = vi.querySelector('svg.map')!;
+    expect(svg.getAttribute('role')).to.equal('img');
+    expect(svg.querySelector('title')!.text).to.equal('Bản đồ 3 vùng trồng');
+    expect(svg.querySelectorAll('path[fill="#7fb069"]')).to.have.length(3);
+    const plots = section(vi, 'Vùng trồng');
+    expect(plots).to.contain('Rẫy Ea Tóh 1').and.contain('Rẫy Phú Lộc (đồi)').and.contain('5,25 ha');
+    const osm = vi.querySelector('#plots ~ ol')!.querySelectorAll('a').map((a) => a.getAttribute('href'));
+    expect(osm).to.have.length(3);
+    for (const href of osm) expect(href).to.match(/^https:\/\/www\.openstreetmap\.org\/\?mlat=1[23]\.\d{6}&mlon=108\.\d{6}#map=16\//);
+  });
+
+  it('when the journey is read, then every stage shows its actor, place, location code, product code and time, in order, with the farmer’s photo', () => {
+    const items = vi.querySelectorAll('ol.timeline > li');
+    const titles = items.map((li) => li.querySelector('h3')!.text);
+    expect(titles.filter((t) => t === 'Thu hoạch')).to.have.length(3);
+    for (const step of ['Phơi, sấy', 'Vận chuyển', 'Tiếp nhận', 'Xát vỏ', 'Phối trộn các lô', 'Rang, sao', 'Đóng gói', 'Chia lô', 'Kiểm tra, đánh giá']) expect(titles).to.include(step);
+    const times = items.map((li) => li.querySelector('time')!.getAttribute('datetime')!);
+    expect(times).to.deep.equal([...times].sort());
+    const roasting = items.find((li) => li.querySelector('h3')!.text === 'Rang, sao')!;
+    const facts = roasting.querySelector('dl')!;
+    expect(fact(facts, 'Thực hiện')).to.contain('Công ty TNHH Rang xay Buôn Ma Thuột');
+    expect(fact(facts, 'Địa điểm')).to.equal('Xưởng rang');
+    expect(fact(facts, 'Mã địa điểm (GLN)')).to.match(/^893\d{10}$/);
+    expect(fact(facts, 'Mã sản phẩm')).to.equal('08936123450014 · KN-2512-G1');
+    expect(roasting.querySelector('time')!.text).to.equal('18/12/2025 08:00');
+    const drying = items.find((li) => li.querySelector('h3')!.text === 'Phơi, sấy' && li.text.includes('Sân phơi nhà'))!;
+    const photo = drying.querySelector('img')!;
+    expect(photo.getAttribute('src')).to.match(/^http:\/\/trace\.test\/media\/[0-9a-f]{64}\.webp$/);
+    expect(photo.getAttribute('loading')).to.equal('lazy');
+    expect(photo.getAttribute('alt')).to.contain('Phơi, sấy');
+    expect(photo.getAttribute('srcset')).to.match(/ 320w, .* 640w$/);
+  });
+
+  it('when certifications are listed, then each shows its scheme, number, issuer and validity, and an expired one is flagged', async () => {
+    const certs = section(vi, 'Chứng nhận');
+    expect(certs).to.contain('VietGAP (TCVN 11892-1:2017)').and.contain('VietGAP-TT-0231').and.contain('còn hiệu lực đến 31/03/2027');
+    expect(certs).to.contain('Rainforest Alliance').and.contain('4C-VN-25-0412');
+    const single = parse((await request(h.app).get(SINGLE_ORIGIN).set('Accept', BROWSER_ACCEPT).expect(200)).text);
+    const expired = single.querySelector('#certifications ~ ul .expired');
+    expect(expired?.text).to.equal('đã hết hạn ngày 30/09/2025');
+  });
+
+  it('when the OCOP tea is scanned, then its OCOP stars are shown among the certifications and the standards applied', async () => {
+    const coop = await h.login('other-coop@demo.test');
+    const lots = (await request(h.app).get('/api/v1/batches').set('Authorization', coop)).body.items as Array<{ published: boolean; digitalLink: string }>;
+    const tea = lots.find((l) => l.published)!;
+    const page = parse((await request(h.app).get(new URL(tea.digitalLink).pathname).set('Accept', BROWSER_ACCEPT).expect(200)).text);
+    expect(section(page, 'Chứng nhận')).to.contain('OCOP 4 sao');
+    expect(fact(page.querySelectorAll('dl.facts').at(-1)!, 'Tiêu chuẩn áp dụng')).to.contain('OCOP 4 sao');
+  });
+
+  it('when the minimum data of Circular 02/2024/TT-BKHCN is read, then every item is there: name, image, producers, address, stages, production time, code, brand, shelf life, standards', () => {
+    const minimum = vi.querySelectorAll('dl.facts').at(-1)!;
+    expect(fact(minimum, 'Tên sản phẩm')).to.equal('Cà phê rang xay Robusta Krông Năng 500 g');
+    expect(fact(minimum, 'Hình ảnh')).to.equal('có, ở đầu trang');
+    expect(fact(minimum, 'Người sản xuất')).to.contain('Hộ bà Trần Thị Lan');
+    expect(fact(minimum, 'Địa chỉ cơ sở sản xuất')).to.contain('Đắk Lắk');
+    expect(fact(minimum, 'Các công đoạn')).to.match(/^\d+ công đoạn/);
+    expect(fact(minimum, 'Thời gian sản xuất')).to.equal('Thu hoạch: 08/11/2025 – 25/11/2025; Đóng gói: 19/12/2025');
+    expect(fact(minimum, 'Mã truy xuất')).to.equal(`KN25R-A · http://trace.test${PACK}`);
+    expect(fact(minimum, 'Thương hiệu')).to.equal('BMT Roastery');
+    expect(fact(minimum, 'Hạn sử dụng')).to.equal('không công bố');
+    expect(fact(minimum, 'Tiêu chuẩn áp dụng')).to.equal('VietGAP (TCVN 11892-1:2017); Rainforest Alliance; 4C');
+    expect(vi.querySelector('img.hero')!.getAttribute('alt')).to.equal('Cà phê rang xay Robusta Krông Năng 500 g');
+  });
+
+  it('when the code carries an expiry date (AI 17) and a serial, then the page shows them as printed', async () => {
+    const page = parse((await request(h.app).get(`${PACK}/21/SER-0042?17=270600`).set('Accept', BROWSER_ACCEPT).expect(200)).text);
+    expect(fact(page.querySelector('dl.facts')!, 'Số sê-ri')).to.equal('SER-0042');
+    expect(fact(page.querySelectorAll('dl.facts').at(-1)!, 'Hạn sử dụng')).to.equal('30/06/2027');
+  });
+
+  it('when the signed chain checks out, then a verification badge says so, with a hidden re-check button and links to the record and keys', () => {
+    const badge = vi.querySelector('.badge')!;
+    expect(badge.classList.contains('ok')).to.equal(true);
+    expect(badge.text).to.contain('Hồ sơ đã được ký số và chưa bị sửa đổi').and.match(/\d+ sự kiện, ký bởi 6 tổ chức/);
+    const button = vi.querySelector('button#recheck')!;
+    expect(button.hasAttribute('hidden')).to.equal(true);
+    expect(button.getAttribute('data-bundle')).to.match(/^\/api\/v1\/batches\/[0-9a-f-]{36}\/provenance$/);
+    expect(button.getAttribute('data-lot')).to.equal('https://id.gs1.org/01/08936123450021/10/KN25R-A');
+    expect(vi.querySelector('script[type="module"]')!.getAttribute('src')).to.equal('/assets/origin-page.js');
+    expect(vi.querySelectorAll('a').map((a) => a.getAttribute('href'))).to.include('http://trace.test/.well-known/jwks.json');
+  });
+
+  it('when a signature in the lot’s history no longer verifies, then the badge says the record could not be verified', async () => {
+    const h2 = await startHarness({ seed: true });
+    try {
+      const processor = await h2.login('processor@demo.test');
+      const keys = (await request(h2.app).get('/api/v1/keys').set('Authorization', processor).expect(200)).body.items as Array<{ kid: string }>;
+      await request(h2.app).post(`/api/v1/keys/${keys[0]!.kid}/revoke`).set('Authorization', processor).send({ effectiveAt: '2025-01-01T00:00:00+07:00' }).expect(200);
+      const page = parse((await request(h2.app).get(PACK).set('Accept', BROWSER_ACCEPT).expect(200)).text);
+      const badge = page.querySelector('.badge')!;
+      expect(badge.classList.contains('bad')).to.equal(true);
+      expect(badge.text).to.contain('Không xác thực được hồ sơ').and.contain('revoked');
+    } finally {
+      await h2.close();
+    }
+  });
+
+  it('when buy links are shown, then each listing links to its marketplace with its price in VND', () => {
+    const links = vi.querySelectorAll('.buy a');
+    expect(links.map((a) => a.getAttribute('href'))).to.have.members(['https://shopee.vn/ca-phe-rang-xay-krong-nang-500g-i.1234.5678', 'https://tiki.vn/ca-phe-rang-xay-krong-nang-500g-p123456.html']);
+    const tiki = links.find((a) => a.getAttribute('href')!.includes('tiki'))!;
+    expect(tiki.text).to.contain('Tiki').and.contain('149.000');
+    expect(tiki.querySelector('.price')!.text.replace(/\s/g, ' ')).to.equal('149.000 ₫');
+    expect(tiki.getAttribute('rel')).to.contain('noopener');
+  });
+
+  it('when a search engine reads the page, then schema.org Product JSON-LD and Open Graph tags describe it', () => {
+    const ld = JSON.parse(vi.querySelector('script[type="application/ld+json"]')!.text) as Record<string, unknown>;
+    expect(ld['@type']).to.equal('Product');
+    expect(ld.name).to.equal('Cà phê rang xay Robusta Krông Năng 500 g');
+    expect(ld.gtin14).to.equal('08936123450021');
+    expect(ld.brand).to.deep.equal({ '@type': 'Brand', name: 'BMT Roastery' });
+    const offers = ld.offers as Array<Record<string, unknown>>;
+    expect(offers.map((o) => [o.price, o.priceCurrency])).to.deep.include.members([[149_000, 'VND']]);
+    expect(offers.every((o) => o.availability === 'https://schema.org/InStock')).to.equal(true);
+    const og = (p: string) => vi.querySelector(`meta[property="${p}"]`)?.getAttribute('content');
+    expect(og('og:type')).to.equal('product');
+    expect(og('og:title')).to.contain('Cà phê rang xay Robusta Krông Năng 500 g');
+    expect(og('og:image')).to.match(/^http:\/\/trace\.test\/media\/[0-9a-f]{64}\.webp$/);
+    expect(og('og:url')).to.equal(`http://trace.test${PACK}?lang=vi`);
+    expect(og('og:locale')).to.equal('vi_VN');
+    expect(vi.querySelector('link[rel="canonical"]')!.getAttribute('href')).to.equal(`http://trace.test${PACK}`);
+  });
+
+  it('when the browser prefers English, or the switch is used, then the page is in English; the switch goes back to Vietnamese', async () => {
+    const byHeader = parse((await request(h.app).get(PACK).set('Accept', BROWSER_ACCEPT).set('Accept-Language', 'en-GB,en;q=0.9,vi;q=0.5').expect(200)).text);
+    expect(byHeader.querySelector('html')!.getAttribute('lang')).to.equal('en');
+    expect(byHeader.querySelector('h1')!.text).to.equal('Krông Năng Robusta ground coffee 500 g');
+    expect(section(byHeader, 'The journey of this lot')).to.contain('Roasting');
+    const switchLink = vi.querySelector('header.top a')!;
+    expect(switchLink.getAttribute('href')).to.equal(`${PACK}?lang=en`);
+    const bySwitch = parse((await request(h.app).get(switchLink.getAttribute('href')!).set('Accept', BROWSER_ACCEPT).set('Accept-Language', 'vi').expect(200)).text);
+    expect(bySwitch.querySelector('html')!.getAttribute('lang')).to.equal('en');
+    expect(bySwitch.querySelector('header.top a')!.getAttribute('href')).to.equal(`${PACK}?lang=vi`);
+    const back = parse((await request(h.app).get(`${PACK}?lang=vi`).set('Accept-Language', 'en').expect(200)).text);
+    expect(back.querySelector('html')!.getAttribute('lang')).to.equal('vi');
+  });
+
+  it('when the page is loaded on 3G, then its HTML, CSS and script weigh at most 60 KB and photos are sized, lazy renditions', async () => {
+    const script = await request(h.app).get('/assets/origin-page.js').expect(200);
+    const imports = [...String(script.text).matchAll(/from\s*"\.\/([\w-]+\.js)"/g)].map((m) => m[1]!);
+    let total = Buffer.byteLength(html) + Buffer.byteLength(script.text);
+    for (const file of imports) total += Buffer.byteLength((await request(h.app).get(`/assets/${file}`).expect(200)).text);
+    expect(total).to.be.at.most(PAGE_BUDGET_BYTES);
+    expect(html).to.not.match(/<link[^>]+rel="stylesheet"/);
+    for (const img of vi.querySelectorAll('main img')) {
+      expect(img.getAttribute('src'), 'a rendition').to.match(/\/media\/[0-9a-f]{64}\.webp$/);
+      expect(img.getAttribute('width')).to.match(/^\d+$/);
+      expect(img.getAttribute('height')).to.match(/^\d+$/);
+    }
+    expect(vi.querySelectorAll('main img[loading="lazy"]').length).to.equal(vi.querySelectorAll('main img').length - 1);
+  });
+
+  it('when the page is read without JavaScript or a screen, then it has a language, a skip link, alt text on every image and one h1', () => {
+    expect(vi.querySelectorAll('h1')).to.have.length(1);
+    expect(vi.querySelector('a.skip')!.getAttribute('href')).to.equal('#content');
+    expect(vi.querySelector('main#content')).to.not.equal(null);
+    for (const img of vi.querySelectorAll('img')) expect(img.getAttribute('alt'), img.toString()).to.be.a('string').and.not.equal('');
+    expect(vi.querySelector('meta[name="viewport"]')!.getAttribute('content')).to.contain('width=device-width');
+    expect(vi.querySelector('output#recheck-result')!.getAttribute('aria-live')).to.equal('polite');
+  });
+
+  it('when a product name, note or place contains markup, then the page shows it as text and the JSON-LD cannot close its script element', async () => {
+    const coop = await h.login('coop@demo.test');
+    const plot = await request(h.app).post('/api/v1/plots').set('Authorization', coop).send({ name: '<img src=x onerror=alert(1)>', crops: ['coffee'], geometry: squarePlot(0.5) }).expect(201);
+    const lot = await request(h.app)
+      .post('/api/v1/batches')
+      .set('Authorization', coop)
+      .send({ plotIds: [plot.body.id], product: '</script><script>alert("x")</script>', harvestedAt: '2025-11-20', quantity: { value: 10, unit: 'kg' } })
+      .expect(201);
+    await request(h.app)
+      .post(`/api/v1/batches/${lot.body.id}/steps`)
+      .set('Authorization', coop)
+      .send({ type: 'drying', occurredAt: '2025-11-21T08:00:00+07:00', place: { name: '"><b>yard</b>' }, notes: '<a href="javascript:alert(1)">x</a>' })
+      .expect(201);
+    await request(h.app).post(`/api/v1/batches/${lot.body.id}/publish`).set('Authorization', coop).expect(200);
+    const page = (await request(h.app).get(new URL(lot.body.digitalLink).pathname).set('Accept', BROWSER_ACCEPT).expect(200)).text;
+    expect(page).to.not.contain('<script>alert').and.not.contain('<img src=x').and.not.contain('<b>yard').and.not.contain('<a href="javascript');
+    const doc = parse(page);
+    expect(doc.querySelector('h1')!.text).to.equal('</script><script>alert("x")</script>');
+    expect(doc.querySelectorAll('script')).to.have.length(2);
+    expect(JSON.parse(doc.querySelector('script[type="application/ld+json"]')!.text).name).to.equal('</script><script>alert("x")</script>');
+    expect(doc.querySelector('ol.timeline')!.text).to.contain('"><b>yard</b>').and.contain('<a href="javascript:alert(1)">x</a>');
+  });
+
+  it('when a GTIN alone is scanned, then the product page shows its master data and where to buy it', async () => {
+    const page = parse((await request(h.app).get('/01/08936123450021').set('Accept', BROWSER_ACCEPT).expect(200)).text);
+    expect(page.querySelector('h1')!.text).to.equal('Cà phê rang xay Robusta Krông Năng 500 g');
+    expect(fact(page.querySelector('dl.facts')!, 'Khối lượng tịnh')).to.equal('500 g');
+    expect(page.querySelectorAll('.buy a')).to.have.length(2);
+    expect(JSON.parse(page.querySelector('script[type="application/ld+json"]')!.text).gtin14).to.equal('08936123450021');
+  });
+
+  it('when a GLN is scanned, then the page of the organization at that location shows its name, type, address and codes', async () => {
+    const coop = await h.login('coop@demo.test');
+    const orgs = (await request(h.app).get('/api/v1/organizations').set('Authorization', coop).expect(200)).body.items as Array<{ type: string; gln: string; name: string }>;
+    const org = orgs.find((o) => o.type === 'cooperative')!;
+    const page = parse((await request(h.app).get(`/414/${org.gln}`).set('Accept', BROWSER_ACCEPT).expect(200)).text);
+    expect(page.querySelector('h1')!.text).to.equal(org.name);
+    const facts = page.querySelector('dl.facts')!;
+    expect(fact(facts, 'Tổ chức')).to.equal('Hợp tác xã');
+    expect(fact(facts, 'GLN')).to.equal(org.gln);
+    expect(fact(facts, 'Mã số vùng trồng')).to.match(/^VN-/);
+  });
+});

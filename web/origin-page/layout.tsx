@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import type { ComponentChildren } from 'preact';
+import { render } from 'preact-render-to-string';
+import type { Lang, Messages } from './messages.js';
+
+const STYLE = readFileSync(new URL('./style.css', import.meta.url), 'utf8').replace(/\n/g, '');
+
+export interface HeadInfo {
+  title: string;
+  description: string;
+  /** The page's canonical URL (language by negotiation); `?lang=vi|en` picks one. */
+  canonical: string | null;
+  image: string | null;
+  /** schema.org data, embedded as JSON-LD. */
+  jsonLd?: Record<string, unknown> | undefined;
+  ogType: 'product' | 'website';
+  linkset: string | null;
+  /** This page's path and query without `lang`, for the language switch. */
+  self: string;
+}
+
+/** One label and value of a facts list (`<dl class="facts">`); nothing at all when the value is empty. */
+export function Fact({ label, children }: { label: string; children?: ComponentChildren }) {
+  if (children === null || children === undefined || children === '' || children === false) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+/** JSON inside <script> must not be able to close the element: `<` is written as \u003c. */
+function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function withLang(url: string, lang: Lang): string {
+  return `${url}${url.includes('?') ? '&' : '?'}lang=${lang}`;
+}
+
+/**
+ * The document every public page shares: language, meta and Open Graph tags, the inline style
+ * sheet, the language switch. Preact escapes every text and attribute value it renders.
+ */
+export function renderDocument(lang: Lang, m: Messages, head: HeadInfo, body: ComponentChildren, script?: string): string {
+  const other: Lang = lang === 'vi' ? 'en' : 'vi';
+  const html = render(
+    <html lang={lang}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <title>{head.title}</title>
+        <meta name="description" content={head.description} />
+        <meta name="theme-color" content="#2f6b2f" />
+        {head.canonical ? (
+          <>
+            <link rel="canonical" href={head.canonical} />
+            <link rel="alternate" hrefLang="vi" href={withLang(head.canonical, 'vi')} />
+            <link rel="alternate" hrefLang="en" href={withLang(head.canonical, 'en')} />
+            <link rel="alternate" hrefLang="x-default" href={head.canonical} />
+            <meta property="og:url" content={withLang(head.canonical, lang)} />
+          </>
+        ) : null}
+        {head.linkset ? <link rel="alternate" type="application/linkset+json" href={head.linkset} /> : null}
+        <meta property="og:type" content={head.ogType} />
+        <meta property="og:title" content={head.title} />
+        <meta property="og:description" content={head.description} />
+        <meta property="og:locale" content={m.ogLocale} />
+        <meta property="og:site_name" content={m.siteName} />
+        {head.image ? <meta property="og:image" content={head.image} /> : null}
+        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
+        {head.jsonLd ? <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: scriptSafeJson(head.jsonLd) }} /> : null}
+        {script ? <script type="module" src={script} /> : null}
+      </head>
+      <body>
+        <a class="skip" href="#content">
+          {m.skipToContent}
+        </a>
+        <header class="top">
+          <span>{m.siteName}</span>
+          <a href={withLang(head.self, other)} hrefLang={other} lang={other}>
+            {m.otherLanguage}
+          </a>
+        </header>
+        <main id="content">{body}</main>
+      </body>
+    </html>,
+  );
+  return `<!doctype html>${html}`;
+}

@@ -1,0 +1,100 @@
+import type { PlotFacts } from '../../api/src/modules/resolver/service.js';
+
+const WIDTH = 320;
+const HEIGHT = 200;
+const PAD = 16;
+/** A lone point is drawn in a window about 1 km wide, so it does not fill the map. */
+const MIN_SPAN_DEGREES = 0.01;
+
+type LonLat = [number, number];
+
+function positionsOf(geometry: PlotFacts['geometry']): LonLat[] {
+  return geometry.type === 'Point' ? [geometry.coordinates] : (geometry.coordinates[0] ?? []);
+}
+
+/** The centre of a plot's outline (mean of its ring's distinct positions), for map links and labels. */
+export function plotCentre(geometry: PlotFacts['geometry']): LonLat {
+  const ring = positionsOf(geometry);
+  const distinct = ring.length > 1 ? ring.slice(0, -1) : ring;
+  const lon = distinct.reduce((s, p) => s + p[0], 0) / distinct.length;
+  const lat = distinct.reduce((s, p) => s + p[1], 0) / distinct.length;
+  return [lon, lat];
+}
+
+export function openStreetMapUrl([lon, lat]: LonLat, zoom = 16): string {
+  const la = lat.toFixed(6);
+  const lo = lon.toFixed(6);
+  return `https://www.openstreetmap.org/?mlat=${la}&mlon=${lo}#map=${zoom}/${la}/${lo}`;
+}
+
+/**
+ * The plots drawn as inline SVG from their signed geometry: an equirectangular projection
+ * scaled by cos(latitude), which is true to shape at the size of a farm. No tiles, no script.
+ */
+export function PlotMap({ plots, caption }: { plots: PlotFacts[]; caption: string }) {
+  const all = plots.flatMap((p) => positionsOf(p.geometry));
+  if (!all.length) return null;
+  const lons = all.map((p) => p[0]);
+  const lats = all.map((p) => p[1]);
+  const midLat = (Math.min(...lats) + Math.max(...lats)) / 2;
+  const cos = Math.cos((midLat * Math.PI) / 180);
+  const spanX = Math.max((Math.max(...lons) - Math.min(...lons)) * cos, MIN_SPAN_DEGREES);
+  const spanY = Math.max(Math.max(...lats) - Math.min(...lats), MIN_SPAN_DEGREES);
+  const scale = Math.min((WIDTH - 2 * PAD) / spanX, (HEIGHT - 2 * PAD) / spanY);
+  const centreX = ((Math.min(...lons) + Math.max(...lons)) / 2) * cos;
+  const centreY = (Math.min(...lats) + Math.max(...lats)) / 2;
+  const project = ([lon, lat]: LonLat): [number, number] => [
+    round(WIDTH / 2 + (lon * cos - centreX) * scale),
+    round(HEIGHT / 2 - (lat - centreY) * scale),
+  ];
+  const metresPerPixel = 111_320 / scale;
+  const scaleBar = niceLength(metresPerPixel * 80);
+
+  return (
+    <svg class="map" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="map-title" width={WIDTH} height={HEIGHT}>
+      <title id="map-title">{caption}</title>
+      <rect width={WIDTH} height={HEIGHT} fill="#eef3e8" />
+      {plots.map((plot, i) => {
+        const [x, y] = project(plotCentre(plot.geometry));
+        return (
+          <g key={i}>
+            {plot.geometry.type === 'Polygon' ? (
+              <path d={`M${positionsOf(plot.geometry).map((p) => project(p).join(' ')).join('L')}Z`} fill="#7fb069" fill-opacity="0.55" stroke="#2f6b2f" stroke-width="1.5" />
+            ) : null}
+            {plot.geometry.type === 'Point' || extent(positionsOf(plot.geometry).map(project)) < MIN_SHAPE_PIXELS ? (
+              <circle cx={x} cy={y} r="6" fill="#2f6b2f" stroke="#fff" stroke-width="2" />
+            ) : null}
+            <text x={x} y={y - 9} text-anchor="middle" font-size="12" font-weight="700" fill="#1b3d1b">
+              {i + 1}
+            </text>
+          </g>
+        );
+      })}
+      <g transform={`translate(${PAD} ${HEIGHT - PAD})`}>
+        <path d={`M0 0H${round(scaleBar.metres / metresPerPixel)}`} stroke="#1b3d1b" stroke-width="2" />
+        <text y="-5" font-size="11" fill="#1b3d1b">
+          {scaleBar.label}
+        </text>
+      </g>
+    </svg>
+  );
+}
+
+/** Below this size on the map an outline is unreadable, so a marker is drawn over it. */
+const MIN_SHAPE_PIXELS = 10;
+
+function extent(points: Array<[number, number]>): number {
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  return Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function niceLength(metres: number): { metres: number; label: string } {
+  const steps = [10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
+  const chosen = steps.filter((s) => s <= metres).pop() ?? steps[0]!;
+  return { metres: chosen, label: chosen >= 1000 ? `${chosen / 1000} km` : `${chosen} m` };
+}

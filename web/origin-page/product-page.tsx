@@ -1,0 +1,104 @@
+import { renditionUrl } from '../../api/src/media/media-pipeline.js';
+import type { ProductOrigin } from '../../api/src/modules/resolver/service.js';
+import type { ListingRecord, ProductRecord } from '../../api/src/store/port.js';
+import { formatNumber, formatVnd } from './format.js';
+import { Fact, renderDocument } from './layout.js';
+import type { Lang, Messages } from './messages.js';
+
+const MARKETPLACE_NAMES: Record<string, string> = {
+  shopee: 'Shopee',
+  lazada: 'Lazada',
+  tiktok_shop: 'TikTok Shop',
+  tiki: 'Tiki',
+  postmart: 'Postmart',
+  voso: 'Voso',
+  own_shop: 'Website',
+  amazon: 'Amazon',
+  other: 'Online',
+};
+
+const SCHEMA_AVAILABILITY: Record<ListingRecord['availability'], string> = {
+  in_stock: 'https://schema.org/InStock',
+  out_of_stock: 'https://schema.org/OutOfStock',
+  preorder: 'https://schema.org/PreOrder',
+  backorder: 'https://schema.org/BackOrder',
+};
+
+export function productTitle(product: ProductRecord | null, fallback: string, lang: Lang): string {
+  if (!product) return fallback;
+  return (lang === 'en' && product.name.en) || product.name.vi;
+}
+
+export function offersJsonLd(listings: ListingRecord[], product: ProductRecord): Array<Record<string, unknown>> {
+  return listings.map((l) => ({
+    '@type': 'Offer',
+    url: l.url,
+    ...((l.priceVnd ?? product.priceVnd) !== null ? { price: l.priceVnd ?? product.priceVnd, priceCurrency: 'VND' } : {}),
+    availability: SCHEMA_AVAILABILITY[l.availability],
+    seller: { '@type': 'Organization', name: MARKETPLACE_NAMES[l.marketplace] ?? l.marketplace },
+  }));
+}
+
+/** Links to the product's marketplace listings, with the price in VND. */
+export function BuyLinks({ listings, product, m }: { listings: ListingRecord[]; product: ProductRecord; m: Messages }) {
+  if (!listings.length) return <p>{m.noListings}</p>;
+  return (
+    <div class="buy">
+      {listings.map((l) => {
+        const price = l.priceVnd ?? product.priceVnd;
+        return (
+          <a key={l.id} href={l.url} rel="noopener nofollow external">
+            <span>
+              {MARKETPLACE_NAMES[l.marketplace] ?? l.marketplace} <span class="small">({m.availability[l.availability]})</span>
+            </span>
+            {price !== null ? <span class="price">{formatVnd(price, m)}</span> : null}
+          </a>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The page a GTIN alone resolves to: the product's master data and where to buy it. */
+export function renderProductPage(origin: ProductOrigin, lang: Lang, m: Messages, self: string): string {
+  const { product, owner, publicBaseUrl: base } = origin;
+  const name = productTitle(product, product.name.vi, lang);
+  const description = (lang === 'en' && product.description.en) || product.description.vi;
+  const page = origin.links['https://gs1.org/voc/pip']![0]!.href;
+  const photo = origin.photos[0]?.renditions.slice().sort((a, b) => a.width - b.width);
+  const image = photo?.find((r) => r.width >= 640) ?? photo?.[photo.length - 1];
+  const imageUrl = image ? renditionUrl(base, image.sha256) : null;
+  const jsonLd = {
+    '@context': 'https://schema.org',
+    '@type': 'Product',
+    name,
+    description,
+    gtin14: product.gtin,
+    url: page,
+    ...(product.brand ? { brand: { '@type': 'Brand', name: product.brand } } : {}),
+    ...(imageUrl ? { image: [imageUrl] } : {}),
+    countryOfOrigin: { '@type': 'Country', name: 'VN' },
+    ...(origin.listings.length ? { offers: offersJsonLd(origin.listings, product) } : {}),
+  };
+  const body = (
+    <>
+      {imageUrl && photo ? (
+        <img class="hero" src={imageUrl} srcSet={photo.map((r) => `${renditionUrl(base, r.sha256)} ${r.width}w`).join(', ')} sizes="(max-width: 720px) 100vw, 688px" width={640} height={480} alt={name} />
+      ) : null}
+      <h1>{name}</h1>
+      <dl class="facts">
+        <Fact label={m.brand}>{product.brand}</Fact>
+        <dt>{m.gtin}</dt>
+        <dd>{product.gtin}</dd>
+        <Fact label={m.netWeight}>{product.netWeight ? <>{formatNumber(product.netWeight.value, m)} {product.netWeight.unit}</> : null}</Fact>
+        <Fact label={m.producedBy}>{owner?.name}</Fact>
+        <Fact label="OCOP">{product.ocopStars ? m.ocopStars(product.ocopStars) : null}</Fact>
+      </dl>
+      <p>{description}</p>
+      <p class="warn">{m.scanHint}</p>
+      <h2>{m.buyHeading}</h2>
+      <BuyLinks listings={origin.listings} product={product} m={m} />
+    </>
+  );
+  return renderDocument(lang, m, { title: name, description, canonical: page, image: imageUrl, jsonLd, ogType: 'product', linkset: `${page}?linkType=linkset`, self }, body);
+}
