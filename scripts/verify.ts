@@ -1,17 +1,19 @@
 /**
- * `npm run verify -- <bundle.json> [--jwks <jwks.json>] [--engine webcrypto|noble] [--fetch-media] [--json]`
+ * `npm run verify -- <bundle.json> [--jwks <jwks.json>] [--log-key <vkey>] [--engine webcrypto|noble] [--fetch-media] [--json]`
  *
  * Verifies a provenance bundle offline, with no server and no database: exit 0 when every event
  * verifies, 1 with a report naming each failed event and check otherwise (or when the file cannot
  * be read), 2 on wrong usage. `--jwks` checks against keys obtained independently (e.g. a saved
  * copy of an organization's /.well-known/jwks.json) instead of the keys inside the bundle.
+ * `--log-key` checks the log checkpoint against a verifier key obtained independently (e.g. the
+ * one a monitor pinned, from /api/v1/log/vkey) instead of the one inside the bundle.
  * `--fetch-media` downloads every signed photo rendition and checks it against its signed hash.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeReport, verifyBundle, type PublishedKey } from '../api/src/provenance/verify-bundle.js';
 
-const USAGE = 'usage: npm run verify -- <bundle.json> [--jwks <jwks.json>] [--engine webcrypto|noble] [--fetch-media] [--json]';
+const USAGE = 'usage: npm run verify -- <bundle.json> [--jwks <jwks.json>] [--log-key <vkey>] [--engine webcrypto|noble] [--fetch-media] [--json]';
 
 let args;
 try {
@@ -19,6 +21,7 @@ try {
     allowPositionals: true,
     options: {
       jwks: { type: 'string' },
+      'log-key': { type: 'string' },
       engine: { type: 'string' },
       'fetch-media': { type: 'boolean' },
       json: { type: 'boolean' },
@@ -54,6 +57,7 @@ const fetchMedia = async (url: string): Promise<Uint8Array> => {
 const report = await verifyBundle(bundle, {
   engine: (values.engine as 'webcrypto' | 'noble' | undefined) ?? 'auto',
   trustedKeys,
+  ...(values['log-key'] ? { trustedLogKey: values['log-key'] } : {}),
   ...(values['fetch-media'] ? { fetchMedia } : {}),
 });
 console.log(values.json ? JSON.stringify(report, null, 2) : describeReport(report));

@@ -31,15 +31,18 @@ import { ProductService } from './modules/products/service.js';
 import { provenanceRoutes } from './modules/provenance/routes.js';
 import { ProvenanceService } from './modules/provenance/service.js';
 import { scanRoutes } from './modules/scans/routes.js';
+import { logRoutes } from './modules/log/routes.js';
 import { ScanService } from './modules/scans/service.js';
 import { PlotService } from './modules/plots/service.js';
 import { FilesystemBlobStore } from './media/blob-store.js';
 import { EventRecorder } from './provenance/event-recorder.js';
+import { TransparencyLog } from './log/transparency-log.js';
 import { KeyRing } from './provenance/key-ring.js';
 import type { Store } from './store/port.js';
 import { browserAssets } from '../../web/browser-assets.js';
 
 export interface Services {
+  log: TransparencyLog;
   auth: AuthService;
   organizations: OrganizationService;
   logos: OrganizationLogoService;
@@ -57,14 +60,16 @@ export interface Services {
 
 export function buildServices(config: Config, store: Store, logger: Logger = createLogger(config.logLevel)): Services {
   const keys = new KeyRing(config.secrets.KEY_ENCRYPTION_KEY);
-  const recorder = new EventRecorder(keys);
+  const log = new TransparencyLog(store, config.secrets.KEY_ENCRYPTION_KEY, config.log.origin);
+  const recorder = new EventRecorder(keys, log);
   const batches = new BatchService(store, recorder);
   const plots = new PlotService(store, recorder);
   const blobs = new FilesystemBlobStore(path.join(config.dataDir, 'blobs'));
   const organizations = new OrganizationService(store, keys);
   const logos = new OrganizationLogoService(store, blobs, organizations, config.media.maxPixels);
-  const provenance = new ProvenanceService(store, keys, batches, config.publicBaseUrl);
+  const provenance = new ProvenanceService(store, keys, batches, log, config.publicBaseUrl);
   return {
+    log,
     auth: new AuthService(store, { jwtSecret: config.secrets.JWT_SECRET, tokenTtlSeconds: config.tokenTtlSeconds }),
     organizations,
     logos,
@@ -144,6 +149,7 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
   exportRoutes(api, services.exports, services.batches);
   qrRoutes(api, services.qr);
   scanRoutes(api, services.scans);
+  logRoutes(api, services.log);
   app.use(api.router);
   app.use(resolverRouter(services.resolver, services.scans));
 

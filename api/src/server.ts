@@ -16,6 +16,14 @@ async function main(): Promise<void> {
     await seedDemo(services);
     logger.info({ ms: Date.now() - started }, 'demo data loaded (DEMO_SEED=0 turns this off)');
   }
+  // Events recorded before the transparency log existed join it once, in their append order.
+  const backfilled = await services.log.backfill();
+  if (backfilled) logger.info({ events: backfilled }, 'earlier events appended to the transparency log');
+  const checkpoints =
+    config.log.checkpointIntervalSeconds > 0
+      ? setInterval(() => void services.log.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'issuing a log checkpoint failed')), config.log.checkpointIntervalSeconds * 1000)
+      : null;
+  checkpoints?.unref();
   const app = buildApp({ config, store, logger, services });
   const server: Server = app.listen(config.port, () => {
     const address = server.address();
@@ -30,6 +38,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    if (checkpoints) clearInterval(checkpoints);
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in 10 s; closing anyway');

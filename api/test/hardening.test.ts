@@ -6,6 +6,7 @@ import { CompactSign, calculateJwkThumbprint } from 'jose';
 import request from 'supertest';
 import { canonicalJson } from '../src/provenance/canonical-json.js';
 import { BUNDLE_FORMAT, verifyBundle, type PublishedKey } from '../src/provenance/verify-bundle.js';
+import { logSectionFor } from './support/log-fixture.js';
 import { startHarness, squarePlot, type Harness } from './support/harness.js';
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000 + 7 * 3_600_000).toISOString().slice(0, 19) + '+07:00';
@@ -207,9 +208,10 @@ describe('verification limits', () => {
       format: BUNDLE_FORMAT,
       lot: { id: 'x', uri: lotUri, digitalLink: 'http://trace.test/l/LONG', product: 'Long', lotNumber: 'LONG', gtin: null },
       heads: prev,
-      events: events.reverse(),
       keys: [key],
       media: [],
+      log: await logSectionFor(events.map((e) => e.hash)),
+      events: events.reverse(),
       generatedAt: new Date().toISOString(),
     };
     const report = await verifyBundle(bundle);

@@ -77,11 +77,13 @@ describe('the public origin page', () => {
     expect(fact(facts, 'Thực hiện')).to.contain('Công ty TNHH Rang xay Buôn Ma Thuột');
     expect(fact(facts, 'Địa điểm')).to.equal('Xưởng rang');
     expect(fact(facts, 'Mã địa điểm (GLN)')).to.match(/^893\d{10}$/);
+    // A place's GLN is shown as text: only organizations resolve at /414.
+    expect(facts.querySelector('a[href^="/414/"]')).to.equal(null);
     expect(fact(facts, 'Mã sản phẩm')).to.equal('08936123450014 · KN-2512-G1');
     expect(roasting.querySelector('time')!.text).to.equal('18/12/2025 08:00');
     const drying = items.find((li) => li.querySelector('h3')!.text === 'Phơi, sấy' && li.text.includes('Sân phơi nhà'))!;
     const photo = drying.querySelector('img')!;
-    expect(photo.getAttribute('src')).to.match(/^http:\/\/trace\.test\/media\/[0-9a-f]{64}\.webp$/);
+    expect(photo.getAttribute('src'), 'a same-origin path, so the CSP holds on any host name').to.match(/^\/media\/[0-9a-f]{64}\.webp$/);
     expect(photo.getAttribute('loading')).to.equal('lazy');
     expect(photo.getAttribute('alt')).to.contain('Phơi, sấy');
     expect(photo.getAttribute('srcset')).to.match(/ 320w, .* 640w$/);
@@ -123,7 +125,7 @@ describe('the public origin page', () => {
   it('when the code carries an expiry date (AI 17) and a serial, then the page shows them as printed', async () => {
     const page = parse((await request(h.app).get(`${PACK}/21/SER-0042?17=270600`).set('Accept', BROWSER_ACCEPT).expect(200)).text);
     expect(fact(page.querySelector('dl.facts')!, 'Số sê-ri')).to.equal('SER-0042');
-    expect(fact(page.querySelectorAll('dl.facts').at(-1)!, 'Hạn sử dụng')).to.equal('30/06/2027');
+    expect(fact(page.querySelectorAll('dl.facts').at(-1)!, 'Hạn sử dụng')).to.equal('30/06/2027 (theo mã in trên bao bì, không được ký số)');
   });
 
   it('when the signed chain checks out, then a verification badge says so, with a hidden re-check button and links to the record and keys', () => {

@@ -11,6 +11,7 @@ import request from 'supertest';
 import { lotUri, plotUri } from '../src/domain/event-model.js';
 import { decryptPrivateKey, deriveKeyEncryptionKey } from '../src/provenance/signing-keys.js';
 import { verifyBundle, type EventReport, type ProvenanceBundle, type PublishedKey, type VerificationReport } from '../src/provenance/verify-bundle.js';
+import { logSectionFor } from './support/log-fixture.js';
 import { startHarness, squarePlot, type Harness } from './support/harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -167,7 +168,7 @@ describe('Provenance', () => {
       const res = await request(h.app).get(`/api/v1/batches/${lot.id}/provenance`);
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       const bundle = res.body as ProvenanceBundle;
-      expect(bundle.format).to.equal('farm-trace/provenance-bundle@1');
+      expect(bundle.format).to.equal('farm-trace/provenance-bundle@2');
       expect(bundle.lot.id).to.equal(lot.id);
       expect(bundle.heads).to.have.length(1);
 
@@ -364,6 +365,9 @@ describe('Provenance', () => {
       const bundle = clone(original);
       bundle.events.push(injected!);
       bundle.keys.push(...teaBundle.keys.filter((k) => k.kid === kidOf(injected!) && !bundle.keys.some((b) => b.kid === k.kid)));
+      // The same log, the same checkpoint: the injected event's inclusion proof holds, so only its ancestry fails.
+      expect(teaBundle.log.checkpoint).to.equal(original.log.checkpoint);
+      bundle.log.proofs.push(teaBundle.log.proofs.find((p) => p.hash === injected!.hash)!);
       const report = await expectDetected(
         original,
         { bundle, hash: injected!.hash, eventID: payloadOf(injected!).eventID as string, check: 'ancestry', message: /not part of this lot/ },
@@ -371,6 +375,42 @@ describe('Provenance', () => {
       );
       expect(checksOf(reportFor(report, injected!.hash))).to.deep.equal(['ancestry']);
       expect(report.events.filter((e) => !e.valid)).to.have.length(1);
+    });
+
+    it('when an event’s inclusion proof is altered, then that event fails the log check', async () => {
+      const original = await roastBundle();
+      const bundle = clone(original);
+      const proof = bundle.log.proofs.find((p) => p.hashes.length > 0)!;
+      proof.hashes[0] = proof.hashes[0]!.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+      const entry = bundle.events.find((e) => e.hash === proof.hash)!;
+      await expectDetected(original, { bundle, hash: proof.hash, eventID: payloadOf(entry).eventID as string, check: 'log', message: /does not lead to the checkpoint/ }, 'log-proof');
+    });
+
+    it('when the log checkpoint is altered (a larger tree size), then its signature fails and no event counts as logged', async () => {
+      const original = await roastBundle();
+      const bundle = clone(original);
+      bundle.log.checkpoint = bundle.log.checkpoint.replace(/\n(\d+)\n/, (_m, n: string) => `\n${Number(n) + 1}\n`);
+      const entry = bundle.events[0]!;
+      await expectDetected(
+        original,
+        { bundle, hash: entry.hash, eventID: payloadOf(entry).eventID as string, check: 'log', message: /no valid checkpoint/, bundleError: /log checkpoint: the checkpoint’s signature does not verify/ },
+        'log-checkpoint',
+      );
+    });
+
+    it('when a valid bundle is checked against another log key (--log-key), then it is invalid; against the log’s own key it is valid', async () => {
+      const bundle = await roastBundle();
+      const other = await logSectionFor([bundle.events[0]!.hash]);
+      const file = writeTemp('log-key.json', bundle);
+      const wrong = runCli([file, '--log-key', other.verifierKey]);
+      expect(wrong.status, wrong.stdout).to.equal(1);
+      expect(wrong.stdout).to.match(/log checkpoint: the checkpoint is not signed by/);
+      const vkey = (await request(h.app).get('/api/v1/log/vkey').expect(200)).text.trim();
+      const right = runCli([file, '--log-key', vkey]);
+      expect(right.status, right.stdout + right.stderr).to.equal(0);
+      expect(right.stdout).to.match(/all in log trace\.test\/log at tree size \d+/);
+      const report = await verifyBundle(bundle, { trustedLogKey: vkey });
+      expect(report.checkpoint?.treeSize).to.be.at.least(Math.max(...bundle.log.proofs.map((p) => p.leafIndex)) + 1);
     });
   });
 

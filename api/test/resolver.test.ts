@@ -167,4 +167,67 @@ describe('GS1 Digital Link resolver', () => {
     const res = await request(h.app).get(`${PACK}/21/ABC-123`).expect(200);
     expect(res.text).to.contain('ABC-123');
   });
+  it('when made-up query parameters are added, then the same answer is served (they cannot bust the cache) and the language switch drops them', async () => {
+    const plain = await request(h.app).get(PACK).set('Accept-Encoding', 'identity').expect(200);
+    const noisy = await request(h.app).get(`${PACK}?utm_source=x&x1=1`).set('Accept-Encoding', 'identity').expect(200);
+    expect(noisy.headers.etag).to.equal(plain.headers.etag);
+    expect(noisy.text).to.contain(`href="${PACK}?lang=en"`);
+    expect(plain.headers.link).to.equal(`<http://trace.test${PACK}?linkType=linkset>; rel="linkset"; type="application/linkset+json"`);
+  });
+
+  it('when linkType or lang is given twice, then 400 naming it', async () => {
+    const res = await request(h.app).get(`${PACK}?linkType=gs1:pip&linkType=gs1:traceability`).expect(400);
+    expect(res.body.errors[0].path).to.equal('linkType');
+    expect((await request(h.app).get(`${PACK}?lang=vi&lang=en`).expect(400)).body.errors[0].path).to.equal('lang');
+  });
+
+  it('when gs1:pip is asked for with lang=en, then the 307 goes to the English page', async () => {
+    const res = await request(h.app).get(`${PACK}?linkType=gs1:pip&lang=en`).redirects(0).expect(307);
+    expect(res.headers.location).to.equal(`http://trace.test${PACK}?lang=en`);
+  });
+
+  it('when a client asks for JSON, then it gets the linkset', async () => {
+    const res = await request(h.app).get(PACK).set('Accept', 'application/json').expect(200);
+    expect(res.headers['content-type']).to.match(/^application\/linkset\+json/);
+  });
+
+  it('when a Digital Link path sits under the API, assets or media prefixes, then the resolver does not answer it', async () => {
+    await request(h.app).get(`/api/v1${PACK}`).expect(404);
+    await request(h.app).get(`/media${PACK}`).expect(404);
+  });
+
+  it('when a product has no published lot, or a GLN belongs to a farm household, then its page is 404', async () => {
+    const coop = await h.login('coop@demo.test');
+    const gtin = '08936123450991'.slice(0, 13);
+    const digits = gtin.split('').map(Number);
+    const check = (10 - (digits.reduce((sum, d, i) => sum + d * (i % 2 === 0 ? 3 : 1), 0) % 10)) % 10;
+    await request(h.app)
+      .post('/api/v1/products')
+      .set('Authorization', coop)
+      .send({ gtin: `${gtin}${check}`, name: { vi: 'Sản phẩm chưa bán' }, description: { vi: 'Chưa có lô nào được công bố.' }, stock: 0, otherPrices: [], batchIds: [] })
+      .expect(201);
+    await request(h.app).get(`/01/${gtin}${check}`).expect(404);
+    const household = await request(h.app)
+      .post('/api/v1/organizations')
+      .set('Authorization', coop)
+      .send({ slug: 'ho-gln-test', name: 'Hộ có GLN', address: { province: 'Đắk Lắk', street: 'Nhà riêng' }, gln: '8936123409999' })
+      .expect(201);
+    await request(h.app).get(`/414/${household.body.gln}`).expect(404);
+  });
+  it('when machines read the linkset or follow a redirect, then no scan is counted; a person opening the page is', async () => {
+    const h2 = await startHarness({ seed: true });
+    try {
+      const roaster = await h2.login('processor@demo.test');
+      const lots = (await request(h2.app).get('/api/v1/batches').set('Authorization', roaster)).body.items as Array<{ id: string; lotNumber: string }>;
+      const lot = lots.find((l) => l.lotNumber === 'KN25R-A')!;
+      await request(h2.app).get(`${PACK}?linkType=linkset`).expect(200);
+      await request(h2.app).get(`${PACK}?linkType=gs1:traceability`).redirects(0).expect(307);
+      await request(h2.app).head(PACK).expect(200);
+      expect((await request(h2.app).get(`/api/v1/batches/${lot.id}/scans`).set('Authorization', roaster).expect(200)).body.total).to.equal(0);
+      await request(h2.app).get(PACK).set('User-Agent', 'Mozilla/5.0 (Linux; Android 13; SM-A135F) Mobile').expect(200);
+      expect((await request(h2.app).get(`/api/v1/batches/${lot.id}/scans`).set('Authorization', roaster).expect(200)).body.total).to.equal(1);
+    } finally {
+      await h2.close();
+    }
+  });
 });

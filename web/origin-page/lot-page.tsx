@@ -17,7 +17,10 @@ export function addressLine(org: OrganizationRecord | null): string {
   return [org.address.street, org.address.commune, org.address.province].filter(Boolean).join(', ');
 }
 
-function Photos({ photos, label, base }: { photos: Photo[]; label: string; base: string }) {
+/** Images on the page are same-origin paths (the CSP allows 'self'); only og:image and JSON-LD need absolute URLs. */
+const imagePath = (sha256: string): string => renditionUrl('', sha256);
+
+function Photos({ photos, label }: { photos: Photo[]; label: string }) {
   if (!photos.length) return null;
   return (
     <ul class="photos" aria-label={label}>
@@ -27,8 +30,8 @@ function Photos({ photos, label, base }: { photos: Photo[]; label: string; base:
         return (
           <li key={i}>
             <img
-              src={renditionUrl(base, small.sha256)}
-              srcSet={sorted.slice(0, 2).map((r) => `${renditionUrl(base, r.sha256)} ${r.width}w`).join(', ')}
+              src={imagePath(small.sha256)}
+              srcSet={sorted.slice(0, 2).map((r) => `${imagePath(r.sha256)} ${r.width}w`).join(', ')}
               sizes="150px"
               width={150}
               height={112}
@@ -43,7 +46,7 @@ function Photos({ photos, label, base }: { photos: Photo[]; label: string; base:
   );
 }
 
-function StageItem({ stage, m, base }: { stage: Stage; m: Messages; base: string }) {
+function StageItem({ stage, m, resolvableGlns }: { stage: Stage; m: Messages; resolvableGlns: Set<string> }) {
   const title = m.steps[stage.stepType] ?? stage.stepType;
   return (
     <li>
@@ -64,18 +67,19 @@ function StageItem({ stage, m, base }: { stage: Stage; m: Messages; base: string
             </>
           ) : null}
         </Fact>
-        <Fact label={m.locationCode}>{stage.gln ? <a href={`/414/${stage.gln}`}>{stage.gln}</a> : null}</Fact>
+        <Fact label={m.locationCode}>{stage.gln && resolvableGlns.has(stage.gln) ? <a href={`/414/${stage.gln}`}>{stage.gln}</a> : stage.gln}</Fact>
         <Fact label={m.productCode}>{stage.lots.join('; ')}</Fact>
         <Fact label={m.receiver}>{stage.receiver?.name}</Fact>
         <Fact label={m.notes}>{stage.notes}</Fact>
       </dl>
-      <Photos photos={stage.photos} label={m.photosOf(title)} base={base} />
+      <Photos photos={stage.photos} label={m.photosOf(title)} />
     </li>
   );
 }
 
 function CertificateItem({ cert, m }: { cert: Certificate; m: Messages }) {
-  const today = new Date().toISOString().slice(0, 10);
+  // Validity ends with the day in Vietnam, not in UTC.
+  const today = toOffsetTime(new Date().toISOString()).slice(0, 10);
   const state =
     cert.validTo < today ? (
       <span class="expired">{m.expiredOn(formatDate(cert.validTo, m))}</span>
@@ -95,20 +99,20 @@ function CertificateItem({ cert, m }: { cert: Certificate; m: Messages }) {
   );
 }
 
-function heroPhoto(origin: LotOrigin, lotPhotos: Photo[]): { url: string; srcSet: string; large: string } | null {
+function heroPhoto(origin: LotOrigin, lotPhotos: Photo[]): { url: string; srcSet: string; absolute: string } | null {
   const renditions: Array<{ width: number; sha256: string }> =
     (origin.productPhotos[0] as MediaRecord | undefined)?.renditions ?? lotPhotos[0]?.renditions ?? [];
   if (!renditions.length) return null;
   const sorted = [...renditions].sort((a, b) => a.width - b.width);
-  const url = (sha: string) => renditionUrl(origin.publicBaseUrl, sha);
   const medium = sorted.find((r) => r.width >= 640) ?? sorted[sorted.length - 1]!;
-  return { url: url(medium.sha256), srcSet: sorted.map((r) => `${url(r.sha256)} ${r.width}w`).join(', '), large: url(medium.sha256) };
+  return { url: imagePath(medium.sha256), srcSet: sorted.map((r) => `${imagePath(r.sha256)} ${r.width}w`).join(', '), absolute: renditionUrl(origin.publicBaseUrl, medium.sha256) };
 }
 
 /** The public origin page of a published lot. */
 export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: string): string {
   const { batch, product, owner, verification, publicBaseUrl: base } = origin;
   const story = lotStory(origin);
+  const resolvableGlns = new Set(Object.values(origin.organizations).flatMap((o) => (o.gln && o.type !== 'farm_household' ? [o.gln] : [])));
   const name = productTitle(product, batch.product, lang);
   const page = origin.links['https://gs1.org/voc/pip']![0]!.href;
   const hero = heroPhoto(origin, story.lotPhotos);
@@ -141,7 +145,7 @@ export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: 
     ...(product?.description.vi ? { description: (lang === 'en' && product.description.en) || product.description.vi } : {}),
     ...(batch.gtin ? { gtin14: batch.gtin } : {}),
     ...(product?.brand ? { brand: { '@type': 'Brand', name: product.brand } } : {}),
-    ...(hero ? { image: [hero.large] } : {}),
+    ...(hero ? { image: [hero.absolute] } : {}),
     url: page,
     productID: batch.lotNumber,
     countryOfOrigin: { '@type': 'Country', name: 'VN' },
@@ -167,7 +171,7 @@ export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: 
       <section aria-labelledby="verify">
         <div class={`badge ${verification.valid ? 'ok' : 'bad'}`} role="status">
           <strong id="verify">{verification.valid ? `✓ ${m.verified}` : `⚠ ${m.notVerified}`}</strong>
-          {verification.valid ? m.verifiedDetail(verification.events, verification.signers, formatDateTime(toOffsetTime(verification.checkedAt), m)) : verification.problems.join('; ')}
+          {verification.valid ? m.verifiedDetail(verification.events, verification.signers, formatDate(toOffsetTime(verification.checkedAt), m)) : verification.problems.join('; ')}
         </div>
         <button
           type="button"
@@ -217,7 +221,7 @@ export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: 
                   {m.area}: {plot.areaHa !== null ? `${formatNumber(plot.areaHa, m)} ha` : plot.declaredAreaHa !== null ? `${formatNumber(plot.declaredAreaHa, m)} ha` : m.point} ·{' '}
                   <a href={openStreetMapUrl(plotCentre(plot.geometry))}>{m.openMap}</a>
                 </div>
-                <Photos photos={plot.photos} label={m.photosOf(plot.name)} base={base} />
+                <Photos photos={plot.photos} label={m.photosOf(plot.name)} />
               </li>
             ))}
           </ol>
@@ -227,10 +231,10 @@ export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: 
       <h2>{m.timelineHeading}</h2>
       <ol class="timeline">
         {story.stages.map((s) => (
-          <StageItem key={s.eventID} stage={s} m={m} base={base} />
+          <StageItem key={s.eventID} stage={s} m={m} resolvableGlns={resolvableGlns} />
         ))}
       </ol>
-      <Photos photos={story.lotPhotos} label={m.lotPhotos} base={base} />
+      <Photos photos={story.lotPhotos} label={m.lotPhotos} />
 
       <h2 id="certifications">{m.certificationsHeading}</h2>
       {story.certificates.length || product?.ocopStars ? (
@@ -276,7 +280,7 @@ export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: 
         <dt>{m.brand}</dt>
         <dd>{[product?.brand, origin.serial ? `${m.serial} ${origin.serial}` : null].filter(Boolean).join('; ') || m.notDeclared}</dd>
         <dt>{m.shelfLife}</dt>
-        <dd>{expiryDate ? formatDate(expiryDate, m) : m.notDeclared}</dd>
+        <dd>{expiryDate ? `${formatDate(expiryDate, m)} (${m.asPrinted})` : m.notDeclared}</dd>
         <dt>{m.standards}</dt>
         <dd>{standards.length ? standards.join('; ') : m.notDeclared}</dd>
       </dl>
@@ -291,7 +295,7 @@ export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: 
   return renderDocument(
     lang,
     m,
-    { title: `${name} · ${m.lot} ${batch.lotNumber}`, description, canonical: page, image: hero?.large ?? null, jsonLd, ogType: 'product', linkset: `${page}?linkType=linkset`, self },
+    { title: `${name} · ${m.lot} ${batch.lotNumber}`, description, canonical: page, image: hero?.absolute ?? null, jsonLd, ogType: 'product', linkset: `${page}?linkType=linkset`, self },
     body,
     ORIGIN_PAGE_SCRIPT,
   );

@@ -57,7 +57,8 @@ const HIDDEN_STAGES = new Set(['media', 'plot_registration']);
 export function lotStory(origin: LotOrigin): LotStory {
   const photos = photosByEvent(origin.events);
   const org = (uri: unknown) => (typeof uri === 'string' ? (origin.organizations[uri] ?? null) : null);
-  const byTime = [...origin.events].sort((a, b) => String(a.body.eventTime).localeCompare(String(b.body.eventTime)));
+  // By instant, not by text: 08:00+07:00 comes before 02:00Z.
+  const byTime = [...origin.events].sort((a, b) => instant(a.body.eventTime) - instant(b.body.eventTime));
 
   const stages: Stage[] = byTime
     .filter((e) => !HIDDEN_STAGES.has(String(e.body['ft:stepType'])))
@@ -113,6 +114,11 @@ function photosByEvent(events: SignedEvent[]): Map<string, Photo[]> {
     out.set(target, list);
   }
   return out;
+}
+
+function instant(time: unknown): number {
+  const ms = typeof time === 'string' ? Date.parse(time) : NaN;
+  return Number.isNaN(ms) ? 0 : ms;
 }
 
 function idOf(value: unknown): string | null {

@@ -32,17 +32,23 @@ export function openStreetMapUrl([lon, lat]: LonLat, zoom = 16): string {
  * scaled by cos(latitude), which is true to shape at the size of a farm. No tiles, no script.
  */
 export function PlotMap({ plots, caption }: { plots: PlotFacts[]; caption: string }) {
-  const all = plots.flatMap((p) => positionsOf(p.geometry));
-  if (!all.length) return null;
-  const lons = all.map((p) => p[0]);
-  const lats = all.map((p) => p[1]);
-  const midLat = (Math.min(...lats) + Math.max(...lats)) / 2;
-  const cos = Math.cos((midLat * Math.PI) / 180);
-  const spanX = Math.max((Math.max(...lons) - Math.min(...lons)) * cos, MIN_SPAN_DEGREES);
-  const spanY = Math.max(Math.max(...lats) - Math.min(...lats), MIN_SPAN_DEGREES);
+  // Loops, not Math.min(...all): a lot may name plots with hundreds of thousands of positions.
+  let [minLon, maxLon, minLat, maxLat] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const plot of plots) {
+    for (const [lon, lat] of positionsOf(plot.geometry)) {
+      minLon = Math.min(minLon, lon);
+      maxLon = Math.max(maxLon, lon);
+      minLat = Math.min(minLat, lat);
+      maxLat = Math.max(maxLat, lat);
+    }
+  }
+  if (minLon === Infinity) return null;
+  const cos = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
+  const spanX = Math.max((maxLon - minLon) * cos, MIN_SPAN_DEGREES);
+  const spanY = Math.max(maxLat - minLat, MIN_SPAN_DEGREES);
   const scale = Math.min((WIDTH - 2 * PAD) / spanX, (HEIGHT - 2 * PAD) / spanY);
-  const centreX = ((Math.min(...lons) + Math.max(...lons)) / 2) * cos;
-  const centreY = (Math.min(...lats) + Math.max(...lats)) / 2;
+  const centreX = ((minLon + maxLon) / 2) * cos;
+  const centreY = (minLat + maxLat) / 2;
   const project = ([lon, lat]: LonLat): [number, number] => [
     round(WIDTH / 2 + (lon * cos - centreX) * scale),
     round(HEIGHT / 2 - (lat - centreY) * scale),
@@ -59,7 +65,7 @@ export function PlotMap({ plots, caption }: { plots: PlotFacts[]; caption: strin
         return (
           <g key={i}>
             {plot.geometry.type === 'Polygon' ? (
-              <path d={`M${positionsOf(plot.geometry).map((p) => project(p).join(' ')).join('L')}Z`} fill="#7fb069" fill-opacity="0.55" stroke="#2f6b2f" stroke-width="1.5" />
+              <path d={outlinePath(positionsOf(plot.geometry).map(project))} fill="#7fb069" fill-opacity="0.55" stroke="#2f6b2f" stroke-width="1.5" />
             ) : null}
             {plot.geometry.type === 'Point' || extent(positionsOf(plot.geometry).map(project)) < MIN_SHAPE_PIXELS ? (
               <circle cx={x} cy={y} r="6" fill="#2f6b2f" stroke="#fff" stroke-width="2" />
@@ -80,13 +86,33 @@ export function PlotMap({ plots, caption }: { plots: PlotFacts[]; caption: strin
   );
 }
 
+/**
+ * The outline as drawn at the map's resolution: positions that round to the pixel already drawn
+ * are left out, so a 2,000-position survey costs bytes in proportion to what shows.
+ */
+function outlinePath(points: Array<[number, number]>): string {
+  const kept: string[] = [];
+  let last = '';
+  for (const [x, y] of points) {
+    const here = `${Math.round(x)} ${Math.round(y)}`;
+    if (here !== last) kept.push(here);
+    last = here;
+  }
+  return `M${kept.join('L')}Z`;
+}
+
 /** Below this size on the map an outline is unreadable, so a marker is drawn over it. */
 const MIN_SHAPE_PIXELS = 10;
 
 function extent(points: Array<[number, number]>): number {
-  const xs = points.map((p) => p[0]);
-  const ys = points.map((p) => p[1]);
-  return Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
+  let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const [x, y] of points) {
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+  }
+  return Math.max(maxX - minX, maxY - minY);
 }
 
 function round(value: number): number {

@@ -83,7 +83,7 @@ export function renderProductPage(origin: ProductOrigin, lang: Lang, m: Messages
   const body = (
     <>
       {imageUrl && photo ? (
-        <img class="hero" src={imageUrl} srcSet={photo.map((r) => `${renditionUrl(base, r.sha256)} ${r.width}w`).join(', ')} sizes="(max-width: 720px) 100vw, 688px" width={640} height={480} alt={name} />
+        <img class="hero" src={renditionUrl('', image!.sha256)} srcSet={photo.map((r) => `${renditionUrl('', r.sha256)} ${r.width}w`).join(', ')} sizes="(max-width: 720px) 100vw, 688px" width={640} height={480} alt={name} />
       ) : null}
       <h1>{name}</h1>
       <dl class="facts">

@@ -30,6 +30,10 @@ const EnvSchema = z.object({
   MEDIA_MAX_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(64).default(4),
   /** The EU information system's 25 MB per geolocation file (decimal, the stricter reading). */
   EUDR_MAX_FILE_BYTES: z.coerce.number().int().min(1000).max(25_000_000).default(25_000_000),
+  /** The transparency log's checkpoint origin (and key name); by default the public host and path + `/log`. */
+  LOG_ORIGIN: z.string().regex(/^[^\s+]+$/, 'no spaces or "+"').max(200).optional(),
+  /** How often the server issues a checkpoint when the log has grown; 0 turns the timer off. */
+  LOG_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   JWT_SECRET: secret.optional(),
   KEY_ENCRYPTION_KEY: secret.optional(),
 });
@@ -53,6 +57,7 @@ export interface Config {
   trustProxy: number;
   media: { maxFileBytes: number; maxFiles: number; maxPixels: number; maxConcurrentUploads: number };
   eudrMaxFileBytes: number;
+  log: { origin: string; checkpointIntervalSeconds: number };
   secrets: Record<SecretName, string>;
 }
 
@@ -93,12 +98,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     e.DATA_DIR ?? (database.kind === 'sqlite' && database.path !== ':memory:' ? path.dirname(database.path) : './data'),
   );
   const secrets = resolveSecrets(e, e.NODE_ENV, dataDir);
+  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     port: e.PORT,
     env: e.NODE_ENV,
     database,
     dataDir,
-    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicBaseUrl,
     demoSeed: e.DEMO_SEED === '1' && e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
@@ -109,8 +115,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     media: { maxFileBytes: Math.round(e.MEDIA_MAX_FILE_MB * 1024 * 1024), maxFiles: e.MEDIA_MAX_FILES, maxPixels: e.MEDIA_MAX_PIXELS, maxConcurrentUploads: e.MEDIA_MAX_CONCURRENT_UPLOADS },
     eudrMaxFileBytes: e.EUDR_MAX_FILE_BYTES,
+    log: { origin: e.LOG_ORIGIN ?? defaultLogOrigin(publicBaseUrl), checkpointIntervalSeconds: e.LOG_CHECKPOINT_INTERVAL_SECONDS },
     secrets,
   };
+}
+
+/** A signed-note origin is a schema-less URL: `trace.example.vn/log`. */
+function defaultLogOrigin(publicBaseUrl: string): string {
+  const url = new URL(publicBaseUrl);
+  return `${url.host}${url.pathname.replace(/\/+$/, '')}/log`;
 }
 
 function resolveSecrets(

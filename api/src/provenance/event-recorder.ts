@@ -3,6 +3,7 @@ import { nowIso } from '../core/ids.js';
 import { orgUri, toOffsetTime, type EpcisEvent, type OrgRef } from '../domain/event-model.js';
 import type { EventLink, EventRecord, Repositories } from '../store/port.js';
 import { canonicalJson } from './canonical-json.js';
+import type { TransparencyLog } from '../log/transparency-log.js';
 import type { KeyRing } from './key-ring.js';
 import { signCanonical } from './signing-keys.js';
 
@@ -16,11 +17,15 @@ export interface EventToRecord {
 
 /**
  * The one way an event enters the store: canonicalized (RFC 8785), hashed (SHA-256 of those
- * bytes), signed as a compact JWS with the recording organization's current key, and appended
- * inside the caller's transaction, so the event and the records it changes commit together.
+ * bytes), signed as a compact JWS with the recording organization's current key, appended, and
+ * its hash appended to the transparency log, all inside the caller's transaction, so the event,
+ * its log leaf and the records it changes commit together.
  */
 export class EventRecorder {
-  constructor(private readonly keys: KeyRing) {}
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly log: TransparencyLog,
+  ) {}
 
   async record(tx: Repositories, e: EventToRecord): Promise<EventRecord> {
     if (e.event['ft:recordedBy'] !== orgUri(e.signer)) {
@@ -31,7 +36,7 @@ export class EventRecorder {
     // Stamped inside the transaction, after the key is chosen: it falls in that key's validity window.
     const event: EpcisEvent = { ...e.event, recordTime: toOffsetTime(createdAt) };
     const canonical = canonicalJson(event);
-    return tx.events.append({
+    const stored = await tx.events.append({
       id: e.event.eventID,
       orgId: e.signer.id,
       type: event.type,
@@ -41,10 +46,11 @@ export class EventRecorder {
       body: event,
       corrects: e.corrects ?? null,
       jws: await signCanonical(privateKey, kid, canonical),
-      logIndex: null,
       links: e.links,
       createdAt,
     });
+    await this.log.append(tx, stored.hash);
+    return stored;
   }
 }
 

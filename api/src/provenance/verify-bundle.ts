@@ -5,9 +5,12 @@
  * (browsers before Chrome 137, pages served without a secure context).
  */
 import canonicalize from 'canonicalize';
+import { base64UrlDecode, base64UrlEncode, fromHex, toHex } from '../core/bytes.js';
 import { lotUri } from '../domain/event-model.js';
+import { openCheckpoint, parseVerifierKey, type Checkpoint } from '../log/checkpoint.js';
+import { leafHash, verifyInclusion } from '../log/merkle.js';
 
-export const BUNDLE_FORMAT = 'farm-trace/provenance-bundle@1';
+export const BUNDLE_FORMAT = 'farm-trace/provenance-bundle@2';
 
 /** An Ed25519 public key as served in the JWKS, with its validity window. */
 export interface PublishedKey {
@@ -38,10 +41,18 @@ export interface ProvenanceBundle {
   keys: PublishedKey[];
   /** Where the public renditions of the bundle's photos can be fetched, by their SHA-256. */
   media: Array<{ sha256: string; url: string }>;
+  /** Where the transparency log holds every event: a signed checkpoint and each event's inclusion proof in it. */
+  log: {
+    /** The checkpoint, a C2SP signed note. */
+    checkpoint: string;
+    /** The log's signed-note verifier key (`name+hash+key`). */
+    verifierKey: string;
+    proofs: Array<{ hash: string; leafIndex: number; hashes: string[] }>;
+  };
   generatedAt: string;
 }
 
-export type CheckName = 'format' | 'hash' | 'canonical' | 'key' | 'signature' | 'prev' | 'ancestry' | 'lot' | 'media';
+export type CheckName = 'format' | 'hash' | 'canonical' | 'key' | 'signature' | 'prev' | 'ancestry' | 'lot' | 'media' | 'log';
 
 export interface EventReport {
   hash: string;
@@ -61,8 +72,10 @@ export interface VerificationReport {
   engine: 'webcrypto' | 'noble';
   /** How many photo renditions were fetched and matched against their signed hashes. */
   mediaChecked: number;
-  /** Problems with the bundle as a whole (shape, heads, cycles). */
+  /** Problems with the bundle as a whole (shape, heads, cycles, the log's checkpoint). */
   errors: string[];
+  /** The log checkpoint every event was proven to be in, once its signature verified. */
+  checkpoint: { origin: string; treeSize: number; rootHash: string } | null;
   events: EventReport[];
 }
 
@@ -71,6 +84,8 @@ export interface VerifyOptions {
   engine?: 'auto' | 'webcrypto' | 'noble';
   /** Keys to trust instead of the bundle's own (e.g. a JWKS fetched independently). */
   trustedKeys?: PublishedKey[];
+  /** The log's verifier key to trust instead of the bundle's own (e.g. one a monitor pinned). */
+  trustedLogKey?: string;
   /** When given, every signed photo rendition is fetched with it and its bytes checked against its hash. */
   fetchMedia?: (url: string) => Promise<Uint8Array>;
 }
@@ -83,27 +98,6 @@ interface Crypto {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
-
-export function base64UrlDecode(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('not base64url');
-  const padded = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
-  const binary = atob(padded);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-export function base64UrlEncode(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
-  return out;
-}
 
 /** RFC 7638 JWK thumbprint of an Ed25519 public key (members crv, kty, x in lexicographic order). */
 export async function ed25519Thumbprint(crypto: Pick<Crypto, 'sha256'>, x: string): Promise<string> {
@@ -204,6 +198,12 @@ function checkShape(bundle: unknown): string[] {
   if (!Array.isArray(bundle.keys) || bundle.keys.some((k) => !isRecord(k) || typeof k.kid !== 'string' || typeof k.x !== 'string')) {
     errors.push('keys must be a list of Ed25519 JWKs with kid');
   }
+  const log = bundle.log;
+  if (!isRecord(log) || typeof log.checkpoint !== 'string' || typeof log.verifierKey !== 'string' || !Array.isArray(log.proofs)) {
+    errors.push('log must hold a checkpoint, the log’s verifierKey and proofs');
+  } else if (log.proofs.some((p) => !isRecord(p) || typeof p.hash !== 'string' || typeof p.leafIndex !== 'number' || !Array.isArray(p.hashes) || p.hashes.some((h) => typeof h !== 'string'))) {
+    errors.push('log.proofs must be a list of {hash, leafIndex, hashes}');
+  }
   return errors;
 }
 
@@ -215,7 +215,7 @@ function checkShape(bundle: unknown): string[] {
 export async function verifyBundle(input: unknown, options: VerifyOptions = {}): Promise<VerificationReport> {
   const crypto = await chooseCrypto(options.engine ?? 'auto');
   const shapeErrors = checkShape(input);
-  if (shapeErrors.length) return { valid: false, lot: null, engine: crypto.name, mediaChecked: 0, errors: shapeErrors, events: [] };
+  if (shapeErrors.length) return { valid: false, lot: null, engine: crypto.name, mediaChecked: 0, errors: shapeErrors, checkpoint: null, events: [] };
   const bundle = input as ProvenanceBundle;
   const keys = new Map((options.trustedKeys ?? bundle.keys).map((k) => [k.kid, k]));
   const reports: EventReport[] = [];
@@ -363,12 +363,49 @@ export async function verifyBundle(input: unknown, options: VerifyOptions = {}):
     }
   }
 
+  const checkpoint = await checkLog(bundle, reports, crypto, options.trustedLogKey, errors);
+
   for (const report of reports) {
     if (!reachable.has(report.hash)) report.failures.push({ check: 'ancestry', message: 'the event is not part of this lot’s history (not reachable from its heads)' });
     report.valid = report.failures.length === 0;
   }
   if (new Set(reports.map((r) => r.hash)).size !== reports.length) errors.push('an event is listed twice');
-  return { valid: errors.length === 0 && reports.every((r) => r.valid), lot: bundle.lot, engine: crypto.name, mediaChecked, errors, events: reports };
+  return { valid: errors.length === 0 && reports.every((r) => r.valid), lot: bundle.lot, engine: crypto.name, mediaChecked, errors, checkpoint, events: reports };
+}
+
+/**
+ * The transparency log's word on the bundle: the checkpoint is signed by the log's key, and each
+ * event's hash is a leaf of the tree that checkpoint commits to. A server that later rewrote or
+ * dropped one of these events would have to fork its log, which a monitor holding a later
+ * checkpoint detects.
+ */
+async function checkLog(bundle: ProvenanceBundle, reports: EventReport[], crypto: Crypto, trustedLogKey: string | undefined, errors: string[]): Promise<VerificationReport['checkpoint']> {
+  let checkpoint: Checkpoint;
+  try {
+    const key = await parseVerifierKey(trustedLogKey ?? bundle.log.verifierKey, crypto.sha256);
+    checkpoint = await openCheckpoint(bundle.log.checkpoint, key, crypto.verify);
+  } catch (error) {
+    errors.push(`log checkpoint: ${(error as Error).message}`);
+    for (const report of reports) report.failures.push({ check: 'log', message: 'not proven to be in the transparency log (no valid checkpoint)' });
+    return null;
+  }
+  const proofs = new Map(bundle.log.proofs.map((p) => [p.hash, p]));
+  for (const report of reports) {
+    const proof = proofs.get(report.hash);
+    if (!proof) {
+      report.failures.push({ check: 'log', message: `no inclusion proof in the checkpoint of ${checkpoint.treeSize} leaves` });
+      continue;
+    }
+    let included = false;
+    try {
+      const leaf = await leafHash(fromHex(report.hash), crypto.sha256);
+      included = await verifyInclusion(proof.leafIndex, checkpoint.treeSize, leaf, proof.hashes.map(fromHex), checkpoint.rootHash, crypto.sha256);
+    } catch {
+      included = false;
+    }
+    if (!included) report.failures.push({ check: 'log', message: `the inclusion proof of leaf ${proof.leafIndex} does not lead to the checkpoint’s root` });
+  }
+  return { origin: checkpoint.origin, treeSize: checkpoint.treeSize, rootHash: toHex(checkpoint.rootHash) };
 }
 
 /** A readable multi-line account of a report, naming each failed event and check. */
@@ -380,7 +417,7 @@ export function describeReport(report: VerificationReport): string {
   const photos = report.mediaChecked ? `, ${report.mediaChecked} photos matched` : '';
   lines.push(
     report.valid
-      ? `VALID: ${lot}: ${report.events.length} events verified${photos} (${report.engine})`
+      ? `VALID: ${lot}: ${report.events.length} events verified${photos}, all in log ${report.checkpoint?.origin} at tree size ${report.checkpoint?.treeSize} (${report.engine})`
       : `INVALID: ${lot}: ${failed.length} of ${report.events.length} events failed`,
   );
   for (const error of report.errors) lines.push(`  bundle: ${error}`);

@@ -151,8 +151,6 @@ export interface EventRecord {
   corrects: string | null;
   /** Compact JWS over the canonical bytes (added by signing). */
   jws: string | null;
-  /** Leaf index in the transparency log (added by logging). */
-  logIndex: number | null;
   links: EventLink[];
   createdAt: string;
 }
@@ -281,6 +279,32 @@ export interface ScanCounts {
   byDay: Array<{ day: string; count: number }>;
 }
 
+/** A perfect subtree of the transparency log's Merkle tree: the 2^level leaves from index × 2^level. */
+export interface LogNode {
+  level: number;
+  index: number;
+  /** SHA-256, lower-case hex. */
+  hash: string;
+}
+
+/** A signed checkpoint the log has issued (C2SP signed note). */
+export interface CheckpointRecord {
+  treeSize: number;
+  /** Root hash, lower-case hex. */
+  rootHash: string;
+  note: string;
+  issuedAt: string;
+}
+
+/** The log's own Ed25519 key; the private half is encrypted like organizations' keys. */
+export interface LogKeyRecord {
+  kid: string;
+  /** The raw public key, base64url. */
+  publicKey: string;
+  encryptedPrivateKey: string;
+  createdAt: string;
+}
+
 export interface PageRequest {
   limit: number;
   /** Id of the last item of the previous page. */
@@ -401,6 +425,34 @@ export interface IdempotencyRepository {
   release(scope: string, key: string): Promise<void>;
 }
 
+/**
+ * The transparency log's storage: leaves (event hashes) in append order, the hash of every
+ * perfect subtree once complete, and issued checkpoints. Append-only; nothing is ever updated.
+ */
+export interface LogRepository {
+  /**
+   * The sequencer: the index the next leaf takes. Call it inside the transaction that appends
+   * that leaf; concurrent appenders are serialized by it (one total order of leaves).
+   */
+  nextLeafIndex(): Promise<number>;
+  /** Records leaf `index` (the event hash, hex) and the perfect subtrees it completes. */
+  appendLeaf(index: number, eventHash: string, nodes: LogNode[]): Promise<void>;
+  /** Committed leaves. */
+  size(): Promise<number>;
+  leafIndexOf(eventHash: string): Promise<number | null>;
+  /** The stored nodes among `refs` (missing ones are left out). */
+  findNodes(refs: Array<{ level: number; index: number }>): Promise<LogNode[]>;
+  /** Adds a checkpoint; false when one of that tree size exists already. */
+  insertCheckpoint(checkpoint: CheckpointRecord): Promise<boolean>;
+  latestCheckpoint(): Promise<CheckpointRecord | null>;
+  findCheckpoint(treeSize: number): Promise<CheckpointRecord | null>;
+  signingKey(): Promise<LogKeyRecord | null>;
+  /** Stores the log's key; false when it has one already (the stored one wins). */
+  insertSigningKey(key: LogKeyRecord): Promise<boolean>;
+  /** Hashes of events not yet in the log, in append order (for logging events recorded before the log existed). */
+  unloggedEventHashes(limit: number): Promise<string[]>;
+}
+
 export interface ScanRepository {
   /** Appends the rows in one write (call it inside `transaction` for all-or-nothing on every adapter). */
   insertMany(scans: ScanRecord[]): Promise<void>;
@@ -421,6 +473,7 @@ export interface Repositories {
   listings: ListingRepository;
   idempotency: IdempotencyRepository;
   scans: ScanRepository;
+  log: LogRepository;
 }
 
 export interface Store extends Repositories {

@@ -32,6 +32,11 @@ export const Bundle = z.object({
   events: z.array(z.object({ hash: z.string(), jws: z.string() })),
   keys: z.array(PublishedKey),
   media: z.array(z.object({ sha256: z.string(), url: z.string() })),
+  log: z.object({
+    checkpoint: z.string().describe('C2SP signed note of the log checkpoint the proofs lead to'),
+    verifierKey: z.string().describe('The log’s signed-note verifier key'),
+    proofs: z.array(z.object({ hash: z.string(), leafIndex: z.number().int(), hashes: z.array(z.string()) })),
+  }),
   generatedAt: z.string(),
 });
 
@@ -43,6 +48,7 @@ export const VerificationReport = z.object({
   engine: z.enum(['webcrypto', 'noble']),
   mediaChecked: z.number().int(),
   errors: z.array(z.string()),
+  checkpoint: z.object({ origin: z.string(), treeSize: z.number().int(), rootHash: z.string() }).nullable(),
   events: z.array(
     z.object({
       hash: z.string(),

@@ -4,8 +4,10 @@ import { nowIso } from '../../core/ids.js';
 import { lotDigitalLink } from '../../domain/digital-link.js';
 import { lotUri, orgUri, type AttachedFile } from '../../domain/event-model.js';
 import { renditionUrl } from '../../media/media-pipeline.js';
+import type { TransparencyLog } from '../../log/transparency-log.js';
 import type { KeyRing } from '../../provenance/key-ring.js';
-import { BUNDLE_FORMAT, base64UrlDecode, verifyBundle, type ProvenanceBundle, type PublishedKey, type VerificationReport } from '../../provenance/verify-bundle.js';
+import { base64UrlDecode } from '../../core/bytes.js';
+import { BUNDLE_FORMAT, verifyBundle, type ProvenanceBundle, type PublishedKey, type VerificationReport } from '../../provenance/verify-bundle.js';
 import type { BatchRecord, OrganizationRecord, SigningKeyRecord, Store } from '../../store/port.js';
 import type { BatchService } from '../batches/service.js';
 
@@ -15,6 +17,7 @@ export class ProvenanceService {
     private readonly store: Store,
     private readonly keys: KeyRing,
     private readonly batches: BatchService,
+    private readonly log: TransparencyLog,
     private readonly publicBaseUrl: string,
   ) {}
 
@@ -78,6 +81,9 @@ export class ProvenanceService {
       const details = body['ft:mediaDetails'];
       return Array.isArray(details) ? (details as AttachedFile[]).flatMap((f) => f.renditions.map((r) => ({ sha256: r.sha256, url: renditionUrl(this.publicBaseUrl, r.sha256) }))) : [];
     });
+    const hashes = events.map((e) => e.hash);
+    const leaves = await Promise.all(hashes.map((h) => this.store.log.leafIndexOf(h)));
+    const checkpoint = await this.log.checkpoint(Math.max(0, ...leaves.map((i) => (i ?? -1) + 1)));
     return {
       format: BUNDLE_FORMAT,
       lot: lotSummary(batch, this.publicBaseUrl),
@@ -85,6 +91,7 @@ export class ProvenanceService {
       events,
       keys: await this.publish(keyRecords),
       media,
+      log: { checkpoint: checkpoint.note, verifierKey: await this.log.verifierKey(), proofs: await this.log.inclusionProofs(hashes, checkpoint.treeSize) },
       generatedAt: nowIso(),
     };
   }

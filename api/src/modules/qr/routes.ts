@@ -28,15 +28,19 @@ const LabelQuery = z.strictObject({
   logo: Logo,
 });
 
+const etagOf = (body: Buffer | string): string => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+
 /** A file name that survives any header or file system: the lot number keeps only letters, digits, dot, dash and underscore. */
 const labelFileName = (lotNumber: string): string => `labels-${lotNumber.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf`;
 
 /** QR codes of a lot's Digital Link (public for published lots, for the lot's chain otherwise) and its printable label sheet. */
 export function qrRoutes(api: ApiRouter, qr: QrService): void {
-  const cacheHeaders = (body: Buffer | string) => ({
-    'Cache-Control': 'public, max-age=86400',
-    ETag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
-  });
+  // A code fetched with a token may be an unpublished lot's: only the caller's browser keeps it. Public
+  // codes may be embedded by other sites (marketplace listings), so they are cross-origin resources.
+  const cacheHeaders = (body: Buffer | string, authenticated: boolean): Record<string, string> =>
+    authenticated
+      ? { 'Cache-Control': 'private, max-age=86400', ETag: etagOf(body) }
+      : { 'Cache-Control': 'public, max-age=86400', 'Cross-Origin-Resource-Policy': 'cross-origin', ETag: etagOf(body) };
 
   api.route(
     {
@@ -52,7 +56,7 @@ export function qrRoutes(api: ApiRouter, qr: QrService): void {
     async ({ actor, params, query }) => {
       const code = await qr.code(actor, params.id, query.logo === '1');
       const svg = await qrSvg(code.link, query.ecc, code.logo);
-      return { status: 200, body: svg, contentType: 'image/svg+xml', headers: cacheHeaders(svg) };
+      return { status: 200, body: svg, contentType: 'image/svg+xml', headers: cacheHeaders(svg, actor !== null) };
     },
   );
 
@@ -70,7 +74,7 @@ export function qrRoutes(api: ApiRouter, qr: QrService): void {
     async ({ actor, params, query }) => {
       const code = await qr.code(actor, params.id, query.logo === '1');
       const png = await qrPng(code.link, query.ecc, query.size, code.logo);
-      return { status: 200, body: png, contentType: 'image/png', headers: cacheHeaders(png) };
+      return { status: 200, body: png, contentType: 'image/png', headers: cacheHeaders(png, actor !== null) };
     },
   );
 

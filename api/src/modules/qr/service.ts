@@ -36,9 +36,10 @@ export class QrService {
     return this.codeOf(batch, withLogo);
   }
 
-  /** The product name is the Vietnamese name of the lot's GTIN product when there is one, else the lot's own product text. */
+  /** Only the lot's chain of custody prints labels. The product name is the Vietnamese name of the lot's GTIN product when there is one, else the lot's own product text. */
   async label(actor: Actor, batchId: string, withLogo: boolean): Promise<LotLabel> {
-    const batch = await this.batches.get(actor, batchId);
+    // Labels are printed by the lot's chain of custody, not by anyone who can read a published lot.
+    const batch = await this.batches.getInChain(actor, batchId);
     const product = batch.gtin ? await this.store.products.findByGtin(batch.gtin) : null;
     return { ...(await this.codeOf(batch, withLogo)), productName: product?.name.vi ?? batch.product, lotNumber: batch.lotNumber, gtin: batch.gtin };
   }

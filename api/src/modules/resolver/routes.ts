@@ -1,36 +1,54 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
-import { AppError, problemType } from '../../core/errors.js';
-import { DIGITAL_LINK_PRIMARY_KEYS, parseDigitalLink } from '../../domain/digital-link-syntax.js';
+import { AppError, ValidationError, problemType } from '../../core/errors.js';
+import { DIGITAL_LINK_PRIMARY_KEYS, canonicalDigitalLink, parseDigitalLink } from '../../domain/digital-link-syntax.js';
 import { renderResolverMiss, type ResolverMiss } from '../../../../web/origin-page/error-page.js';
 import { renderLocationPage } from '../../../../web/origin-page/location-page.js';
 import { renderLotPage } from '../../../../web/origin-page/lot-page.js';
 import { MESSAGES, pickLanguage, type Lang } from '../../../../web/origin-page/messages.js';
 import { renderProductPage } from '../../../../web/origin-page/product-page.js';
 import type { ScanService } from '../scans/service.js';
-import { RenderedAnswers, type RenderedAnswer } from './rendered-answers.js';
 import { GS1_VOC, UnregisteredItemError, type Resolution, type ResolverService } from './service.js';
+import { TtlCache } from './ttl-cache.js';
 
 const LINKSET = 'application/linkset+json';
 const GS1_PREFIX = 'gs1:';
 /** Pages reflect a change within this long; browsers and caches may keep them a minute (max-age). */
 const ANSWER_TTL_MS = 10_000;
-const ANSWER_CACHE_ENTRIES = 5_000;
 const CACHE_CONTROL = 'public, max-age=60';
+const GZIP_MIN_BYTES = 1024;
+/** Paths of the service's own that never hold a Digital Link, whatever follows them. */
+const NOT_A_LINK_PREFIX = '(?!/(?:api|assets|media|console|\\.well-known)/)';
 
 type Representation = { kind: 'html'; lang: Lang } | { kind: 'linkset' } | { kind: 'redirect'; linkType: string };
+
+/** A finished answer: rendered, hashed and gzipped once, then served to every scan of the same identity. */
+interface RenderedAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+  gzip: Buffer | null;
+  etag: string;
+}
 
 /**
  * The GS1 Digital Link resolver: `/01/{gtin14}[/10/{lot}][/21/{serial}]`, `/414/{gln}` (and any
  * other well-formed key, which answers 404 until something is registered there), `/l/{code}`
  * and `/.well-known/gs1resolver`. HTML by default (Vietnamese, or English by Accept-Language or
- * `?lang=en`); RFC 9264 linkset for `?linkType=linkset|all` or `Accept: application/linkset+json`;
+ * `?lang=en`); RFC 9264 linkset for `?linkType=linkset|all` or an Accept of linkset or JSON;
  * `?linkType=gs1:…` → 307 to that link with the rest of the query passed through. Public and
  * CORS-open, as the GS1 resolver standard asks.
+ *
+ * Answers are keyed by what identifies the item (the canonical Digital Link: key, qualifiers and
+ * GS1 data attributes), never by the raw URL, so made-up query parameters cannot fill the cache
+ * or force renders; concurrent misses of one item share one resolution.
  */
 export function resolverRouter(resolver: ResolverService, scans: ScanService): Router {
   const router = Router();
-  const answers = new RenderedAnswers(ANSWER_TTL_MS, ANSWER_CACHE_ENTRIES);
-  const keyPattern = new RegExp(`^/(?:[^?]*/)?(?:${DIGITAL_LINK_PRIMARY_KEYS.join('|')})/`);
+  const resolutions = new TtlCache<Promise<Resolution>>({ ttlMs: ANSWER_TTL_MS, maxEntries: 2_000 });
+  const answers = new TtlCache<RenderedAnswer>({ ttlMs: ANSWER_TTL_MS, maxEntries: 5_000, maxBytes: 64 * 1024 * 1024, sizeOf: (a) => a.body.length + (a.gzip?.length ?? 0) });
+  const keyPattern = new RegExp(`^${NOT_A_LINK_PREFIX}/(?:[^?]*/)?(?:${DIGITAL_LINK_PRIMARY_KEYS.join('|')})/`);
 
   router.get('/.well-known/gs1resolver', (_req, res) => {
     res.setHeader('Access-Control-Allow-Origin', '*');
@@ -47,94 +65,111 @@ export function resolverRouter(resolver: ResolverService, scans: ScanService): R
   });
 
   router.get('/l/:code', async (req, res) => {
-    await answer(req, res, () => {
-      if (!/^[0-9A-Z]{10}$/.test(String(req.params.code))) throw new AppError({ status: 404, type: problemType('not-found'), title: 'Not found', detail: 'No lot has this code.' });
-      return resolver.byCode(String(req.params.code));
-    });
+    const code = String(req.params.code);
+    if (!/^[0-9A-Z]{10}$/.test(code)) throw new AppError({ status: 404, type: problemType('not-found'), title: 'Not found', detail: 'No lot has this code.' });
+    await answer(req, res, `/l/${code}`, () => resolver.byCode(code));
   });
 
   router.get(keyPattern, async (req, res) => {
-    await answer(req, res, () => {
-      const parsed = parseDigitalLink(req.originalUrl);
-      if (!parsed.ok) {
-        throw new AppError({
-          status: 400,
-          type: problemType('digital-link-syntax'),
-          title: 'Not a valid GS1 Digital Link',
-          detail: parsed.error.message,
-          errors: [{ path: parsed.error.segment ?? req.path, message: `${parsed.error.rule}: ${parsed.error.message}` }],
-          extensions: { rule: parsed.error.rule },
-        });
-      }
-      return resolver.byDigitalLink(parsed.value);
-    });
+    const parsed = parseDigitalLink(req.originalUrl);
+    if (!parsed.ok) {
+      const error = new AppError({
+        status: 400,
+        type: problemType('digital-link-syntax'),
+        title: 'Not a valid GS1 Digital Link',
+        detail: parsed.error.message,
+        errors: [{ path: parsed.error.segment ?? req.path, message: `${parsed.error.rule}: ${parsed.error.message}` }],
+        extensions: { rule: parsed.error.rule },
+      });
+      const representation = representationOf(req);
+      if (representation.kind === 'html' && wantsHtmlErrors(req)) return sendMiss(res, error, representation.lang, req.path);
+      throw error;
+    }
+    const identity = canonicalDigitalLink('', { ...parsed.value, otherParams: {} });
+    await answer(req, res, identity, () => resolver.byDigitalLink(parsed.value));
   });
 
-  async function answer(req: Request, res: Response, resolve: () => Promise<Resolution>): Promise<void> {
+  async function answer(req: Request, res: Response, identity: string, resolve: () => Promise<Resolution>): Promise<void> {
     corsHeaders(res);
     res.setHeader('Vary', 'Accept, Accept-Language, Accept-Encoding');
     const representation = representationOf(req);
-    const key = `${representation.kind === 'html' ? `html:${representation.lang}` : representation.kind}|${req.originalUrl}`;
-    let rendered = answers.get(key);
-    if (!rendered) {
-      let resolution: Resolution;
-      try {
-        resolution = await resolve();
-      } catch (error) {
-        if (error instanceof AppError && representation.kind === 'html' && wantsHtmlErrors(req)) return sendMiss(req, res, error, representation.lang);
-        throw error;
-      }
-      rendered = answers.put(key, build(req, resolution, representation));
+    const resolution = () => resolutions.get(identity) ?? resolutions.set(identity, resolve().catch((error: unknown) => (resolutions.delete(identity), Promise.reject(error))));
+    let found: Resolution;
+    try {
+      found = await resolution();
+    } catch (error) {
+      if (error instanceof AppError && representation.kind === 'html' && wantsHtmlErrors(req)) return sendMiss(res, error, representation.lang, identity);
+      throw error;
     }
-    if (rendered.batchId && req.method === 'GET') scans.record(rendered.batchId, req.get('user-agent'));
+    const anchor = found.links[`${GS1_VOC}pip`]![0]!.href;
+    res.setHeader('Link', `<${anchor}?linkType=linkset>; rel="linkset"; type="${LINKSET}"`);
+    res.setHeader('Cache-Control', CACHE_CONTROL);
+    if (representation.kind === 'redirect') {
+      res.status(307).setHeader('Location', redirectTarget(req, found, representation.linkType)).end();
+      return;
+    }
+    const key = `${representation.kind === 'html' ? representation.lang : 'linkset'}|${identity}`;
+    const rendered = answers.get(key) ?? answers.set(key, render(found, representation, identity));
+    // A scan is a person opening the page: machine reads of the linkset and redirects are not counted.
+    if (representation.kind === 'html' && found.kind === 'lot' && req.method === 'GET') scans.record(found.batch.id, req.get('user-agent'));
     send(req, res, rendered);
   }
   return router;
 }
 
 function representationOf(req: Request): Representation {
-  const linkType = typeof req.query.linkType === 'string' ? req.query.linkType : undefined;
+  const { linkType, lang } = req.query;
+  if (linkType !== undefined && typeof linkType !== 'string') throw ValidationError.field('linkType', 'give linkType once');
+  if (lang !== undefined && typeof lang !== 'string') throw ValidationError.field('lang', 'give lang once');
   if (linkType === 'linkset' || linkType === 'all') return { kind: 'linkset' };
   if (linkType) return { kind: 'redirect', linkType };
-  if (req.accepts(['text/html', LINKSET]) === LINKSET) return { kind: 'linkset' };
-  return { kind: 'html', lang: pickLanguage(req.query.lang, req.get('accept-language')) };
+  const preferred = req.accepts(['text/html', LINKSET, 'application/json']);
+  if (preferred === LINKSET || preferred === 'application/json') return { kind: 'linkset' };
+  return { kind: 'html', lang: pickLanguage(lang, req.get('accept-language')) };
 }
 
-function build(req: Request, resolution: Resolution, representation: Representation): Omit<RenderedAnswer, 'etag' | 'gzip'> {
-  const batchId = resolution.kind === 'lot' ? resolution.batch.id : null;
-  const anchor = resolution.links[`${GS1_VOC}pip`]![0]!.href;
+function redirectTarget(req: Request, resolution: Resolution, linkType: string): string {
+  const relation = linkType.startsWith(GS1_PREFIX) ? `${GS1_VOC}${linkType.slice(GS1_PREFIX.length)}` : linkType;
+  const targets = resolution.links[relation] ?? [];
+  const lang = typeof req.query.lang === 'string' ? req.query.lang : null;
+  // An explicit language picks the link in that language when the item has one.
+  const target = (lang ? targets.find((t) => t.hreflang?.includes(lang)) : undefined) ?? targets[0];
+  if (!target) throw new AppError({ status: 404, type: problemType('not-found'), title: 'Not found', detail: `This item has no ${linkType} link.`, errors: [{ path: 'linkType', message: `no ${linkType} link` }] });
+  const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+  params.delete('linkType');
+  if (target.hreflang?.includes(lang ?? '')) params.delete('lang');
+  return withQuery(target.href, params);
+}
+
+function render(resolution: Resolution, representation: Exclude<Representation, { kind: 'redirect' }>, identity: string): RenderedAnswer {
   if (representation.kind === 'linkset') {
-    return { status: 200, contentType: LINKSET, body: JSON.stringify({ linkset: [{ anchor, ...resolution.links }] }), location: null, batchId };
-  }
-  if (representation.kind === 'redirect') {
-    const { linkType } = representation;
-    const relation = linkType.startsWith(GS1_PREFIX) ? `${GS1_VOC}${linkType.slice(GS1_PREFIX.length)}` : linkType;
-    const target = resolution.links[relation]?.[0];
-    if (!target) throw new AppError({ status: 404, type: problemType('not-found'), title: 'Not found', detail: `This item has no ${linkType} link.`, errors: [{ path: 'linkType', message: `no ${linkType} link` }] });
-    return { status: 307, contentType: null, body: '', location: withQuery(target.href, passThroughQuery(req)), batchId };
+    const anchor = resolution.links[`${GS1_VOC}pip`]![0]!.href;
+    return finish(200, LINKSET, JSON.stringify({ linkset: [{ anchor, ...resolution.links }] }));
   }
   const { lang } = representation;
   const m = MESSAGES[lang];
-  const self = selfUrl(req);
   const html =
     resolution.kind === 'lot'
-      ? renderLotPage(resolution, lang, m, self)
+      ? renderLotPage(resolution, lang, m, identity)
       : resolution.kind === 'product'
-        ? renderProductPage(resolution, lang, m, self)
-        : renderLocationPage(resolution, lang, m, self);
-  return { status: 200, contentType: 'text/html; charset=utf-8', body: html, location: null, batchId };
+        ? renderProductPage(resolution, lang, m, identity)
+        : renderLocationPage(resolution, lang, m, identity);
+  return finish(200, 'text/html; charset=utf-8', html);
+}
+
+function finish(status: number, contentType: string, body: string): RenderedAnswer {
+  return {
+    status,
+    contentType,
+    body,
+    gzip: Buffer.byteLength(body) >= GZIP_MIN_BYTES ? gzipSync(body) : null,
+    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+  };
 }
 
 function send(req: Request, res: Response, answer: RenderedAnswer): void {
   res.status(answer.status);
-  res.setHeader('Cache-Control', CACHE_CONTROL);
-  if (answer.location) {
-    res.setHeader('ETag', answer.etag);
-    res.setHeader('Location', answer.location);
-    res.end();
-    return;
-  }
-  res.setHeader('Content-Type', answer.contentType!);
+  res.setHeader('Content-Type', answer.contentType);
   // res.send answers 304 itself when If-None-Match matches the ETag (each encoding has its own).
   if (answer.gzip && req.acceptsEncodings('gzip') === 'gzip') {
     res.setHeader('Content-Encoding', 'gzip');
@@ -156,7 +191,7 @@ function wantsHtmlErrors(req: Request): boolean {
   return req.accepts(['application/problem+json', 'application/json', 'text/html']) === 'text/html';
 }
 
-function sendMiss(req: Request, res: Response, error: AppError, lang: Lang): void {
+function sendMiss(res: Response, error: AppError, lang: Lang, self: string): void {
   const m = MESSAGES[lang];
   const miss: ResolverMiss =
     error instanceof UnregisteredItemError
@@ -165,15 +200,7 @@ function sendMiss(req: Request, res: Response, error: AppError, lang: Lang): voi
         ? { kind: 'bad-syntax', rule: String(error.extensions.rule ?? ''), message: error.message }
         : { kind: 'not-found' };
   res.status(error.status).setHeader('Cache-Control', 'no-store');
-  res.type('html').send(renderResolverMiss(miss, lang, m, selfUrl(req)));
-}
-
-/** The request's query without the resolver's own parameters: what a 307 passes on to its target. */
-function passThroughQuery(req: Request): URLSearchParams {
-  const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
-  params.delete('linkType');
-  params.delete('lang');
-  return params;
+  res.type('html').send(renderResolverMiss(miss, lang, m, self));
 }
 
 function withQuery(href: string, params: URLSearchParams): string {
@@ -181,11 +208,4 @@ function withQuery(href: string, params: URLSearchParams): string {
   if (!query) return href;
   const [base = '', fragment] = href.split('#');
   return `${base}${base.includes('?') ? '&' : '?'}${query}${fragment !== undefined ? `#${fragment}` : ''}`;
-}
-
-function selfUrl(req: Request): string {
-  const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
-  params.delete('lang');
-  const query = params.toString();
-  return `${req.path}${query ? `?${query}` : ''}`;
 }

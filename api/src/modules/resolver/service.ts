@@ -1,7 +1,8 @@
 import { AppError, NotFoundError, problemType } from '../../core/errors.js';
 import { lotDigitalLink, productDigitalLink } from '../../domain/digital-link.js';
 import type { ParsedDigitalLink } from '../../domain/digital-link-syntax.js';
-import { base64UrlDecode, verifyBundle } from '../../provenance/verify-bundle.js';
+import { base64UrlDecode } from '../../core/bytes.js';
+import { verifyBundle } from '../../provenance/verify-bundle.js';
 import type { BatchRecord, ListingRecord, MediaRecord, OrganizationRecord, ProductRecord, Store } from '../../store/port.js';
 import type { ProvenanceService } from '../provenance/service.js';
 
@@ -188,7 +189,9 @@ export class ResolverService {
 
   private async product(gtin: string): Promise<ProductOrigin> {
     const product = await this.store.products.findByGtin(gtin);
-    if (!product) throw new NotFoundError('This product');
+    // A product's catalog is private until one of its lots is published.
+    const lots = product ? await Promise.all(product.batchIds.map((id) => this.store.batches.findById(id))) : [];
+    if (!product || !lots.some((lot) => lot?.published)) throw new NotFoundError('This product');
     const [owner, photos, listings] = await Promise.all([
       this.store.organizations.findById(product.orgId),
       this.store.media.listFor(product.id),
@@ -209,7 +212,8 @@ export class ResolverService {
 
   private async location(gln: string): Promise<LocationOrigin> {
     const organization = await this.store.organizations.findByGln(gln);
-    if (!organization) throw new NotFoundError('This location');
+    // A farm household's address is its home: it is shown only on the pages of its published lots.
+    if (!organization || organization.type === 'farm_household') throw new NotFoundError('This location');
     const parent = organization.parentId ? await this.store.organizations.findById(organization.parentId) : null;
     const page = `${this.publicBaseUrl}/414/${gln}`;
     const links: Links = {

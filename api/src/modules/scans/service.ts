@@ -64,7 +64,8 @@ export class ScanService {
         this.drop(1);
         return;
       }
-      this.buffer.push({ batchId, at: new Date().toISOString(), clientType: classifyUserAgent(userAgent) });
+      // To the minute: enough for counts by day, too coarse to join with a request log.
+      this.buffer.push({ batchId, at: new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString(), clientType: classifyUserAgent(userAgent) });
       if (this.buffer.length >= this.options.flushAt && Date.now() >= this.retryAt) this.flush().catch(noop);
       else this.schedule();
     } catch {

@@ -12,10 +12,13 @@ import type {
   ApiKeyRecord,
   BatchPatch,
   BatchRecord,
+  CheckpointRecord,
   EventLink,
   EventRecord,
   IdempotencyRecord,
   ListingRecord,
+  LogKeyRecord,
+  LogNode,
   MediaRecord,
   NewEvent,
   OrganizationRecord,
@@ -57,6 +60,27 @@ interface ScanDoc {
   at: Date;
   clientType: ClientType;
 }
+/**
+ * The transparency log's sequencer, `_id` 'sequencer': `size` is the number of leaves (advanced by
+ * appendLeaf), `claims` is bumped by nextLeafIndex only so that concurrent appenders write the
+ * same document and conflict (its value means nothing).
+ */
+interface LogMetaDoc {
+  _id: string;
+  size: number;
+  claims?: number;
+}
+/** `_id` is the leaf index. */
+interface LogLeafDoc {
+  _id: number;
+  eventHash: string;
+}
+/** `_id` is `${level}/${index}` (logNodeId), so findNodes is one `$in` on the primary key. */
+type LogNodeDoc = LogNode & { _id: string };
+/** `_id` is the tree size. */
+type LogCheckpointDoc = Omit<CheckpointRecord, 'treeSize'> & { _id: number };
+/** `_id` is always LOG_KEY_ID: the log has one key, and a second insert finds it taken. */
+type LogKeyDoc = LogKeyRecord & { _id: string };
 
 interface Collections {
   organizations: mongo.Collection<OrganizationDoc>;
@@ -72,6 +96,11 @@ interface Collections {
   counters: mongo.Collection<CounterDoc>;
   idempotencyKeys: mongo.Collection<IdempotencyDoc>;
   scans: mongo.Collection<ScanDoc>;
+  logMeta: mongo.Collection<LogMetaDoc>;
+  logLeaves: mongo.Collection<LogLeafDoc>;
+  logNodes: mongo.Collection<LogNodeDoc>;
+  logCheckpoints: mongo.Collection<LogCheckpointDoc>;
+  logKeys: mongo.Collection<LogKeyDoc>;
 }
 
 /**
@@ -99,7 +128,6 @@ const INDEXES: { [K in keyof Collections]: mongo.IndexDescription[] } = {
   events: [
     { key: { hash: 1 }, name: 'events_hash', unique: true },
     { key: { seq: 1 }, name: 'events_seq', unique: true },
-    { key: { logIndex: 1 }, name: 'events_log_index', unique: true, partialFilterExpression: { logIndex: { $type: 'number' } } },
     { key: { 'links.targetId': 1, seq: 1 }, name: 'events_links_target' },
   ],
   signingKeys: [
@@ -119,12 +147,25 @@ const INDEXES: { [K in keyof Collections]: mongo.IndexDescription[] } = {
   counters: [],
   idempotencyKeys: [{ key: { scope: 1, key: 1 }, name: 'idempotency_scope_key', unique: true }],
   scans: [{ key: { batchId: 1, at: 1 }, name: 'scans_batch_at' }],
+  // The log: leaf index, (level, index) and tree size are the `_id`s, unique by nature.
+  logMeta: [],
+  logLeaves: [{ key: { eventHash: 1 }, name: 'log_leaves_event_hash', unique: true }],
+  logNodes: [],
+  logCheckpoints: [],
+  logKeys: [],
 };
+
+const LOG_SEQUENCER_ID = 'sequencer';
+const LOG_KEY_ID = 'log';
+const logNodeId = (n: { level: number; index: number }): string => `${n.level}/${n.index}`;
 
 const DUPLICATE_KEY = 11000;
 
+const isDuplicateKey = (error: unknown): error is mongoose.mongo.MongoServerError =>
+  error instanceof mongoose.mongo.MongoServerError && error.code === DUPLICATE_KEY;
+
 function translateDuplicate(error: unknown): never {
-  if (error instanceof mongoose.mongo.MongoServerError && error.code === DUPLICATE_KEY) {
+  if (isDuplicateKey(error)) {
     const index = /index: (\S+) dup key/.exec(error.message)?.[1];
     throw uniqueViolation(index && index in UNIQUE_RULES ? (index as UniqueRule) : undefined);
   }
@@ -380,7 +421,6 @@ const fromEvent = (e: NewEvent, seq: number): EventDoc => ({
   body: plain(e.body),
   corrects: orNull(e.corrects),
   jws: orNull(e.jws),
-  logIndex: orNull(e.logIndex),
   links: sortedLinks(e.links),
   createdAt: e.createdAt,
 });
@@ -396,7 +436,6 @@ const toEvent = (d: EventDoc): EventRecord => ({
   body: d.body,
   corrects: orNull(d.corrects),
   jws: orNull(d.jws),
-  logIndex: orNull(d.logIndex),
   links: sortedLinks(d.links),
   createdAt: d.createdAt,
 });
@@ -413,6 +452,35 @@ const toIdempotency = (d: IdempotencyDoc): IdempotencyRecord => ({
 });
 
 const mapOne = <D, R>(doc: D | null, map: (d: D) => R): R | null => (doc === null ? null : map(doc));
+
+const toCheckpoint = (d: LogCheckpointDoc): CheckpointRecord => ({ treeSize: d._id, rootHash: d.rootHash, note: d.note, issuedAt: d.issuedAt });
+const toLogKey = (d: LogKeyDoc): LogKeyRecord => ({ kid: d.kid, publicKey: d.publicKey, encryptedPrivateKey: d.encryptedPrivateKey, createdAt: d.createdAt });
+
+/**
+ * Inserts `doc` unless its `_id` is taken; true when it was inserted. An upsert of $setOnInsert
+ * rather than insert-and-catch, so a taken `_id` does not abort an enclosing transaction (like
+ * SQLite's INSERT OR IGNORE); a duplicate key that still surfaces (an upsert race the server did
+ * not retry) also means taken.
+ */
+async function insertIfAbsent<D extends { _id: string | number }>(
+  collection: mongo.Collection<D>,
+  doc: D,
+  opts: { session?: mongo.ClientSession },
+): Promise<boolean> {
+  const { _id, ...rest } = doc;
+  try {
+    const before = await collection.findOneAndUpdate({ _id } as mongo.Filter<D>, { $setOnInsert: rest } as unknown as mongo.UpdateFilter<D>, {
+      ...opts,
+      upsert: true,
+      returnDocument: 'before',
+      projection: { _id: 1 },
+    });
+    return before === null;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
 
 /** `$dateToString` takes a fixed offset as `+hh:mm`. */
 const SCAN_DAY_TIMEZONE = `+${String(Math.floor(SCAN_DAY_UTC_OFFSET_MINUTES / 60)).padStart(2, '0')}:${String(SCAN_DAY_UTC_OFFSET_MINUTES % 60).padStart(2, '0')}`;
@@ -623,6 +691,73 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
         await c.idempotencyKeys.deleteOne({ scope, key, state: 'pending' }, opts);
       },
     },
+    log: {
+      // Inside a transaction this writes the sequencer document, which every appender's transaction
+      // writes too: concurrent appenders hit a write conflict and withTransaction reruns the loser,
+      // so leaves get one total order. Only `claims` is bumped, not `size`: as with SQLite's
+      // MAX(leaf_index) + 1, asking twice gives the same index and asking outside a transaction
+      // leaves no gap. appendLeaf advances `size`, in the same transaction as the leaf.
+      nextLeafIndex: async () => {
+        const doc = session
+          ? await c.logMeta.findOneAndUpdate(
+              { _id: LOG_SEQUENCER_ID },
+              { $inc: { claims: 1 }, $setOnInsert: { size: 0 } },
+              { session, upsert: true, returnDocument: 'after' },
+            )
+          : await c.logMeta.findOne({ _id: LOG_SEQUENCER_ID });
+        return doc?.size ?? 0;
+      },
+      appendLeaf: async (index, eventHash, nodes) => {
+        // The leaf first: a taken index or event hash fails here (409) before anything is written.
+        await write(() => c.logLeaves.insertOne({ _id: index, eventHash }, opts));
+        // Then the sequencer, only from `index`: leaves stay contiguous and `size` counts them.
+        const advanced = await c.logMeta.updateOne({ _id: LOG_SEQUENCER_ID, size: index }, { $inc: { size: 1 } }, opts);
+        if (advanced.matchedCount !== 1) throw new Error(`leaf ${index} is not the next leaf of the log`);
+        if (nodes.length) {
+          const docs = nodes.map((n) => ({ _id: logNodeId(n), level: n.level, index: n.index, hash: n.hash }));
+          await write(() => c.logNodes.insertMany(docs, { ...opts, ordered: true }));
+        }
+      },
+      size: async () => (await c.logMeta.findOne({ _id: LOG_SEQUENCER_ID }, opts))?.size ?? 0,
+      leafIndexOf: async (eventHash) => (await c.logLeaves.findOne({ eventHash }, { ...opts, projection: { _id: 1 } }))?._id ?? null,
+      findNodes: async (refs) => {
+        if (!refs.length) return [];
+        const docs = await c.logNodes.find({ _id: { $in: [...new Set(refs.map(logNodeId))] } }, opts).toArray();
+        const found = new Map(docs.map((d) => [d._id, { level: d.level, index: d.index, hash: d.hash }]));
+        // In the order asked, as SQLite's one lookup per ref returns them.
+        return refs.flatMap((r) => {
+          const node = found.get(logNodeId(r));
+          return node ? [{ ...node }] : [];
+        });
+      },
+      insertCheckpoint: (cp) => insertIfAbsent(c.logCheckpoints, { _id: cp.treeSize, rootHash: cp.rootHash, note: cp.note, issuedAt: cp.issuedAt }, opts),
+      latestCheckpoint: async () => {
+        const [doc] = await c.logCheckpoints.find({}, opts).sort({ _id: -1 }).limit(1).toArray();
+        return doc ? toCheckpoint(doc) : null;
+      },
+      findCheckpoint: async (treeSize) => mapOne(await c.logCheckpoints.findOne({ _id: treeSize }, opts), toCheckpoint),
+      signingKey: async () => mapOne(await c.logKeys.findOne({ _id: LOG_KEY_ID }, opts), toLogKey),
+      insertSigningKey: (k) =>
+        insertIfAbsent(c.logKeys, { _id: LOG_KEY_ID, kid: k.kid, publicKey: k.publicKey, encryptedPrivateKey: k.encryptedPrivateKey, createdAt: k.createdAt }, opts),
+      // Every event in seq order, joined to its leaf (by the unique eventHash index); correct, not fast.
+      unloggedEventHashes: async (limit) => {
+        if (!(limit > 0)) return [];
+        const docs = await c.events
+          .aggregate<{ hash: string }>(
+            [
+              { $sort: { seq: 1 } },
+              { $project: { _id: 0, hash: 1 } },
+              { $lookup: { from: c.logLeaves.collectionName, localField: 'hash', foreignField: 'eventHash', as: 'leaf' } },
+              { $match: { leaf: { $size: 0 } } },
+              { $limit: limit },
+              { $project: { hash: 1 } },
+            ],
+            opts,
+          )
+          .toArray();
+        return docs.map((d) => d.hash);
+      },
+    },
     scans: {
       insertMany: async (scans) => {
         if (scans.length === 0) return;
@@ -688,13 +823,20 @@ export async function openMongoStore(uri: string): Promise<Store> {
       counters: db.collection<CounterDoc>('counters'),
       idempotencyKeys: db.collection<IdempotencyDoc>('idempotencyKeys'),
       scans: db.collection<ScanDoc>('scans'),
+      logMeta: db.collection<LogMetaDoc>('log_meta'),
+      logLeaves: db.collection<LogLeafDoc>('log_leaves'),
+      logNodes: db.collection<LogNodeDoc>('log_nodes'),
+      logCheckpoints: db.collection<LogCheckpointDoc>('log_checkpoints'),
+      logKeys: db.collection<LogKeyDoc>('log_keys'),
     };
     for (const name of Object.keys(INDEXES) as Array<keyof Collections>) {
       const indexes = INDEXES[name];
       // Creating the collections up front also keeps catalog changes out of later transactions.
       if (indexes.length) await collections[name].createIndexes(indexes);
-      else await db.createCollection(name).catch(ignoreNamespaceExists);
+      else await db.createCollection(collections[name].collectionName).catch(ignoreNamespaceExists);
     }
+    // The sequencer document exists before any transaction upserts it (no insert race on first use).
+    await collections.logMeta.updateOne({ _id: LOG_SEQUENCER_ID }, { $setOnInsert: { size: 0 } }, { upsert: true });
 
     const client = connection.getClient();
     const repositories = buildRepositories(collections);

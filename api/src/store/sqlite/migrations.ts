@@ -196,4 +196,37 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX scans_batch_at ON scans(batch_id, at, client_type);
   `,
+  /* 7: the transparency log: leaves (event hashes) in append order, every perfect subtree's
+     hash once complete, issued checkpoints and the log's key. Append-only like events.
+     (events.log_index, from migration 2, stays unused: log_leaves says where an event is.) */ `
+  CREATE TABLE log_leaves (
+    leaf_index INTEGER PRIMARY KEY,
+    event_hash TEXT NOT NULL UNIQUE
+  );
+  CREATE TABLE log_nodes (
+    level INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (level, idx)
+  ) WITHOUT ROWID;
+  CREATE TABLE log_checkpoints (
+    tree_size INTEGER PRIMARY KEY,
+    root_hash TEXT NOT NULL,
+    note TEXT NOT NULL,
+    issued_at TEXT NOT NULL
+  );
+  CREATE TABLE log_keys (
+    kid TEXT PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    encrypted_private_key TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    singleton INTEGER NOT NULL DEFAULT 1 UNIQUE CHECK (singleton = 1)
+  );
+  CREATE TRIGGER log_leaves_append_only_u BEFORE UPDATE ON log_leaves BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+  CREATE TRIGGER log_leaves_append_only_d BEFORE DELETE ON log_leaves BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+  CREATE TRIGGER log_nodes_append_only_u BEFORE UPDATE ON log_nodes BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+  CREATE TRIGGER log_nodes_append_only_d BEFORE DELETE ON log_nodes BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+  CREATE TRIGGER log_checkpoints_append_only_u BEFORE UPDATE ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+  CREATE TRIGGER log_checkpoints_append_only_d BEFORE DELETE ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+  `,
 ];

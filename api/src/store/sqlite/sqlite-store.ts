@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type {
+  CheckpointRecord,
   ApiKeyRecord,
   BatchPatch,
   BatchRecord,
@@ -272,7 +273,6 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
     body: parse(r.body),
     corrects: r.corrects as string | null,
     jws: r.jws as string | null,
-    logIndex: r.log_index as number | null,
     links: linksOf(r.seq as number),
     createdAt: r.created_at as string,
   });
@@ -401,10 +401,10 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
         write(() => {
           const info = db
             .prepare(
-              `INSERT INTO events (id, org_id, type, step_type, event_time, hash, body, corrects, jws, log_index, created_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+              `INSERT INTO events (id, org_id, type, step_type, event_time, hash, body, corrects, jws, created_at)
+               VALUES (?,?,?,?,?,?,?,?,?,?)`,
             )
-            .run(e.id, e.orgId, e.type, e.stepType, e.eventTime, e.hash, json(e.body), e.corrects, e.jws, e.logIndex, e.createdAt);
+            .run(e.id, e.orgId, e.type, e.stepType, e.eventTime, e.hash, json(e.body), e.corrects, e.jws, e.createdAt);
           const seq = Number(info.lastInsertRowid);
           const link = db.prepare('INSERT OR IGNORE INTO event_links (target_id, event_seq, role) VALUES (?, ?, ?)');
           for (const l of e.links) link.run(l.targetId, seq, l.role);
@@ -543,6 +543,57 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
           db.prepare("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'pending'").run(scope, key);
         }),
     },
+    log: {
+      // Inside a transaction (BEGIN IMMEDIATE on the one connection), nothing else appends between this read and the insert.
+      nextLeafIndex: () => run(() => (db.prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) AS n FROM log_leaves').get() as Row).n as number),
+      appendLeaf: (index, eventHash, nodes) =>
+        write(() => {
+          db.prepare('INSERT INTO log_leaves (leaf_index, event_hash) VALUES (?, ?)').run(index, eventHash);
+          const insert = db.prepare('INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)');
+          for (const n of nodes) insert.run(n.level, n.index, n.hash);
+        }),
+      size: () => run(() => (db.prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) AS n FROM log_leaves').get() as Row).n as number),
+      leafIndexOf: (eventHash) => run(() => ((db.prepare('SELECT leaf_index FROM log_leaves WHERE event_hash = ?').get(eventHash) as Row | undefined)?.leaf_index as number | undefined) ?? null),
+      findNodes: (refs) =>
+        run(() => {
+          const select = db.prepare('SELECT level, idx, hash FROM log_nodes WHERE level = ? AND idx = ?');
+          return refs.flatMap((r) => {
+            const row = select.get(r.level, r.index) as Row | undefined;
+            return row ? [{ level: row.level as number, index: row.idx as number, hash: row.hash as string }] : [];
+          });
+        }),
+      insertCheckpoint: (c) =>
+        write(
+          () =>
+            db.prepare('INSERT OR IGNORE INTO log_checkpoints (tree_size, root_hash, note, issued_at) VALUES (?, ?, ?, ?)').run(c.treeSize, c.rootHash, c.note, c.issuedAt)
+              .changes === 1,
+        ),
+      latestCheckpoint: () => run(() => mapOne(db.prepare('SELECT * FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1').get(), toCheckpoint)),
+      findCheckpoint: (treeSize) => run(() => mapOne(db.prepare('SELECT * FROM log_checkpoints WHERE tree_size = ?').get(treeSize), toCheckpoint)),
+      signingKey: () =>
+        run(() =>
+          mapOne(db.prepare('SELECT * FROM log_keys').get(), (r) => ({
+            kid: r.kid as string,
+            publicKey: r.public_key as string,
+            encryptedPrivateKey: r.encrypted_private_key as string,
+            createdAt: r.created_at as string,
+          })),
+        ),
+      insertSigningKey: (k) =>
+        write(
+          () =>
+            db.prepare('INSERT OR IGNORE INTO log_keys (kid, public_key, encrypted_private_key, created_at) VALUES (?, ?, ?, ?)').run(k.kid, k.publicKey, k.encryptedPrivateKey, k.createdAt)
+              .changes === 1,
+        ),
+      unloggedEventHashes: (limit) =>
+        run(() =>
+          (
+            db
+              .prepare('SELECT e.hash FROM events e LEFT JOIN log_leaves l ON l.event_hash = e.hash WHERE l.leaf_index IS NULL ORDER BY e.seq LIMIT ?')
+              .all(limit) as Row[]
+          ).map((r) => r.hash as string),
+        ),
+    },
     scans: {
       insertMany: (scans) =>
         write(() => {
@@ -568,6 +619,10 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
         }),
     },
   };
+}
+
+function toCheckpoint(r: Row): CheckpointRecord {
+  return { treeSize: r.tree_size as number, rootHash: r.root_hash as string, note: r.note as string, issuedAt: r.issued_at as string };
 }
 
 function mapOne<T>(row: unknown, map: (r: Row) => T): T | null {
