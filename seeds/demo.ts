@@ -136,12 +136,15 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
     crops: ['coffee-robusta', 'durian'],
     geometry: outline([108.372614, 13.041528], [[0, 0], [96, 12], [104, -88], [12, -101], [-6, -45]]),
     certifications: [vietgap('0231')],
+    // Growing areas identified by GLN (GS1 practice): /414/{gln} opens the plot's page, as both feed the published blend.
+    gln: gln('0101'),
   });
   const p2 = await plot(coop2, {
     name: 'Rẫy Phú Lộc (đồi)',
     crops: ['coffee-robusta', 'pepper'],
     farmerId: farms[1]!.id,
     geometry: outline([108.409183, 12.982761], [[0, 0], [238, 21], [251, -176], [132, -214], [-14, -187]]),
+    gln: gln('0102'),
     certifications: [
       vietgap('0232'),
       { scheme: 'RainforestAlliance', number: 'RA-VN-2025-8841', issuer: 'Rainforest Alliance', validFrom: '2025-06-01', validTo: '2028-05-31' },

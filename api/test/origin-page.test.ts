@@ -60,8 +60,11 @@ describe('the public origin page', () => {
     expect(svg.querySelectorAll('path[fill="#7fb069"]')).to.have.length(3);
     const plots = section(vi, 'Vùng trồng');
     expect(plots).to.contain('Rẫy Ea Tóh 1').and.contain('Rẫy Phú Lộc (đồi)').and.contain('5,25 ha');
-    const osm = vi.querySelector('#plots ~ ol')!.querySelectorAll('a').map((a) => a.getAttribute('href'));
+    const links = vi.querySelector('#plots ~ ol')!.querySelectorAll('a').map((a) => a.getAttribute('href') ?? '');
+    const osm = links.filter((href) => !href.startsWith('/414/'));
     expect(osm).to.have.length(3);
+    // The two demo plots with a GLN link to their own pages.
+    expect(links.filter((href) => href.startsWith('/414/'))).to.have.length(2);
     for (const href of osm) expect(href).to.match(/^https:\/\/www\.openstreetmap\.org\/\?mlat=1[23]\.\d{6}&mlon=108\.\d{6}#map=16\//);
   });
 

@@ -77,7 +77,8 @@ function StageItem({ stage, m, resolvableGlns }: { stage: Stage; m: Messages; re
   );
 }
 
-function CertificateItem({ cert, m }: { cert: Certificate; m: Messages }) {
+/** One certificate with its validity (expired ones flagged), as the lot and plot pages list them. */
+export function CertificateItem({ cert, m }: { cert: Certificate; m: Messages }) {
   // Validity ends with the day in Vietnam, not in UTC.
   const today = toOffsetTime(new Date().toISOString()).slice(0, 10);
   const state =
@@ -219,6 +220,12 @@ export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: 
                 <div class="small">
                   {plot.farmerOrg ? `${m.farmer}: ${plot.farmerOrg.name} · ` : ''}
                   {m.area}: {plot.areaHa !== null ? `${formatNumber(plot.areaHa, m)} ha` : plot.declaredAreaHa !== null ? `${formatNumber(plot.declaredAreaHa, m)} ha` : m.point} ·{' '}
+                  {/* The plot feeds this published lot, so its GLN resolves to the plot's own page. */}
+                  {plot.gln ? (
+                    <>
+                      GLN <a href={`/414/${plot.gln}`}>{plot.gln}</a> ·{' '}
+                    </>
+                  ) : null}
                   <a href={openStreetMapUrl(plotCentre(plot.geometry))}>{m.openMap}</a>
                 </div>
                 <Photos photos={plot.photos} label={m.photosOf(plot.name)} />

@@ -84,6 +84,11 @@ const vi = {
   memberOf: 'Thành viên của',
   pucCode: 'Mã số vùng trồng',
   packingHouseCode: 'Mã số cơ sở đóng gói',
+  plot: 'Vùng trồng',
+  grownBy: 'Người trồng',
+  province: 'Tỉnh',
+  plotNoCertifications: 'Vùng trồng này chưa khai báo chứng nhận nào.',
+  plotLotsHeading: 'Các lô hàng đã công bố từ vùng trồng này',
   organizationTypes: {
     cooperative: 'Hợp tác xã',
     farm_household: 'Nông hộ',
@@ -213,6 +218,11 @@ const en: Messages = {
   memberOf: 'Member of',
   pucCode: 'Growing-area code (PUC)',
   packingHouseCode: 'Packing-house code',
+  plot: 'Plot',
+  grownBy: 'Grown by',
+  province: 'Province',
+  plotNoCertifications: 'No certification has been declared for this plot.',
+  plotLotsHeading: 'Published lots from this plot',
   organizationTypes: {
     cooperative: 'Cooperative',
     farm_household: 'Farm household',

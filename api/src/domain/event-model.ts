@@ -134,6 +134,8 @@ export interface PlotRegistration {
   declaredAreaHa: number | null;
   farmer: OrgRef;
   certifications: unknown[];
+  /** The plot's GS1 GLN, if it has one. */
+  gln?: string | null | undefined;
 }
 
 export function plotRegisteredEvent(e: EventEnvelope, plot: PlotRegistration): EpcisEvent {
@@ -152,6 +154,8 @@ export function plotRegisteredEvent(e: EventEnvelope, plot: PlotRegistration): E
       declaredAreaHa: plot.declaredAreaHa,
       farmer: orgUri(plot.farmer),
       certifications: plot.certifications,
+      // Only when present, so registrations without a GLN sign exactly the bytes they always did.
+      ...(plot.gln ? { gln: plot.gln } : {}),
     },
   };
 }

@@ -16,6 +16,7 @@ export const UNIQUE_RULES = {
   batches_org_product_lot: { field: 'lotNumber', message: 'this organization already has a lot of this product with this lot number' },
   batches_code: { field: 'code', message: 'a lot with this code already exists' },
   products_gtin: { field: 'gtin', message: 'a product with this GTIN already exists' },
+  plots_gln: { field: 'gln', message: 'a plot with this GLN already exists' },
 } as const;
 export type UniqueRule = keyof typeof UNIQUE_RULES;
 
@@ -94,6 +95,8 @@ export interface PlotRecord {
   areaHa: number | null;
   declaredAreaHa: number | null;
   certifications: Certification[];
+  /** GS1 GLN of the growing area (GS1 identifies a plot as a location); unique among plots. */
+  gln: string | null;
   eventId: string;
   createdBy: string | null;
   createdAt: string;
@@ -350,6 +353,7 @@ export interface ApiKeyRepository {
 export interface PlotRepository {
   insert(plot: PlotRecord): Promise<void>;
   findById(id: string): Promise<PlotRecord | null>;
+  findByGln(gln: string): Promise<PlotRecord | null>;
   /** Newest first, among plots owned by `orgIds`. */
   list(orgIds: string[], page: PageRequest): Promise<Page<PlotRecord>>;
 }
@@ -360,6 +364,11 @@ export interface BatchRepository {
   findByCode(code: string): Promise<BatchRecord | null>;
   findByGtinLot(gtin: string, lotNumber: string): Promise<BatchRecord | null>;
   findByOrgProductLot(orgId: string, product: string, lotNumber: string): Promise<BatchRecord | null>;
+  /**
+   * Published lots whose `plotIds` include `plotId` (harvested from it, or merged or split from
+   * lots that were), newest first, at most `limit`. Answered from an index, not a scan of lots.
+   */
+  publishedFromPlot(plotId: string, limit: number): Promise<BatchRecord[]>;
   /** Newest first, among batches whose chain of custody includes one of `orgIds`. */
   list(orgIds: string[], page: PageRequest): Promise<Page<BatchRecord>>;
   update(id: string, patch: BatchPatch): Promise<void>;

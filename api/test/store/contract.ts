@@ -90,6 +90,7 @@ function plot(orgId: string, overrides: Partial<PlotRecord> = {}): PlotRecord {
       { scheme: 'VietGAP', number: 'VG-123', issuer: 'NAFIQAD', validFrom: '2024-01-01', validTo: '2026-12-31' },
       { scheme: 'OCOP', number: 'OCOP-7', issuer: 'Đắk Lắk PPC', validFrom: '2024-03-01', validTo: '2027-03-01', stars: 4 },
     ],
+    gln: digits(13),
     eventId: `urn:uuid:${uuidv7()}`,
     createdBy: null,
     createdAt: iso(),
@@ -418,7 +419,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
       it('when a point plot has no area and no certifications, then it round trips with nulls and empty lists', async function () {
         const o = await oneOrganization();
-        const p = plot(o.id, { geometry: { type: 'Point', coordinates: [108.05, 12.68] }, areaHa: null, declaredAreaHa: null, certifications: [], crops: [] });
+        const p = plot(o.id, { geometry: { type: 'Point', coordinates: [108.05, 12.68] }, areaHa: null, declaredAreaHa: null, certifications: [], crops: [], gln: null });
         await store.plots.insert(p);
         expect(await store.plots.findById(p.id)).to.deep.equal(p);
       });
@@ -438,6 +439,25 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const listed = pages.flat();
         expect(new Set(ids(listed)).size).to.equal(5);
         expect(listed).to.deep.equal([...mine].reverse());
+      });
+
+      it('when a plot has a GLN, then findByGln returns it; an unknown GLN finds nothing', async function () {
+        const o = await oneOrganization();
+        const p = plot(o.id);
+        await store.plots.insert(p);
+        expect(await store.plots.findByGln(p.gln as string)).to.deep.equal(p);
+        expect(await store.plots.findByGln(digits(13))).to.equal(null);
+      });
+
+      it('when a second plot reuses a GLN, then the insert fails with a 409 naming gln; plots without a GLN never conflict', async function () {
+        const [a, b] = await organizations(2);
+        if (!a || !b) throw new Error('setup');
+        const p = plot(a.id);
+        await store.plots.insert(p);
+        await expectConflict(store.plots.insert(plot(b.id, { gln: p.gln })), 'gln');
+        await store.plots.insert(plot(a.id, { gln: null }));
+        await store.plots.insert(plot(b.id, { gln: null }));
+        expect(await store.plots.findById(p.id)).to.deep.equal(p);
       });
     });
 
@@ -574,6 +594,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.batches.update(x.id, {});
         await store.batches.update(x.id, { published: undefined });
         expect(await store.batches.findById(x.id)).to.deep.equal(published);
+      });
+
+      it('when lots come from a plot, then publishedFromPlot lists only its published ones, newest first, up to the limit, including lots published later', async function () {
+        const o = await oneOrganization();
+        const [p, other] = [uuidv7(), uuidv7()];
+        const older = batch(o.id, { plotIds: [p], published: true, publishedAt: iso(10) });
+        const unpublished = batch(o.id, { plotIds: [other, p] });
+        const blend = batch(o.id, { plotIds: [other, p], derivedFrom: [older.id], published: true, publishedAt: iso(20) });
+        const elsewhere = batch(o.id, { plotIds: [other], published: true, publishedAt: iso(30) });
+        for (const x of [older, unpublished, blend, elsewhere]) await store.batches.insert(x);
+        expect(await store.batches.publishedFromPlot(p, 10)).to.deep.equal([blend, older]);
+        expect(await store.batches.publishedFromPlot(p, 1)).to.deep.equal([blend]);
+        expect(await store.batches.publishedFromPlot(uuidv7(), 10)).to.deep.equal([]);
+
+        await store.batches.update(unpublished.id, { published: true, publishedAt: iso(40) });
+        expect(ids(await store.batches.publishedFromPlot(p, 10))).to.deep.equal([blend.id, unpublished.id, older.id]);
       });
     });
 

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
 import type { Store } from '../../src/store/port.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { storeContract } from './contract.js';
 
@@ -27,3 +30,39 @@ async function openFreshSqliteStore(): Promise<Store> {
 }
 
 storeContract('sqlite', openFreshSqliteStore);
+
+describe('SQLite migrations', () => {
+  it('when a database from before plot GLNs (version 7) is opened, then its lots are linked to their plots and plots read with a null GLN', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ft-migrate-'));
+    try {
+      const file = path.join(dir, 'trace.db');
+      const old = new Database(file);
+      old.exec(MIGRATIONS.slice(0, 7).join('\n'));
+      old.pragma('user_version = 7');
+      const now = new Date().toISOString();
+      old.prepare("INSERT INTO organizations (id, slug, type, name, province, created_at) VALUES ('o1', 'htx', 'cooperative', 'HTX', 'Đắk Lắk', ?)").run(now);
+      old
+        .prepare("INSERT INTO plots (id, org_id, name, crops, geometry, certifications, event_id, created_at) VALUES ('p1', 'o1', 'Rẫy', '[]', ?, '[]', 'e1', ?)")
+        .run(JSON.stringify({ type: 'Point', coordinates: [108.05, 12.68] }), now);
+      const lot = old.prepare(
+        `INSERT INTO batches (id, org_id, custodian_org_id, plot_ids, derived_from, product, quantity, lot_number, code, published, created_at)
+         VALUES (?, 'o1', 'o1', ?, '[]', 'coffee', '{"value":1,"unit":"kg"}', ?, ?, ?, ?)`,
+      );
+      lot.run('b1', '["p1"]', 'L1', 'C1', 1, now);
+      lot.run('b2', '["p2","p1"]', 'L2', 'C2', 1, now);
+      lot.run('b3', '["p1"]', 'L3', 'C3', 0, now);
+      old.close();
+
+      const store = openSqliteStore(file);
+      try {
+        expect((await store.batches.publishedFromPlot('p1', 10)).map((b) => b.id)).to.deep.equal(['b2', 'b1']);
+        expect((await store.batches.publishedFromPlot('p2', 10)).map((b) => b.id)).to.deep.equal(['b2']);
+        expect((await store.plots.findById('p1'))?.gln).to.equal(null);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -29,6 +29,7 @@ export class OrganizationService {
       }
     }
     const passwordHash = firstUser ? await hashPassword(firstUser.password) : null;
+    await this.requireGlnFree(input.gln);
     return this.store.transaction(async (tx) => {
       const organization = toRecord(input, input.parentId ?? null);
       await tx.organizations.insert(organization);
@@ -55,6 +56,7 @@ export class OrganizationService {
     requireRole(actor, ['admin'], 'create organizations');
     const own = await this.requireOrg(actor.orgId);
     if (own.type !== 'cooperative') throw new ForbiddenError('Only a cooperative registers member farm households.');
+    await this.requireGlnFree(input.gln);
     const organization = toRecord(input, own.id);
     await this.store.transaction(async (tx) => {
       await tx.organizations.insert(organization);
@@ -113,6 +115,11 @@ export class OrganizationService {
     requireRole(actor, ['admin'], 'list users');
     const result = await this.store.users.list(actor.scopeOrgIds, page);
     return { items: result.items.map(publicUser), next: result.next };
+  }
+
+  /** One GLN names one location: a plot's GLN is not given to an organization (organizations' own uniqueness is the store's). */
+  private async requireGlnFree(gln: string | undefined): Promise<void> {
+    if (gln && (await this.store.plots.findByGln(gln))) throw new ConflictError('a plot already has this GLN', 'gln');
   }
 
   private async requireOrg(id: string): Promise<OrganizationRecord> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDate, Text } from '../../core/schemas.js';
+import { Gln, Id, IsoDate, Text } from '../../core/schemas.js';
 import { CERTIFICATION_SCHEMES } from '../../store/port.js';
 
 export const CertificationInput = z
@@ -27,6 +27,7 @@ export const PlotCreate = z.strictObject({
   farmerId: Id.optional().describe('The farm household that works the plot; defaults to the caller’s organization'),
   declaredAreaHa: z.number().positive().max(100_000).optional().describe('Required for point plots'),
   certifications: z.array(CertificationInput).max(20).default([]),
+  gln: Gln.optional().describe('GS1 GLN of the growing area; unique, and not the GLN of an organization. Once a lot from the plot is published, /414/{gln} resolves to the plot’s public page'),
 });
 export type PlotCreate = z.output<typeof PlotCreate>;
 
@@ -54,6 +55,7 @@ export const Plot = z.object({
       expired: z.boolean(),
     }),
   ),
+  gln: z.string().nullable(),
   eventId: z.string(),
   createdAt: z.string(),
 });

@@ -1,5 +1,5 @@
 import { requireRole, type Actor } from '../../core/auth.js';
-import { NotFoundError, ValidationError } from '../../core/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
 import { plotRegisteredEvent, toOffsetTime } from '../../domain/event-model.js';
 import { EUDR_POINT_MAX_HA, checkPlotGeometry } from '../../domain/plot-geometry.js';
@@ -45,6 +45,12 @@ export class PlotService {
       }
     }
 
+    // One GLN names one location: /414/{gln} resolves organizations first, so a plot sharing an
+    // organization's GLN could never be reached. Plot-to-plot duplicates are the store's UNIQUE rule.
+    if (input.gln && (await this.store.organizations.findByGln(input.gln))) {
+      throw new ConflictError('an organization already has this GLN', 'gln');
+    }
+
     const id = newId();
     const now = nowIso();
     const areaHa = check.geometry.type === 'Polygon' ? check.areaHa : (input.declaredAreaHa ?? null);
@@ -60,6 +66,7 @@ export class PlotService {
         declaredAreaHa: input.declaredAreaHa ?? null,
         farmer: owner,
         certifications,
+        gln: input.gln ?? null,
       },
     );
     const plot: PlotRecord = {
@@ -71,6 +78,7 @@ export class PlotService {
       areaHa,
       declaredAreaHa: input.declaredAreaHa ?? null,
       certifications,
+      gln: input.gln ?? null,
       eventId: event.eventID,
       createdBy: actor.userId ?? actor.apiKeyId,
       createdAt: now,

@@ -6,6 +6,7 @@ import { DIGITAL_LINK_PRIMARY_KEYS, canonicalDigitalLink, parseDigitalLink } fro
 import { renderResolverMiss, type ResolverMiss } from '../../../../web/origin-page/error-page.js';
 import { renderLocationPage } from '../../../../web/origin-page/location-page.js';
 import { renderLotPage } from '../../../../web/origin-page/lot-page.js';
+import { renderPlotPage } from '../../../../web/origin-page/plot-page.js';
 import { MESSAGES, pickLanguage, type Lang } from '../../../../web/origin-page/messages.js';
 import { renderProductPage } from '../../../../web/origin-page/product-page.js';
 import type { ScanService } from '../scans/service.js';
@@ -153,7 +154,9 @@ function render(resolution: Resolution, representation: Exclude<Representation, 
       ? renderLotPage(resolution, lang, m, identity)
       : resolution.kind === 'product'
         ? renderProductPage(resolution, lang, m, identity)
-        : renderLocationPage(resolution, lang, m, identity);
+        : resolution.kind === 'plot'
+          ? renderPlotPage(resolution, lang, m, identity)
+          : renderLocationPage(resolution, lang, m, identity);
   return finish(200, 'text/html; charset=utf-8', html);
 }
 

@@ -3,7 +3,7 @@ import { lotDigitalLink, productDigitalLink } from '../../domain/digital-link.js
 import type { ParsedDigitalLink } from '../../domain/digital-link-syntax.js';
 import { base64UrlDecode } from '../../core/bytes.js';
 import { verifyBundle } from '../../provenance/verify-bundle.js';
-import type { BatchRecord, ListingRecord, MediaRecord, OrganizationRecord, ProductRecord, Store } from '../../store/port.js';
+import type { BatchRecord, ListingRecord, MediaRecord, OrganizationRecord, PlotRecord, ProductRecord, Store } from '../../store/port.js';
 import type { ProvenanceService } from '../provenance/service.js';
 
 /** GS1 Web Vocabulary link types, as RFC 9264 linkset relation URIs. */
@@ -63,7 +63,19 @@ export interface LocationOrigin {
   publicBaseUrl: string;
 }
 
-export type Resolution = LotOrigin | ProductOrigin | LocationOrigin;
+/** A plot (growing area) reached by its GLN: public only once a lot from it is published. */
+export interface PlotOrigin {
+  kind: 'plot';
+  plot: PlotRecord;
+  /** The household (or organization) that works the plot: the page shows its name and province only. */
+  farmer: OrganizationRecord | null;
+  /** Published lots harvested from the plot (or blended or split from such lots), newest first. */
+  lots: BatchRecord[];
+  links: Links;
+  publicBaseUrl: string;
+}
+
+export type Resolution = LotOrigin | ProductOrigin | LocationOrigin | PlotOrigin;
 
 /**
  * A resolver miss that knows more than "not found": the GTIN is ours but this lot or serial is
@@ -87,6 +99,8 @@ export class UnregisteredItemError extends AppError {
 }
 
 const PAGE_EVENTS_LIMIT = 2000;
+/** A plot's page lists at most this many of its published lots (newest first). */
+export const PLOT_PAGE_LOTS_LIMIT = 50;
 
 /** Finds what a Digital Link names (a published lot, a product, a location) and everything its public page shows. */
 export class ResolverService {
@@ -210,10 +224,14 @@ export class ResolverService {
     return { kind: 'product', product, owner, photos: photos.filter((m) => m.renditions.length), listings, links, publicBaseUrl: this.publicBaseUrl };
   }
 
-  private async location(gln: string): Promise<LocationOrigin> {
-    const organization = await this.store.organizations.findByGln(gln);
+  /** `/414/{gln}`: an organization's location, else a plot (growing area) with that GLN. */
+  private async location(gln: string): Promise<LocationOrigin | PlotOrigin> {
+    const [organization, plot] = await Promise.all([this.store.organizations.findByGln(gln), this.store.plots.findByGln(gln)]);
     // A farm household's address is its home: it is shown only on the pages of its published lots.
-    if (!organization || organization.type === 'farm_household') throw new NotFoundError('This location');
+    if (!organization || organization.type === 'farm_household') {
+      if (plot) return this.plot(plot, gln);
+      throw new NotFoundError('This location');
+    }
     const parent = organization.parentId ? await this.store.organizations.findById(organization.parentId) : null;
     const page = `${this.publicBaseUrl}/414/${gln}`;
     const links: Links = {
@@ -224,6 +242,21 @@ export class ResolverService {
       [`${GS1_VOC}defaultLink`]: [{ href: page, title: organization.name, type: 'text/html' }],
     };
     return { kind: 'location', organization, parent, links, publicBaseUrl: this.publicBaseUrl };
+  }
+
+  private async plot(plot: PlotRecord, gln: string): Promise<PlotOrigin> {
+    const [lots, farmer] = await Promise.all([this.store.batches.publishedFromPlot(plot.id, PLOT_PAGE_LOTS_LIMIT), this.store.organizations.findById(plot.orgId)]);
+    // Like every other private record, a plot is public only through a published lot made from it.
+    if (!lots.length) throw new NotFoundError('This location');
+    const page = `${this.publicBaseUrl}/414/${gln}`;
+    const links: Links = {
+      [`${GS1_VOC}pip`]: [
+        { href: page, title: plot.name, type: 'text/html', hreflang: ['vi'] },
+        { href: `${page}?lang=en`, title: plot.name, type: 'text/html', hreflang: ['en'] },
+      ],
+      [`${GS1_VOC}defaultLink`]: [{ href: page, title: plot.name, type: 'text/html' }],
+    };
+    return { kind: 'plot', plot, farmer, lots, links, publicBaseUrl: this.publicBaseUrl };
   }
 
   private async organizationsNamedIn(events: SignedEvent[]): Promise<Record<string, OrganizationRecord>> {
@@ -264,6 +297,8 @@ export interface PlotFacts {
   declaredAreaHa: number | null;
   farmer: string;
   certifications: Array<{ scheme: string; number: string; issuer: string; validFrom: string; validTo: string; stars?: number }>;
+  /** The plot's GLN, in registrations of plots that have one. */
+  gln?: string;
 }
 
 function retailerLink(listing: ListingRecord): LinkTarget {

@@ -118,12 +118,17 @@ const INDEXES: { [K in keyof Collections]: mongo.IndexDescription[] } = {
     { key: { orgId: 1, _id: 1 }, name: 'users_org' },
   ],
   apiKeys: [{ key: { orgId: 1, _id: 1 }, name: 'api_keys_org' }],
-  plots: [{ key: { orgId: 1, _id: 1 }, name: 'plots_org' }],
+  plots: [
+    { key: { orgId: 1, _id: 1 }, name: 'plots_org' },
+    { key: { gln: 1 }, name: 'plots_gln', unique: true, partialFilterExpression: { gln: { $type: 'string' } } },
+  ],
   batches: [
     { key: { code: 1 }, name: 'batches_code', unique: true },
     { key: { gtin: 1, lotNumber: 1 }, name: 'batches_gtin_lot', unique: true, partialFilterExpression: { gtin: { $type: 'string' } } },
     { key: { orgId: 1, product: 1, lotNumber: 1 }, name: 'batches_org_product_lot', unique: true },
     { key: { accessOrgIds: 1, _id: 1 }, name: 'batches_access' },
+    // Multikey over plotIds: a plot's published lots, newest first (publishedFromPlot).
+    { key: { plotIds: 1, published: 1, _id: -1 }, name: 'batches_plot_published' },
   ],
   events: [
     { key: { hash: 1 }, name: 'events_hash', unique: true },
@@ -347,6 +352,7 @@ const fromPlot = (p: PlotRecord): PlotDoc => ({
   areaHa: orNull(p.areaHa),
   declaredAreaHa: orNull(p.declaredAreaHa),
   certifications: plain(p.certifications),
+  gln: orNull(p.gln),
   eventId: p.eventId,
   createdBy: orNull(p.createdBy),
   createdAt: p.createdAt,
@@ -361,6 +367,8 @@ const toPlot = (d: PlotDoc): PlotRecord => ({
   areaHa: orNull(d.areaHa),
   declaredAreaHa: orNull(d.declaredAreaHa),
   certifications: d.certifications,
+  // Documents written before plots had GLNs have no field at all.
+  gln: orNull(d.gln),
   eventId: d.eventId,
   createdBy: orNull(d.createdBy),
   createdAt: d.createdAt,
@@ -538,6 +546,7 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
         await write(() => c.plots.insertOne(fromPlot(p), opts));
       },
       findById: async (id) => mapOne(await c.plots.findOne({ _id: id }, opts), toPlot),
+      findByGln: async (gln) => mapOne(await c.plots.findOne({ gln }, opts), toPlot),
       list: async (orgIds, page) => pageOf((await newestFirst(c.plots, { orgId: { $in: orgIds } }, page, session)).map(toPlot), page.limit),
     },
     batches: {
@@ -549,6 +558,8 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
       findByGtinLot: async (gtin, lotNumber) => mapOne(await c.batches.findOne({ gtin, lotNumber }, opts), toBatch),
       findByOrgProductLot: async (orgId, product, lotNumber) =>
         mapOne(await c.batches.findOne({ orgId, product, lotNumber }, opts), toBatch),
+      publishedFromPlot: async (plotId, limit) =>
+        (await c.batches.find({ plotIds: plotId, published: true }, opts).sort({ _id: -1 }).limit(limit).toArray()).map(toBatch),
       list: async (orgIds, page) =>
         pageOf((await newestFirst(c.batches, { accessOrgIds: { $in: orgIds } }, page, session)).map(toBatch), page.limit),
       update: async (id, patch: BatchPatch) => {

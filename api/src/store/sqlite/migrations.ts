@@ -229,4 +229,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER log_checkpoints_append_only_u BEFORE UPDATE ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
   CREATE TRIGGER log_checkpoints_append_only_d BEFORE DELETE ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
   `,
+  /* 8: plots' GLNs (unique among plots, so /414/{gln} names one plot), and which lots came from
+     which plot, so the resolver finds a plot's published lots through an index instead of
+     scanning every lot's plot_ids. batch_plots mirrors batches.plot_ids, which never changes
+     after the lot is written; existing lots are copied in here. */ `
+  ALTER TABLE plots ADD COLUMN gln TEXT;
+  CREATE UNIQUE INDEX plots_gln ON plots(gln) WHERE gln IS NOT NULL;
+  CREATE TABLE batch_plots (
+    plot_id TEXT NOT NULL,
+    batch_id TEXT NOT NULL REFERENCES batches(id),
+    PRIMARY KEY (plot_id, batch_id)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO batch_plots (plot_id, batch_id) SELECT j.value, b.id FROM batches b, json_each(b.plot_ids) j;
+  `,
 ];

@@ -39,6 +39,7 @@ const UNIQUE_COLUMNS: Array<[RegExp, UniqueRule]> = [
   [/batches\.org_id, batches\.product, batches\.lot_number/, 'batches_org_product_lot'],
   [/batches\.code/, 'batches_code'],
   [/products\.gtin/, 'products_gtin'],
+  [/plots\.gln/, 'plots_gln'],
 ];
 
 function translateConstraint(error: unknown): never {
@@ -116,6 +117,7 @@ const toPlot = (r: Row): PlotRecord => ({
   areaHa: r.area_ha as number | null,
   declaredAreaHa: r.declared_area_ha as number | null,
   certifications: parse(r.certifications),
+  gln: r.gln as string | null,
   eventId: r.event_id as string,
   createdBy: r.created_by as string | null,
   createdAt: r.created_at as string,
@@ -335,11 +337,12 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
       insert: (p) =>
         write(() => {
           db.prepare(
-            `INSERT INTO plots (id, org_id, name, crops, geometry, area_ha, declared_area_ha, certifications, event_id, created_by, created_at)
-             VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
-          ).run(p.id, p.orgId, p.name, json(p.crops), json(p.geometry), p.areaHa, p.declaredAreaHa, json(p.certifications), p.eventId, p.createdBy, p.createdAt);
+            `INSERT INTO plots (id, org_id, name, crops, geometry, area_ha, declared_area_ha, certifications, gln, event_id, created_by, created_at)
+             VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+          ).run(p.id, p.orgId, p.name, json(p.crops), json(p.geometry), p.areaHa, p.declaredAreaHa, json(p.certifications), p.gln, p.eventId, p.createdBy, p.createdAt);
         }),
       findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM plots WHERE id = ?').get(id), toPlot)),
+      findByGln: (gln) => run(() => mapOne(db.prepare('SELECT * FROM plots WHERE gln = ?').get(gln), toPlot)),
       list: (orgIds, page) =>
         run(() => pageOf(newestFirst(`SELECT * FROM plots WHERE org_id IN (${placeholders(orgIds)})`, orgIds, page).map(toPlot), page.limit)),
     },
@@ -357,6 +360,8 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
           );
           const grant = db.prepare('INSERT OR IGNORE INTO batch_access (batch_id, org_id) VALUES (?, ?)');
           for (const orgId of b.accessOrgIds) grant.run(b.id, orgId);
+          const fromPlot = db.prepare('INSERT OR IGNORE INTO batch_plots (plot_id, batch_id) VALUES (?, ?)');
+          for (const plotId of b.plotIds) fromPlot.run(plotId, b.id);
         }),
       findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM batches WHERE id = ?').get(id), toBatch)),
       findByCode: (code) => run(() => mapOne(db.prepare('SELECT * FROM batches WHERE code = ?').get(code), toBatch)),
@@ -365,6 +370,17 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
       findByOrgProductLot: (orgId, product, lot) =>
         run(() =>
           mapOne(db.prepare('SELECT * FROM batches WHERE org_id = ? AND product = ? AND lot_number = ?').get(orgId, product, lot), toBatch),
+        ),
+      publishedFromPlot: (plotId, limit) =>
+        run(() =>
+          (
+            db
+              .prepare(
+                `SELECT b.* FROM batch_plots bp JOIN batches b ON b.id = bp.batch_id
+                 WHERE bp.plot_id = ? AND b.published = 1 ORDER BY bp.batch_id DESC LIMIT ?`,
+              )
+              .all(plotId, limit) as Row[]
+          ).map(toBatch),
         ),
       list: (orgIds, page) =>
         run(() =>
