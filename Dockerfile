@@ -11,6 +11,8 @@ RUN chown node:node /app
 USER node
 
 COPY --chown=node:node package.json package-lock.json ./
+# Local packages the lockfile links to (vendor/fs-shim stands in for epcis2.js's `fs` placeholder).
+COPY --chown=node:node vendor ./vendor
 RUN npm ci
 
 COPY --chown=node:node . .

@@ -17,6 +17,8 @@ import { BatchService } from './modules/batches/service.js';
 import { organizationRoutes } from './modules/organizations/routes.js';
 import { OrganizationService } from './modules/organizations/service.js';
 import { OrganizationLogoService } from './modules/organizations/logo-service.js';
+import { epcisRoutes } from './modules/epcis/routes.js';
+import { EpcisService } from './modules/epcis/service.js';
 import { exportRoutes } from './modules/exports/routes.js';
 import { ExportService } from './modules/exports/service.js';
 import { mediaRoutes } from './modules/media/routes.js';
@@ -50,6 +52,7 @@ export interface Services {
   plots: PlotService;
   batches: BatchService;
   provenance: ProvenanceService;
+  epcis: EpcisService;
   media: MediaService;
   products: ProductService;
   exports: ExportService;
@@ -81,6 +84,7 @@ export function buildServices(config: Config, store: Store, logger: Logger = cre
     exports: new ExportService(store, config.publicBaseUrl, config.eudrMaxFileBytes),
     resolver: new ResolverService(store, provenance, config.publicBaseUrl),
     provenance,
+    epcis: new EpcisService(provenance),
     scans: new ScanService(store, batches, logger),
   };
 }
@@ -144,6 +148,7 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
   plotRoutes(api, services.plots);
   batchRoutes(api, services.batches, config.publicBaseUrl);
   provenanceRoutes(api, services.provenance, perClientLimit(config.rateLimits.verify));
+  epcisRoutes(api, services.epcis);
   mediaRoutes(api, services.media, config.publicBaseUrl);
   productRoutes(api, services.products, config.publicBaseUrl);
   exportRoutes(api, services.exports, services.batches);

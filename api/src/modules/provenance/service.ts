@@ -7,8 +7,9 @@ import { renditionUrl } from '../../media/media-pipeline.js';
 import type { TransparencyLog } from '../../log/transparency-log.js';
 import type { KeyRing } from '../../provenance/key-ring.js';
 import { base64UrlDecode } from '../../core/bytes.js';
+import { signedAncestry } from '../../provenance/lot-ancestry.js';
 import { BUNDLE_FORMAT, verifyBundle, type ProvenanceBundle, type PublishedKey, type VerificationReport } from '../../provenance/verify-bundle.js';
-import type { BatchRecord, OrganizationRecord, SigningKeyRecord, Store } from '../../store/port.js';
+import type { BatchRecord, EventRecord, OrganizationRecord, SigningKeyRecord, Store } from '../../store/port.js';
 import type { BatchService } from '../batches/service.js';
 
 /** Signing keys as the world sees them (JWKS), provenance bundles of lots, and their verification. */
@@ -56,26 +57,10 @@ export class ProvenanceService {
    * public; private ones need an actor in their chain of custody.
    */
   async bundle(actor: Actor | null, batchId: string): Promise<ProvenanceBundle> {
-    const batch = actor ? await this.batches.get(actor, batchId) : await this.batches.getPublished(batchId);
-    const head = await this.store.events.headOf(batch.id);
-    if (!head) throw new NotFoundError('History of the lot');
-    const events: ProvenanceBundle['events'] = [];
-    const bodies: Array<Record<string, unknown>> = [];
-    const kids = new Set<string>();
-    const seen = new Set<string>();
-    const queue = [head.hash];
-    while (queue.length) {
-      const hash = queue.shift()!;
-      if (seen.has(hash)) continue;
-      seen.add(hash);
-      const record = await this.store.events.findByHash(hash);
-      if (!record?.jws) continue;
-      events.push({ hash: record.hash, jws: record.jws });
-      bodies.push(record.body);
-      kids.add(kidOf(record.jws));
-      const prev = record.body['ft:prev'];
-      if (Array.isArray(prev)) queue.push(...prev.filter((p): p is string => typeof p === 'string'));
-    }
+    const { batch, head, records } = await this.history(actor, batchId);
+    const events: ProvenanceBundle['events'] = records.map((r) => ({ hash: r.hash, jws: r.jws }));
+    const bodies = records.map((r) => r.body);
+    const kids = new Set(records.map((r) => kidOf(r.jws)));
     const keyRecords = (await Promise.all([...kids].map((kid) => this.store.signingKeys.findByKid(kid)))).filter((k): k is SigningKeyRecord => k !== null);
     const media = bodies.flatMap((body) => {
       const details = body['ft:mediaDetails'];
@@ -94,6 +79,17 @@ export class ProvenanceService {
       log: { checkpoint: checkpoint.note, verifierKey: await this.log.verifierKey(), proofs: await this.log.inclusionProofs(hashes, checkpoint.treeSize) },
       generatedAt: nowIso(),
     };
+  }
+
+  /**
+   * The lot and its signed history (see signedAncestry), under the bundle's access rule:
+   * published lots are public; private ones need an actor in their chain of custody (else 404).
+   */
+  async history(actor: Actor | null, batchId: string): Promise<{ batch: BatchRecord; head: EventRecord; records: Array<EventRecord & { jws: string }> }> {
+    const batch = actor ? await this.batches.get(actor, batchId) : await this.batches.getPublished(batchId);
+    const head = await this.store.events.headOf(batch.id);
+    if (!head) throw new NotFoundError('History of the lot');
+    return { batch, head, records: await signedAncestry(this.store.events, head.hash) };
   }
 
   verify(bundle: unknown): Promise<VerificationReport> {
