@@ -152,7 +152,7 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
   mediaRoutes(api, services.media, config.publicBaseUrl);
   productRoutes(api, services.products, config.publicBaseUrl);
   exportRoutes(api, services.exports, services.batches);
-  qrRoutes(api, services.qr);
+  qrRoutes(api, services.qr, perClientLimit(config.rateLimits.qr));
   scanRoutes(api, services.scans);
   logRoutes(api, services.log);
   app.use(api.router);

@@ -95,4 +95,22 @@ describe('QR codes of lots', () => {
     const tea = await h.login('other-coop@demo.test');
     await request(h.app).get(`/api/v1/batches/${unpublished().id}/qr.svg`).set('Authorization', tea).expect(404);
   });
+
+  it('when a client asks for more codes a minute than QR_RATE_LIMIT, then 429 problem+json with Retry-After; a fetch with a token is private', async () => {
+    const limited = await startHarness({ seed: true, env: { QR_RATE_LIMIT: '2' } });
+    try {
+      const admin = await limited.login('coop@demo.test');
+      const lot = ((await request(limited.app).get('/api/v1/batches?limit=100').set('Authorization', admin)).body.items as Lot[]).find((l) => l.published)!;
+      const first = await request(limited.app).get(`/api/v1/batches/${lot.id}/qr.svg`).expect(200);
+      expect(first.headers['cache-control']).to.equal('public, max-age=86400');
+      expect(first.headers['cross-origin-resource-policy']).to.equal('cross-origin');
+      const private_ = await request(limited.app).get(`/api/v1/batches/${lot.id}/qr.svg`).set('Authorization', admin).expect(200);
+      expect(private_.headers['cache-control']).to.equal('private, max-age=86400');
+      const refused = await request(limited.app).get(`/api/v1/batches/${lot.id}/qr.png?size=300`).expect(429);
+      expect(refused.headers['content-type']).to.match(/application\/problem\+json/);
+      expect(Number(refused.headers['retry-after'])).to.be.greaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ApiRouter } from '../../core/api-router.js';
 import { IdParams } from '../../core/schemas.js';
@@ -34,7 +35,7 @@ const etagOf = (body: Buffer | string): string => `"${createHash('sha256').updat
 const labelFileName = (lotNumber: string): string => `labels-${lotNumber.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf`;
 
 /** QR codes of a lot's Digital Link (public for published lots, for the lot's chain otherwise) and its printable label sheet. */
-export function qrRoutes(api: ApiRouter, qr: QrService): void {
+export function qrRoutes(api: ApiRouter, qr: QrService, rateLimiter: RequestHandler): void {
   // A code fetched with a token may be an unpublished lot's: only the caller's browser keeps it. Public
   // codes may be embedded by other sites (marketplace listings), so they are cross-origin resources.
   const cacheHeaders = (body: Buffer | string, authenticated: boolean): Record<string, string> =>
@@ -49,6 +50,7 @@ export function qrRoutes(api: ApiRouter, qr: QrService): void {
       summary: 'QR code (SVG) of the lot’s Digital Link, quiet zone of 4 modules, optionally with the owner’s logo',
       tag: 'qr',
       auth: 'public',
+      before: [rateLimiter],
       params: IdParams,
       query: QrSvgQuery,
       responses: [{ status: 200, description: 'SVG', contentType: 'image/svg+xml' }],
@@ -67,6 +69,7 @@ export function qrRoutes(api: ApiRouter, qr: QrService): void {
       summary: 'QR code (PNG) of the lot’s Digital Link; size is the width in pixels (64–2048), optionally with the owner’s logo',
       tag: 'qr',
       auth: 'public',
+      before: [rateLimiter],
       params: IdParams,
       query: QrQuery,
       responses: [{ status: 200, description: 'PNG', contentType: 'image/png' }],
@@ -85,6 +88,7 @@ export function qrRoutes(api: ApiRouter, qr: QrService): void {
       summary: `Printable A4 sheet of the lot’s labels (${LABELS_PER_PAGE} to a page, 3 × 8 of 63.5 × 33.9 mm): QR code, product, lot, GTIN, “scan to see the origin”`,
       tag: 'qr',
       auth: 'token',
+      before: [rateLimiter],
       params: IdParams,
       query: LabelQuery,
       responses: [{ status: 200, description: 'PDF, streamed', contentType: 'application/pdf' }],
