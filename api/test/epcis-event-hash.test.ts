@@ -2,6 +2,10 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { eventHashId, preHashString } from '../src/epcis/event-hash-id.js';
+import request from 'supertest';
+import { EVENT_PREFIXES } from '../src/domain/event-model.js';
+import type { ProvenanceBundle } from '../src/provenance/verify-bundle.js';
+import { startHarness } from './support/harness.js';
 
 /**
  * The CBV 2.0 event hash ID against the reference examples published with the algorithm
@@ -165,5 +169,24 @@ describe('CBV 2.0 event hash ID', () => {
       const base = fixtures.find((f) => f.name === 'ReferenceEventHashAlgorithm3')!;
       expect(() => eventHashId({ ...clone(base.events[0]!), 'undeclared:x': '1' }, base.context)).to.throw(/undeclared/);
     });
+  });
+});
+
+describe('event IDs of recorded events', () => {
+  it('when the service records an event, then its eventID is the CBV 2.0 event hash ID of its signed content, which anyone can recompute', async () => {
+    const h = await startHarness({ seed: true });
+    try {
+      const roaster = await h.login('processor@demo.test');
+      const lot = ((await request(h.app).get('/api/v1/batches').set('Authorization', roaster)).body.items as Array<{ id: string; published: boolean }>).find((l) => l.published)!;
+      const bundle = (await request(h.app).get(`/api/v1/batches/${lot.id}/provenance`).expect(200)).body as ProvenanceBundle;
+      expect(bundle.events.length).to.be.greaterThan(10);
+      for (const { jws } of bundle.events) {
+        const payload = JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+        expect(payload.eventID).to.match(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
+        expect(eventHashId(payload, { ...EVENT_PREFIXES })).to.equal(payload.eventID);
+      }
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -7,6 +7,8 @@ import { toEpcisQuantity, type Quantity } from './quantity.js';
  */
 export const PROJECT_NAMESPACE = { prefix: 'ft', iri: 'urn:farm-trace:epcis:' } as const;
 export const DEFAULT_TIME_ZONE_OFFSET = '+07:00';
+/** The JSON-LD prefixes our events use beyond the EPCIS 2.0 context: ours, and CBV master data (in ilmd). */
+export const EVENT_PREFIXES: Readonly<Record<string, string>> = { [PROJECT_NAMESPACE.prefix]: PROJECT_NAMESPACE.iri, cbvmda: 'urn:epcglobal:cbv:mda:' };
 
 export const STEP_TYPES = [
   'drying',
@@ -57,9 +59,8 @@ export interface Place {
   lon?: number | undefined;
 }
 
-/** What every event carries; `recordTime` is stamped by the recorder when it signs. */
+/** What every event carries; `eventID` and `recordTime` are stamped by the recorder when it signs. */
 export interface EventEnvelope {
-  eventID: string;
   eventTime: string;
   recordedBy: OrgRef;
   userId: string | null;
@@ -70,7 +71,7 @@ export interface EventEnvelope {
 }
 
 /** Any event the service records; `type` is the EPCIS event type. */
-export type EpcisEvent = Record<string, unknown> & { type: string; eventID: string; eventTime: string };
+export type EpcisEvent = Record<string, unknown> & { type: string; eventTime: string };
 
 /** Lot (class-level) identifier: the canonical GS1 Digital Link URI when the lot has a GTIN. */
 export function lotUri(lot: LotRef): string {
@@ -114,7 +115,6 @@ function location(place: Place | undefined): Record<string, unknown> {
 function envelope(type: string, e: EventEnvelope): EpcisEvent {
   return {
     type,
-    eventID: e.eventID,
     eventTime: e.eventTime,
     eventTimeZoneOffset: timeZoneOffsetOf(e.eventTime),
     'ft:recordedBy': orgUri(e.recordedBy),

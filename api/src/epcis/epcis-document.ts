@@ -1,5 +1,5 @@
 import { base64UrlDecode } from '../core/bytes.js';
-import { PROJECT_NAMESPACE } from '../domain/event-model.js';
+import { EVENT_PREFIXES, PROJECT_NAMESPACE } from '../domain/event-model.js';
 
 /**
  * The EPCIS 2.0 export of signed events: an EPCISDocument (JSON-LD) whose events are the signed
@@ -30,7 +30,6 @@ import { PROJECT_NAMESPACE } from '../domain/event-model.js';
 
 export const EPCIS_CONTEXT_URL = 'https://ref.gs1.org/standards/epcis/epcis-context.jsonld';
 /** CBV master-data attributes (harvest dates, country of origin) that our `ilmd` uses. */
-export const CBV_MDA_NAMESPACE = 'urn:epcglobal:cbv:mda:';
 
 export type EpcisEventOut = Record<string, unknown> & { type: string; eventTime: string; 'ft:eventHash': string; 'ft:jws': string };
 
@@ -61,7 +60,7 @@ export function signedPayload(jws: string): Record<string, unknown> & { type: st
 export function lotEpcisDocument(events: SignedEvent[], lot: { uri: string; heads: string[] }, creationDate: string): EpcisDocument {
   const eventList = events.map((e): EpcisEventOut => ({ ...signedPayload(e.jws), 'ft:eventHash': e.hash, 'ft:jws': e.jws })).sort(byEventTime);
   return {
-    '@context': [EPCIS_CONTEXT_URL, { [PROJECT_NAMESPACE.prefix]: PROJECT_NAMESPACE.iri, cbvmda: CBV_MDA_NAMESPACE, ...jsonLiteralTerms(eventList) }],
+    '@context': [EPCIS_CONTEXT_URL, { ...EVENT_PREFIXES, ...jsonLiteralTerms(eventList) }],
     type: 'EPCISDocument',
     schemaVersion: '2.0',
     creationDate,

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { nowIso } from '../core/ids.js';
-import { orgUri, toOffsetTime, type EpcisEvent, type OrgRef } from '../domain/event-model.js';
+import { EVENT_PREFIXES, orgUri, toOffsetTime, type EpcisEvent, type OrgRef } from '../domain/event-model.js';
 import type { EventLink, EventRecord, Repositories } from '../store/port.js';
 import { canonicalJson } from './canonical-json.js';
+import { eventHashId } from '../epcis/event-hash-id.js';
 import type { TransparencyLog } from '../log/transparency-log.js';
 import type { KeyRing } from './key-ring.js';
 import { signCanonical } from './signing-keys.js';
@@ -33,11 +34,14 @@ export class EventRecorder {
     }
     const createdAt = nowIso();
     const { kid, privateKey } = await this.keys.currentKey(tx, e.signer.id, createdAt);
-    // Stamped inside the transaction, after the key is chosen: it falls in that key's validity window.
-    const event: EpcisEvent = { ...e.event, recordTime: toOffsetTime(createdAt) };
+    // The eventID is the CBV 2.0 event hash ID of the event's content (it leaves out eventID and
+    // recordTime), so any EPCIS system can recompute it. recordTime is stamped inside the
+    // transaction, after the key is chosen: it falls in that key's validity window.
+    const eventID = eventHashId(e.event, { ...EVENT_PREFIXES });
+    const event: EpcisEvent = { ...e.event, eventID, recordTime: toOffsetTime(createdAt) };
     const canonical = canonicalJson(event);
     const stored = await tx.events.append({
-      id: e.event.eventID,
+      id: eventID,
       orgId: e.signer.id,
       type: event.type,
       stepType: typeof event['ft:stepType'] === 'string' ? event['ft:stepType'] : null,
@@ -54,7 +58,3 @@ export class EventRecorder {
   }
 }
 
-/** A fresh EPCIS eventID (a urn:uuid until the CBV 2.0 event hash ID replaces it). */
-export function newEventId(id: string): string {
-  return `urn:uuid:${id}`;
-}

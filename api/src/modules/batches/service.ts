@@ -11,7 +11,7 @@ import {
   type LotRef,
 } from '../../domain/event-model.js';
 import { toKilograms, type Quantity } from '../../domain/quantity.js';
-import { newEventId, type EventRecorder } from '../../provenance/event-recorder.js';
+import type { EventRecorder } from '../../provenance/event-recorder.js';
 import type { BatchRecord, EventRecord, OrganizationRecord, Page, PageRequest, PlotRecord, Repositories, Store } from '../../store/port.js';
 import type { BatchCreate, MergeCreate, SplitCreate, StepCreate } from './schema.js';
 
@@ -398,7 +398,6 @@ export class BatchService {
 
   private envelope(actor: Actor, org: Pick<OrganizationRecord, 'slug' | 'gln'>, eventTime: string, prev: string[]): EventEnvelope {
     return {
-      eventID: newEventId(newId()),
       eventTime,
       recordedBy: { slug: org.slug, gln: org.gln },
       userId: actor.userId,

@@ -5,7 +5,7 @@ import { allPages } from '../../core/pagination.js';
 import { mediaEvent, toOffsetTime, type MediaAttachment } from '../../domain/event-model.js';
 import type { BlobStore } from '../../media/blob-store.js';
 import { processUpload, type MediaLimits, type ProcessedMedia } from '../../media/media-pipeline.js';
-import { newEventId, type EventRecorder } from '../../provenance/event-recorder.js';
+import type { EventRecorder } from '../../provenance/event-recorder.js';
 import type { EventLink, MediaRecord, MediaTargetKind, Repositories, Store } from '../../store/port.js';
 import type { BatchService } from '../batches/service.js';
 import type { PlotService } from '../plots/service.js';
@@ -64,7 +64,7 @@ export class MediaService {
           signed && signer
             ? await this.recorder.record(tx, {
                 event: mediaEvent(
-                  { eventID: newEventId(newId()), eventTime: toOffsetTime(nowIso()), recordedBy: signer, userId: actor.userId, prev: await signed.prev(tx) },
+                  { eventTime: toOffsetTime(nowIso()), recordedBy: signer, userId: actor.userId, prev: await signed.prev(tx) },
                   {
                     subject: signed.subject,
                     attachesTo: resolved.attachesTo,

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/errors
 import { newId, nowIso } from '../../core/ids.js';
 import { plotRegisteredEvent, toOffsetTime } from '../../domain/event-model.js';
 import { EUDR_POINT_MAX_HA, checkPlotGeometry } from '../../domain/plot-geometry.js';
-import { newEventId, type EventRecorder } from '../../provenance/event-recorder.js';
+import type { EventRecorder } from '../../provenance/event-recorder.js';
 import type { Page, PageRequest, PlotRecord, Store } from '../../store/port.js';
 import type { PlotCreate } from './schema.js';
 
@@ -56,7 +56,7 @@ export class PlotService {
     const areaHa = check.geometry.type === 'Polygon' ? check.areaHa : (input.declaredAreaHa ?? null);
     const certifications = input.certifications.map((c) => ({ ...c }));
     const event = plotRegisteredEvent(
-      { eventID: newEventId(newId()), eventTime: toOffsetTime(now), recordedBy, userId: actor.userId, prev: [] },
+      { eventTime: toOffsetTime(now), recordedBy, userId: actor.userId, prev: [] },
       {
         plotId: id,
         name: input.name,
@@ -69,7 +69,7 @@ export class PlotService {
         gln: input.gln ?? null,
       },
     );
-    const plot: PlotRecord = {
+    const plot: Omit<PlotRecord, 'eventId'> = {
       id,
       orgId: owner.id,
       name: input.name,
@@ -79,15 +79,15 @@ export class PlotService {
       declaredAreaHa: input.declaredAreaHa ?? null,
       certifications,
       gln: input.gln ?? null,
-      eventId: event.eventID,
       createdBy: actor.userId ?? actor.apiKeyId,
       createdAt: now,
     };
-    await this.store.transaction(async (tx) => {
-      await this.recorder.record(tx, { event, signer: recordedBy, links: [{ targetId: id, role: 'plot' }] });
-      await tx.plots.insert(plot);
+    return this.store.transaction(async (tx) => {
+      const recorded = await this.recorder.record(tx, { event, signer: recordedBy, links: [{ targetId: id, role: 'plot' }] });
+      const stored: PlotRecord = { ...plot, eventId: recorded.id };
+      await tx.plots.insert(stored);
+      return stored;
     });
-    return plot;
   }
 
   async get(actor: Actor, id: string): Promise<PlotRecord> {
