@@ -7,6 +7,8 @@ import request from 'supertest';
 import { canonicalJson } from '../src/provenance/canonical-json.js';
 import { BUNDLE_FORMAT, verifyBundle, type PublishedKey } from '../src/provenance/verify-bundle.js';
 import { logSectionFor } from './support/log-fixture.js';
+import { EVENT_PREFIXES } from '../src/domain/event-model.js';
+import { eventHashId } from '../src/epcis/event-hash-id.js';
 import { startHarness, squarePlot, type Harness } from './support/harness.js';
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000 + 7 * 3_600_000).toISOString().slice(0, 19) + '+07:00';
@@ -218,6 +220,48 @@ describe('verification limits', () => {
     expect(report.errors).to.deep.equal([]);
     expect(report.valid).to.equal(true);
     expect(report.events).to.have.length(6000);
+  });
+
+  it('when a signed event’s eventID is a CBV hash ID that is not the hash of its content, then it fails the eventID check; the true ID passes', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const x = publicKey.export({ format: 'jwk' }).x as string;
+    const kid = await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x });
+    const org = 'urn:farm-trace:epcis:org:id-check';
+    const lotUri = 'urn:farm-trace:epcis:lot:IDCHECK';
+    const key: PublishedKey = { kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig', org, validFrom: '2020-01-01T00:00:00Z', validTo: null, revokedAt: null, status: 'active' };
+    const { createHash } = await import('node:crypto');
+    const bundleWith = async (eventID: (content: Record<string, unknown>) => string) => {
+      const content = {
+        type: 'ObjectEvent',
+        eventTime: '2025-01-01T00:00:00+07:00',
+        eventTimeZoneOffset: '+07:00',
+        action: 'OBSERVE',
+        epcList: [],
+        quantityList: [{ epcClass: lotUri }],
+        'ft:recordedBy': org,
+        'ft:prev': [],
+        'ft:media': [],
+      };
+      const canonical = canonicalJson({ ...content, eventID: eventID(content), recordTime: '2025-01-01T00:00:00+07:00' });
+      const hash = createHash('sha256').update(canonical).digest('hex');
+      const jws = await new CompactSign(new TextEncoder().encode(canonical)).setProtectedHeader({ alg: 'EdDSA', kid }).sign(privateKey);
+      return {
+        format: BUNDLE_FORMAT,
+        lot: { id: 'x', uri: lotUri, digitalLink: 'http://trace.test/l/IDCHECK', product: 'Id', lotNumber: 'IDCHECK', gtin: null },
+        heads: [hash],
+        keys: [key],
+        media: [],
+        log: await logSectionFor([hash]),
+        events: [{ hash, jws }],
+        generatedAt: new Date().toISOString(),
+      };
+    };
+    const forged = await verifyBundle(await bundleWith(() => `ni:///sha-256;${'0'.repeat(64)}?ver=CBV2.0`));
+    expect(forged.valid).to.equal(false);
+    expect(forged.events[0]!.failures.map((f) => f.check)).to.deep.equal(['eventID']);
+    const honest = await verifyBundle(await bundleWith((content) => eventHashId(content, { ...EVENT_PREFIXES })));
+    expect(honest.errors).to.deep.equal([]);
+    expect(honest.valid).to.equal(true);
   });
 
   it('when a bundle’s GTIN and lot number do not match the identifier its events name, then it is invalid', async () => {

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex } from '../core/bytes.js';
 import { withCheckDigit } from '../domain/gs1.js';
 
 /**
@@ -175,8 +176,8 @@ const EXCLUDED = new Set(['eventID', 'recordTime', 'errorDeclaration', '@context
 
 /** The CBV 2.0 event hash ID of an EPCIS 2.0 event (JSON / JSON-LD form). */
 export function eventHashId(event: Record<string, unknown>, context?: Record<string, string>): string {
-  const hex = createHash('sha256').update(preHashString(event, context), 'utf8').digest('hex');
-  return `ni:///sha-256;${hex}?ver=CBV2.0`;
+  // Pure JS SHA-256, so the browser's verifier recomputes IDs with this same module.
+  return `ni:///sha-256;${toHex(sha256(new TextEncoder().encode(preHashString(event, context))))}?ver=CBV2.0`;
 }
 
 /**

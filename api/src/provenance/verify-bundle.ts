@@ -6,7 +6,8 @@
  */
 import canonicalize from 'canonicalize';
 import { base64UrlDecode, base64UrlEncode, fromHex, toHex } from '../core/bytes.js';
-import { lotUri } from '../domain/event-model.js';
+import { EVENT_PREFIXES, lotUri } from '../domain/event-model.js';
+import { eventHashId } from '../epcis/event-hash-id.js';
 import { openCheckpoint, parseVerifierKey, type Checkpoint } from '../log/checkpoint.js';
 import { leafHash, verifyInclusion } from '../log/merkle.js';
 
@@ -52,7 +53,7 @@ export interface ProvenanceBundle {
   generatedAt: string;
 }
 
-export type CheckName = 'format' | 'hash' | 'canonical' | 'key' | 'signature' | 'prev' | 'ancestry' | 'lot' | 'media' | 'log';
+export type CheckName = 'format' | 'hash' | 'canonical' | 'eventID' | 'key' | 'signature' | 'prev' | 'ancestry' | 'lot' | 'media' | 'log';
 
 export interface EventReport {
   hash: string;
@@ -208,6 +209,23 @@ function checkShape(bundle: unknown): string[] {
 }
 
 /**
+ * An eventID in the CBV 2.0 hash form must be the hash of the event's content: the ID names what
+ * the event says. IDs of other forms (kept as captured from other systems) are not checked.
+ */
+function checkEventId(event: Record<string, unknown>, fail: (check: CheckName, message: string) => void): void {
+  const id = event.eventID;
+  if (typeof id !== 'string' || !id.startsWith('ni:///sha-256;')) return;
+  let computed: string;
+  try {
+    computed = eventHashId(event, { ...EVENT_PREFIXES });
+  } catch (error) {
+    fail('eventID', `the event hash ID cannot be computed: ${(error as Error).message}`);
+    return;
+  }
+  if (computed !== id) fail('eventID', `the eventID is not the CBV 2.0 hash of the event's content (${computed})`);
+}
+
+/**
  * Verifies every event of a bundle: its hash over the canonical payload, its Ed25519 signature
  * by a key of the organization it names and valid at its record time, that every `prev` it
  * names is present, that it belongs to the lot's ancestry, and that the graph has no cycle.
@@ -254,6 +272,7 @@ export async function verifyBundle(input: unknown, options: VerifyOptions = {}):
     const computed = toHex(await crypto.sha256(payloadBytes));
     if (computed !== entry.hash) fail('hash', `the payload hashes to ${computed}, not to the listed ${entry.hash}`);
     if (canonicalize(event) !== decoder.decode(payloadBytes)) fail('canonical', 'the payload is not in RFC 8785 canonical form');
+    checkEventId(event, fail);
     parsed.set(computed, event);
     if (computed !== entry.hash) parsed.set(entry.hash, event);
 
