@@ -84,7 +84,7 @@ export function buildServices(config: Config, store: Store, logger: Logger = cre
     exports: new ExportService(store, config.publicBaseUrl, config.eudrMaxFileBytes),
     resolver: new ResolverService(store, provenance, config.publicBaseUrl),
     provenance,
-    epcis: new EpcisService(provenance),
+    epcis: new EpcisService(provenance, store),
     scans: new ScanService(store, batches, logger),
   };
 }

@@ -42,6 +42,8 @@ export interface RouteSpec<
   before?: RequestHandler[];
   /** false: Idempotency-Key is not honoured (the answer carries a secret that must not be stored). */
   idempotent?: boolean;
+  /** Problem type of this route's request validation failures (default: the project's validation-error). */
+  validationErrorType?: string;
   /** multipart/form-data upload: the repeatable file field and its limits, instead of a JSON body. */
   upload?: { field: string; maxFiles: number; maxFileBytes: number; maxConcurrent: number };
 }
@@ -117,9 +119,16 @@ export class ApiRouter {
     middleware.push(async (req, res) => {
       const actor = res.locals.actor as Actor | null;
       const files: UploadedFile[] = ((req.files as Express.Multer.File[] | undefined) ?? []).map((f) => ({ bytes: f.buffer, originalName: f.originalname }));
-      const params = (spec.params ? parseOrThrow(spec.params, req.params) : undefined) as Infer<P>;
-      const query = (spec.query ? parseOrThrow(spec.query, req.query) : undefined) as Infer<Q>;
-      const body = (spec.body ? parseOrThrow(spec.body, req.body) : undefined) as Infer<B>;
+      const parse = <S extends z.ZodType>(schema: S, input: unknown): z.output<S> => {
+        try {
+          return parseOrThrow(schema, input);
+        } catch (err) {
+          throw err instanceof ValidationError && spec.validationErrorType ? err.withType(spec.validationErrorType) : err;
+        }
+      };
+      const params = (spec.params ? parse(spec.params, req.params) : undefined) as Infer<P>;
+      const query = (spec.query ? parse(spec.query, req.query) : undefined) as Infer<Q>;
+      const body = (spec.body ? parse(spec.body, req.body) : undefined) as Infer<B>;
       const context = { body, query, params, actor, files, req } as RouteContext<Infer<B>, Infer<Q>, Infer<P>, A>;
       const run = () => handler(context);
       const idempotent = spec.method === 'post' && actor !== null && spec.idempotent !== false;

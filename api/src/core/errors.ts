@@ -19,6 +19,13 @@ export interface ProblemDetails {
 /** Problem type URIs are relative references to /problems/<slug> on the service itself. */
 export const problemType = (slug: string): string => `/problems/${slug}`;
 
+/**
+ * The EPCIS 2.0 REST binding names its own problem types (`epcisException:QueryParameterException`,
+ * `epcisException:NoSuchResourceException`, …). EPCIS routes pass one of these as the `type` of the
+ * usual errors below (their constructors take an optional type), so there is one error hierarchy.
+ */
+export const epcisExceptionType = (name: string): string => `epcisException:${name}`;
+
 export class AppError extends Error {
   readonly status: number;
   readonly type: string;
@@ -59,18 +66,23 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(errors: FieldError[], detail?: string) {
+  constructor(errors: FieldError[], detail?: string, type: string = problemType('validation-error')) {
     super({
       status: 400,
-      type: problemType('validation-error'),
+      type,
       title: 'The request is not valid',
       detail: detail ?? errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '),
       errors,
     });
   }
 
-  static field(path: string, message: string): ValidationError {
-    return new ValidationError([{ path, message }]);
+  static field(path: string, message: string, type?: string): ValidationError {
+    return new ValidationError([{ path, message }], undefined, type);
+  }
+
+  /** The same failure under another problem type (e.g. an EPCIS exception type). */
+  withType(type: string): ValidationError {
+    return new ValidationError(this.errors ?? [], this.message, type);
   }
 }
 
@@ -93,8 +105,8 @@ export class ForbiddenError extends AppError {
 }
 
 export class NotFoundError extends AppError {
-  constructor(what: string) {
-    super({ status: 404, type: problemType('not-found'), title: 'Not found', detail: `${what} was not found.` });
+  constructor(what: string, type: string = problemType('not-found')) {
+    super({ status: 404, type, title: 'Not found', detail: `${what} was not found.` });
   }
 }
 

@@ -56,6 +56,36 @@ export function signedPayload(jws: string): Record<string, unknown> & { type: st
   return JSON.parse(new TextDecoder().decode(base64UrlDecode(payload))) as Record<string, unknown> & { type: string; eventTime: string };
 }
 
+/** A stored event as the EPCIS interfaces show it: what was signed, plus its hash and JWS (the body as stored when unsigned). */
+export function epcisEventOf(record: { hash: string; jws: string | null; body: Record<string, unknown> }): EpcisEventOut {
+  const signed = record.jws ? signedPayload(record.jws) : (record.body as Record<string, unknown> & { type: string; eventTime: string });
+  return { ...signed, 'ft:eventHash': record.hash, 'ft:jws': record.jws ?? '' };
+}
+
+/** The @context of a document (or a standalone event) carrying `events`: the standard's, plus our prefixes and JSON-literal terms. */
+export function epcisContext(events: EpcisEventOut[]): [string, Record<string, unknown>] {
+  return [EPCIS_CONTEXT_URL, { ...EVENT_PREFIXES, ...jsonLiteralTerms(events) }];
+}
+
+export interface EpcisQueryDocument {
+  '@context': [string, Record<string, unknown>];
+  type: 'EPCISQueryDocument';
+  schemaVersion: '2.0';
+  creationDate: string;
+  epcisBody: { queryResults: { queryName: 'SimpleEventQuery'; resultsBody: { eventList: EpcisEventOut[] } } };
+}
+
+/** The answer to a SimpleEventQuery (EPCIS 2.0 REST binding), events in the order given (the query's). */
+export function epcisQueryDocument(eventList: EpcisEventOut[], creationDate: string): EpcisQueryDocument {
+  return {
+    '@context': epcisContext(eventList),
+    type: 'EPCISQueryDocument',
+    schemaVersion: '2.0',
+    creationDate,
+    epcisBody: { queryResults: { queryName: 'SimpleEventQuery', resultsBody: { eventList } } },
+  };
+}
+
 /** An EPCISDocument of a lot's signed history; `lot` is the lot's identifier URI, `heads` its latest event hashes. */
 export function lotEpcisDocument(events: SignedEvent[], lot: { uri: string; heads: string[] }, creationDate: string): EpcisDocument {
   const eventList = events.map((e): EpcisEventOut => ({ ...signedPayload(e.jws), 'ft:eventHash': e.hash, 'ft:jws': e.jws })).sort(byEventTime);

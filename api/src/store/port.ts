@@ -376,6 +376,30 @@ export interface BatchRepository {
   grantAccess(id: string, orgIds: string[]): Promise<void>;
 }
 
+/**
+ * An EPCIS query over stored events (the filters of SimpleEventQuery we support). Every list is
+ * "any of"; absent or empty lists do not filter. Identifier matches are exact URI matches.
+ */
+export interface EventQuery {
+  /**
+   * Who asks: an event is visible when one of these organizations recorded it, or it is linked to
+   * a lot whose chain of custody (`accessOrgIds`) includes one, or to a plot one of them owns.
+   */
+  scopeOrgIds: string[];
+  types?: string[] | undefined;
+  /** ISO 8601 instants: `eventTimeFrom <= eventTime < eventTimeBefore`, compared as instants whatever the offsets. */
+  eventTimeFrom?: string | undefined;
+  eventTimeBefore?: string | undefined;
+  /** Matched against `epcList`, `childEPCs` and the `epcClass` of `quantityList` and `childQuantityList` (MATCH_epc). */
+  epcs?: string[] | undefined;
+  /** Matched against those plus `parentID`, `inputEPCList`, `outputEPCList` and the input/output quantity lists' `epcClass` (MATCH_anyEPC). */
+  anyEpcs?: string[] | undefined;
+  /** Values of `bizStep` exactly as stored (the caller expands the CBV spellings). */
+  bizSteps?: string[] | undefined;
+  /** Values of `bizLocation.id`. */
+  bizLocations?: string[] | undefined;
+}
+
 export interface EventRepository {
   /** Appends an event; the adapter assigns `seq`. Returns the stored record. */
   append(event: NewEvent): Promise<EventRecord>;
@@ -388,6 +412,8 @@ export interface EventRepository {
    */
   headOf(lotId: string): Promise<EventRecord | null>;
   findByHash(hash: string): Promise<EventRecord | null>;
+  /** Events matching `query`, oldest first (append order), in pages keyed by seq; filtered by the database. */
+  query(query: EventQuery, page: PageRequest): Promise<Page<EventRecord>>;
 }
 
 export interface SigningKeyRepository {

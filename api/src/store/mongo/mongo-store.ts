@@ -14,6 +14,7 @@ import type {
   BatchRecord,
   CheckpointRecord,
   EventLink,
+  EventQuery,
   EventRecord,
   IdempotencyRecord,
   ListingRecord,
@@ -134,6 +135,7 @@ const INDEXES: { [K in keyof Collections]: mongo.IndexDescription[] } = {
     { key: { hash: 1 }, name: 'events_hash', unique: true },
     { key: { seq: 1 }, name: 'events_seq', unique: true },
     { key: { 'links.targetId': 1, seq: 1 }, name: 'events_links_target' },
+    { key: { orgId: 1, seq: 1 }, name: 'events_org_seq' },
   ],
   signingKeys: [
     { key: { orgId: 1, validFrom: 1 }, name: 'signing_keys_org' },
@@ -603,6 +605,31 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
         return { items, next: docs.length > page.limit ? String(items.at(-1)?.seq) : null };
       },
       findByHash: async (hash) => mapOne(await c.events.findOne({ hash }, opts), toEvent),
+      query: async (q, page) => {
+        const after = page.after ? Number(page.after) : 0;
+        // Visibility: the lots whose chain of custody includes the scope and the plots it owns are
+        // read first (both from indexes), then events recorded by the scope or linked to them.
+        const [lotIds, plotIds] = await Promise.all([
+          c.batches.distinct('_id', { accessOrgIds: { $in: q.scopeOrgIds } }, opts),
+          c.plots.distinct('_id', { orgId: { $in: q.scopeOrgIds } }, opts),
+        ]);
+        const filter = {
+          $and: [
+            { seq: { $gt: Number.isFinite(after) ? after : 0 } },
+            {
+              $or: [
+                { orgId: { $in: q.scopeOrgIds } },
+                { links: { $elemMatch: { targetId: { $in: lotIds }, role: { $ne: 'plot' } } } },
+                { links: { $elemMatch: { targetId: { $in: plotIds }, role: 'plot' } } },
+              ],
+            },
+            ...eventQueryFilters(q),
+          ],
+        } as mongo.Filter<EventDoc>;
+        const docs = await c.events.find(filter, opts).sort({ seq: 1 }).limit(page.limit + 1).toArray();
+        const items = docs.slice(0, page.limit).map(toEvent);
+        return { items, next: docs.length > page.limit ? String(items.at(-1)?.seq) : null };
+      },
       headOf: async (lotId) => {
         const [doc] = await c.events
           .find({ links: { $elemMatch: { targetId: lotId, role: { $in: ['subject', 'output'] } } } }, opts)
@@ -876,4 +903,22 @@ export async function openMongoStore(uri: string): Promise<Store> {
     await connection.close().catch(() => undefined);
     throw error;
   }
+}
+
+const given = (list: string[] | undefined): list is string[] => Array.isArray(list) && list.length > 0;
+
+/** The EPCIS query's filters beyond visibility; event times are compared as instants ($dateFromString reads the offsets). */
+function eventQueryFilters(q: EventQuery): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  const instant = { $dateFromString: { dateString: '$eventTime', onError: null } };
+  if (given(q.types)) out.push({ type: { $in: q.types } });
+  if (q.eventTimeFrom) out.push({ $expr: { $gte: [instant, new Date(q.eventTimeFrom)] } });
+  if (q.eventTimeBefore) out.push({ $expr: { $lt: [instant, new Date(q.eventTimeBefore)] } });
+  const epcFields = ['body.epcList', 'body.childEPCs', 'body.quantityList.epcClass', 'body.childQuantityList.epcClass'];
+  const anyEpcFields = [...epcFields, 'body.parentID', 'body.inputEPCList', 'body.outputEPCList', 'body.inputQuantityList.epcClass', 'body.outputQuantityList.epcClass'];
+  if (given(q.epcs)) out.push({ $or: epcFields.map((f) => ({ [f]: { $in: q.epcs } })) });
+  if (given(q.anyEpcs)) out.push({ $or: anyEpcFields.map((f) => ({ [f]: { $in: q.anyEpcs } })) });
+  if (given(q.bizSteps)) out.push({ 'body.bizStep': { $in: q.bizSteps } });
+  if (given(q.bizLocations)) out.push({ 'body.bizLocation.id': { $in: q.bizLocations } });
+  return out;
 }

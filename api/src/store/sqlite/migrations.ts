@@ -242,4 +242,9 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   INSERT OR IGNORE INTO batch_plots (plot_id, batch_id) SELECT j.value, b.id FROM batches b, json_each(b.plot_ids) j;
   `,
+  /* 9: EPCIS queries: events by recording organization in append order, and event_links by
+     event (the visibility test joins each candidate event's links to lot access and plots). */ `
+  CREATE INDEX events_org_seq ON events(org_id, seq);
+  CREATE INDEX event_links_event ON event_links(event_seq, role, target_id);
+  `,
 ];

@@ -6,6 +6,7 @@ import type {
   ApiKeyRecord,
   BatchPatch,
   BatchRecord,
+  EventQuery,
   EventRecord,
   IdempotencyRecord,
   ListingRecord,
@@ -440,6 +441,12 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
           return { items, next: rows.length > page.limit ? String(items.at(-1)?.seq) : null };
         }),
       findByHash: (hash) => run(() => mapOne(db.prepare('SELECT * FROM events WHERE hash = ?').get(hash), toEvent)),
+      query: (q, page) =>
+        run(() => {
+          const rows = db.prepare(eventQuerySql(q)).all(...eventQueryArgs(q, page)) as Row[];
+          const items = rows.slice(0, page.limit).map(toEvent);
+          return { items, next: rows.length > page.limit ? String(items.at(-1)?.seq) : null };
+        }),
       headOf: (lotId) =>
         run(() =>
           mapOne(
@@ -643,4 +650,66 @@ function toCheckpoint(r: Row): CheckpointRecord {
 
 function mapOne<T>(row: unknown, map: (r: Row) => T): T | null {
   return row === undefined ? null : map(row as Row);
+}
+
+/** JSON arrays of identifier URIs (strings) and of quantity elements (their `epcClass`) that MATCH_epc and MATCH_anyEPC look in. */
+const EPC_PATHS = { lists: ['$.epcList', '$.childEPCs'], quantities: ['$.quantityList', '$.childQuantityList'] };
+const ANY_EPC_PATHS = {
+  lists: [...EPC_PATHS.lists, '$.inputEPCList', '$.outputEPCList'],
+  quantities: [...EPC_PATHS.quantities, '$.inputQuantityList', '$.outputQuantityList'],
+};
+
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
+const given = (list: string[] | undefined): list is string[] => Array.isArray(list) && list.length > 0;
+
+function epcMatchSql(paths: { lists: string[]; quantities: string[] }, n: number, parentId: boolean): string {
+  const parts = [
+    ...paths.lists.map((p) => `EXISTS (SELECT 1 FROM json_each(e.body, '${p}') j WHERE j.value IN (${marks(n)}))`),
+    ...paths.quantities.map((p) => `EXISTS (SELECT 1 FROM json_each(e.body, '${p}') j WHERE json_extract(j.value, '$.epcClass') IN (${marks(n)}))`),
+    ...(parentId ? [`json_extract(e.body, '$.parentID') IN (${marks(n)})`] : []),
+  ];
+  return `(${parts.join(' OR ')})`;
+}
+
+/**
+ * The EPCIS query as one SQL statement: visibility (recorded by the scope, linked to a lot whose
+ * chain of custody includes it, or to a plot it owns), then the filters; event times are compared
+ * as instants with julianday(), which understands the offsets our eventTimes carry.
+ */
+function eventQuerySql(q: EventQuery): string {
+  const n = marks(q.scopeOrgIds.length || 1);
+  const where = [
+    'e.seq > ?',
+    `(e.org_id IN (${n})
+      OR EXISTS (SELECT 1 FROM event_links l JOIN batch_access a ON a.batch_id = l.target_id
+                 WHERE l.event_seq = e.seq AND l.role <> 'plot' AND a.org_id IN (${n}))
+      OR EXISTS (SELECT 1 FROM event_links l JOIN plots p ON p.id = l.target_id
+                 WHERE l.event_seq = e.seq AND l.role = 'plot' AND p.org_id IN (${n})))`,
+  ];
+  if (given(q.types)) where.push(`e.type IN (${marks(q.types.length)})`);
+  if (q.eventTimeFrom) where.push('julianday(e.event_time) >= julianday(?)');
+  if (q.eventTimeBefore) where.push('julianday(e.event_time) < julianday(?)');
+  if (given(q.epcs)) where.push(epcMatchSql(EPC_PATHS, q.epcs.length, false));
+  if (given(q.anyEpcs)) where.push(epcMatchSql(ANY_EPC_PATHS, q.anyEpcs.length, true));
+  if (given(q.bizSteps)) where.push(`json_extract(e.body, '$.bizStep') IN (${marks(q.bizSteps.length)})`);
+  if (given(q.bizLocations)) where.push(`json_extract(e.body, '$.bizLocation.id') IN (${marks(q.bizLocations.length)})`);
+  return `SELECT e.* FROM events e WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT ?`;
+}
+
+function eventQueryArgs(q: EventQuery, page: PageRequest): unknown[] {
+  const after = page.after ? Number(page.after) : 0;
+  const scope = q.scopeOrgIds.length ? q.scopeOrgIds : [''];
+  const args: unknown[] = [Number.isFinite(after) ? after : 0, ...scope, ...scope, ...scope];
+  if (given(q.types)) args.push(...q.types);
+  if (q.eventTimeFrom) args.push(q.eventTimeFrom);
+  if (q.eventTimeBefore) args.push(q.eventTimeBefore);
+  const epcArgs = (values: string[], paths: { lists: string[]; quantities: string[] }, parentId: boolean) => {
+    for (let i = 0; i < paths.lists.length + paths.quantities.length + (parentId ? 1 : 0); i++) args.push(...values);
+  };
+  if (given(q.epcs)) epcArgs(q.epcs, EPC_PATHS, false);
+  if (given(q.anyEpcs)) epcArgs(q.anyEpcs, ANY_EPC_PATHS, true);
+  if (given(q.bizSteps)) args.push(...q.bizSteps);
+  if (given(q.bizLocations)) args.push(...q.bizLocations);
+  args.push(page.limit + 1);
+  return args;
 }
