@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
+import { renditionUrl } from '../../api/src/media/media-pipeline.js';
 import type { Lang, Messages } from './messages.js';
 
 const STYLE = readFileSync(new URL('./style.css', import.meta.url), 'utf8').replace(/\n/g, '');
@@ -17,6 +18,31 @@ export interface HeadInfo {
   linkset: string | null;
   /** This page's path and query without `lang`, for the language switch. */
   self: string;
+}
+
+/** A page's main photo: the 640 px rendition (else the largest), with every rendition in the srcset. */
+export interface HeroImage {
+  /** Same-origin paths, so the CSP's img-src 'self' holds whatever host name the page was reached by. */
+  src: string;
+  srcSet: string;
+  /** Absolute, for og:image and JSON-LD. */
+  absolute: string;
+}
+
+export function heroImage(renditions: Array<{ width: number; sha256: string }>, publicBaseUrl: string): HeroImage | null {
+  if (!renditions.length) return null;
+  const sorted = [...renditions].sort((a, b) => a.width - b.width);
+  const medium = sorted.find((r) => r.width >= 640) ?? sorted[sorted.length - 1]!;
+  return {
+    src: renditionUrl('', medium.sha256),
+    srcSet: sorted.map((r) => `${renditionUrl('', r.sha256)} ${r.width}w`).join(', '),
+    absolute: renditionUrl(publicBaseUrl, medium.sha256),
+  };
+}
+
+export function Hero({ image, alt }: { image: HeroImage | null; alt: string }) {
+  if (!image) return null;
+  return <img class="hero" src={image.src} srcSet={image.srcSet} sizes="(max-width: 720px) 100vw, 688px" width={640} height={480} alt={alt} />;
 }
 
 /** One label and value of a facts list (`<dl class="facts">`); nothing at all when the value is empty. */

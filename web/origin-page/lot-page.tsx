@@ -3,7 +3,7 @@ import { lotUri, toOffsetTime } from '../../api/src/domain/event-model.js';
 import { renditionUrl } from '../../api/src/media/media-pipeline.js';
 import type { MediaRecord, OrganizationRecord } from '../../api/src/store/port.js';
 import { formatDate, formatDateTime, formatNumber, formatQuantity, gs1Date } from './format.js';
-import { Fact, renderDocument } from './layout.js';
+import { Fact, Hero, heroImage, renderDocument } from './layout.js';
 import { lotStory, type Certificate, type Photo, type Stage } from './lot-story.js';
 import type { Lang, Messages } from './messages.js';
 import { openStreetMapUrl, plotCentre, PlotMap } from './plot-map.js';
@@ -100,15 +100,6 @@ export function CertificateItem({ cert, m }: { cert: Certificate; m: Messages })
   );
 }
 
-function heroPhoto(origin: LotOrigin, lotPhotos: Photo[]): { url: string; srcSet: string; absolute: string } | null {
-  const renditions: Array<{ width: number; sha256: string }> =
-    (origin.productPhotos[0] as MediaRecord | undefined)?.renditions ?? lotPhotos[0]?.renditions ?? [];
-  if (!renditions.length) return null;
-  const sorted = [...renditions].sort((a, b) => a.width - b.width);
-  const medium = sorted.find((r) => r.width >= 640) ?? sorted[sorted.length - 1]!;
-  return { url: imagePath(medium.sha256), srcSet: sorted.map((r) => `${imagePath(r.sha256)} ${r.width}w`).join(', '), absolute: renditionUrl(origin.publicBaseUrl, medium.sha256) };
-}
-
 /** The public origin page of a published lot. */
 export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: string): string {
   const { batch, product, owner, verification, publicBaseUrl: base } = origin;
@@ -116,7 +107,7 @@ export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: 
   const resolvableGlns = new Set(Object.values(origin.organizations).flatMap((o) => (o.gln && o.type !== 'farm_household' ? [o.gln] : [])));
   const name = productTitle(product, batch.product, lang);
   const page = origin.links['https://gs1.org/voc/pip']![0]!.href;
-  const hero = heroPhoto(origin, story.lotPhotos);
+  const hero = heroImage((origin.productPhotos[0] as MediaRecord | undefined)?.renditions ?? story.lotPhotos[0]?.renditions ?? [], origin.publicBaseUrl);
   const producers = uniqueOrgs(story.plots.map((p) => p.farmerOrg));
   const expiry = origin.attributes.find((a) => a.ai === '17' || a.ai === '15');
   const expiryDate = expiry ? gs1Date(expiry.value) : null;
@@ -156,7 +147,7 @@ export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: 
 
   const body = (
     <>
-      {hero ? <img class="hero" src={hero.url} srcSet={hero.srcSet} sizes="(max-width: 720px) 100vw, 688px" width={640} height={480} alt={name} /> : null}
+      <Hero image={hero} alt={name} />
       <h1>{name}</h1>
       <dl class="facts">
         <Fact label={m.brand}>{product?.brand}</Fact>

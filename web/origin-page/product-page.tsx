@@ -1,8 +1,7 @@
-import { renditionUrl } from '../../api/src/media/media-pipeline.js';
 import type { ProductOrigin } from '../../api/src/modules/resolver/service.js';
 import type { ListingRecord, ProductRecord } from '../../api/src/store/port.js';
 import { formatNumber, formatVnd } from './format.js';
-import { Fact, renderDocument } from './layout.js';
+import { Fact, Hero, heroImage, renderDocument } from './layout.js';
 import type { Lang, Messages } from './messages.js';
 
 const MARKETPLACE_NAMES: Record<string, string> = {
@@ -65,9 +64,7 @@ export function renderProductPage(origin: ProductOrigin, lang: Lang, m: Messages
   const name = productTitle(product, product.name.vi, lang);
   const description = (lang === 'en' && product.description.en) || product.description.vi;
   const page = origin.links['https://gs1.org/voc/pip']![0]!.href;
-  const photo = origin.photos[0]?.renditions.slice().sort((a, b) => a.width - b.width);
-  const image = photo?.find((r) => r.width >= 640) ?? photo?.[photo.length - 1];
-  const imageUrl = image ? renditionUrl(base, image.sha256) : null;
+  const hero = heroImage(origin.photos[0]?.renditions ?? [], base);
   const jsonLd = {
     '@context': 'https://schema.org',
     '@type': 'Product',
@@ -76,15 +73,13 @@ export function renderProductPage(origin: ProductOrigin, lang: Lang, m: Messages
     gtin14: product.gtin,
     url: page,
     ...(product.brand ? { brand: { '@type': 'Brand', name: product.brand } } : {}),
-    ...(imageUrl ? { image: [imageUrl] } : {}),
+    ...(hero ? { image: [hero.absolute] } : {}),
     countryOfOrigin: { '@type': 'Country', name: 'VN' },
     ...(origin.listings.length ? { offers: offersJsonLd(origin.listings, product) } : {}),
   };
   const body = (
     <>
-      {imageUrl && photo ? (
-        <img class="hero" src={renditionUrl('', image!.sha256)} srcSet={photo.map((r) => `${renditionUrl('', r.sha256)} ${r.width}w`).join(', ')} sizes="(max-width: 720px) 100vw, 688px" width={640} height={480} alt={name} />
-      ) : null}
+      <Hero image={hero} alt={name} />
       <h1>{name}</h1>
       <dl class="facts">
         <Fact label={m.brand}>{product.brand}</Fact>
@@ -100,5 +95,5 @@ export function renderProductPage(origin: ProductOrigin, lang: Lang, m: Messages
       <BuyLinks listings={origin.listings} product={product} m={m} />
     </>
   );
-  return renderDocument(lang, m, { title: name, description, canonical: page, image: imageUrl, jsonLd, ogType: 'product', linkset: `${page}?linkType=linkset`, self }, body);
+  return renderDocument(lang, m, { title: name, description, canonical: page, image: hero?.absolute ?? null, jsonLd, ogType: 'product', linkset: `${page}?linkType=linkset`, self }, body);
 }

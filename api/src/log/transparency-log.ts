@@ -109,15 +109,18 @@ export class TransparencyLog {
     return { from, to, hashes: await this.rangeHashes(consistencyRanges(from, to)) };
   }
 
-  /** Inclusion proofs of many leaves in one tree, for provenance bundles. */
-  async inclusionProofs(eventHashes: string[], treeSize: number): Promise<Array<{ hash: string; leafIndex: number; hashes: string[] }>> {
-    const out = [];
-    for (const hash of eventHashes) {
-      const leafIndex = await this.store.log.leafIndexOf(hash);
-      if (leafIndex === null || leafIndex >= treeSize) continue;
-      out.push({ hash, leafIndex, hashes: await this.rangeHashes(inclusionRanges(leafIndex, treeSize)) });
-    }
-    return out;
+  /**
+   * What a provenance bundle carries: a checkpoint that covers every given event (issued if the
+   * latest does not) and each event's inclusion proof in it. Events not in the log get no proof.
+   */
+  async bundleSection(eventHashes: string[]): Promise<{ checkpoint: string; verifierKey: string; proofs: Array<{ hash: string; leafIndex: number; hashes: string[] }> }> {
+    const leaves = (await Promise.all(eventHashes.map(async (hash) => ({ hash, leafIndex: await this.store.log.leafIndexOf(hash) })))).filter(
+      (leaf): leaf is { hash: string; leafIndex: number } => leaf.leafIndex !== null,
+    );
+    const checkpoint = await this.checkpoint(Math.max(0, ...leaves.map((l) => l.leafIndex + 1)));
+    const proofs = [];
+    for (const { hash, leafIndex } of leaves) proofs.push({ hash, leafIndex, hashes: await this.rangeHashes(inclusionRanges(leafIndex, checkpoint.treeSize)) });
+    return { checkpoint: checkpoint.note, verifierKey: await this.verifierKey(), proofs };
   }
 
   private async requireCheckpointed(treeSize: number, field: string): Promise<void> {

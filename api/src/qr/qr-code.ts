@@ -1,4 +1,5 @@
 import QRCode from 'qrcode';
+import { TtlCache } from '../core/ttl-cache.js';
 import { overlayLogoPng, overlayLogoSvg } from './qr-logo.js';
 
 /**
@@ -21,22 +22,9 @@ export interface QrLogo {
 /** A logo hides modules, so a code with one is always encoded at H whatever was asked. */
 export const effectiveErrorCorrection = (ecc: QrErrorCorrection, logo: QrLogo | null): QrErrorCorrection => (logo ? 'H' : ecc);
 
-const cache = new Map<string, Promise<Buffer | string>>();
+const cache = new TtlCache<Promise<Buffer | string>>({ ttlMs: Infinity, maxEntries: CACHE_ENTRIES });
 
-function cached<T extends Buffer | string>(key: string, render: () => Promise<T>): Promise<T> {
-  const hit = cache.get(key);
-  if (hit) {
-    // Refresh its place: the map's insertion order is the eviction order.
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit as Promise<T>;
-  }
-  const rendered = render();
-  cache.set(key, rendered);
-  rendered.catch(() => cache.delete(key));
-  if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-  return rendered;
-}
+const cached = <T extends Buffer | string>(key: string, render: () => Promise<T>): Promise<T> => cache.shared(key, render) as Promise<T>;
 
 /** The symbol the renderer draws for these options (the same deterministic encoding), for placing a logo on its modules. */
 const symbolOf = (text: string, ecc: QrErrorCorrection) => QRCode.create(text, { errorCorrectionLevel: ecc });

@@ -66,9 +66,6 @@ export class ProvenanceService {
       const details = body['ft:mediaDetails'];
       return Array.isArray(details) ? (details as AttachedFile[]).flatMap((f) => f.renditions.map((r) => ({ sha256: r.sha256, url: renditionUrl(this.publicBaseUrl, r.sha256) }))) : [];
     });
-    const hashes = events.map((e) => e.hash);
-    const leaves = await Promise.all(hashes.map((h) => this.store.log.leafIndexOf(h)));
-    const checkpoint = await this.log.checkpoint(Math.max(0, ...leaves.map((i) => (i ?? -1) + 1)));
     return {
       format: BUNDLE_FORMAT,
       lot: lotSummary(batch, this.publicBaseUrl),
@@ -76,7 +73,7 @@ export class ProvenanceService {
       events,
       keys: await this.publish(keyRecords),
       media,
-      log: { checkpoint: checkpoint.note, verifierKey: await this.log.verifierKey(), proofs: await this.log.inclusionProofs(hashes, checkpoint.treeSize) },
+      log: await this.log.bundleSection(events.map((e) => e.hash)),
       generatedAt: nowIso(),
     };
   }

@@ -11,7 +11,7 @@ import { MESSAGES, pickLanguage, type Lang } from '../../../../web/origin-page/m
 import { renderProductPage } from '../../../../web/origin-page/product-page.js';
 import type { ScanService } from '../scans/service.js';
 import { GS1_VOC, UnregisteredItemError, type Resolution, type ResolverService } from './service.js';
-import { TtlCache } from './ttl-cache.js';
+import { TtlCache } from '../../core/ttl-cache.js';
 
 const LINKSET = 'application/linkset+json';
 const GS1_PREFIX = 'gs1:';
@@ -94,10 +94,9 @@ export function resolverRouter(resolver: ResolverService, scans: ScanService): R
     corsHeaders(res);
     res.setHeader('Vary', 'Accept, Accept-Language, Accept-Encoding');
     const representation = representationOf(req);
-    const resolution = () => resolutions.get(identity) ?? resolutions.set(identity, resolve().catch((error: unknown) => (resolutions.delete(identity), Promise.reject(error))));
     let found: Resolution;
     try {
-      found = await resolution();
+      found = await resolutions.shared(identity, resolve);
     } catch (error) {
       if (error instanceof AppError && representation.kind === 'html' && wantsHtmlErrors(req)) return sendMiss(res, error, representation.lang, identity);
       throw error;

@@ -1,8 +1,7 @@
 /**
- * A small in-memory cache whose entries live a fixed time, bounded by entry count and by an
- * estimate of their bytes; the least recently used entry goes first. The resolver keeps its
- * resolutions (as promises, so concurrent misses share one database walk) and its finished
- * answers here.
+ * A small in-memory cache whose entries live a fixed time (or forever, with ttlMs Infinity),
+ * bounded by entry count and by an estimate of their bytes; the least recently used entry goes
+ * first. The resolver keeps its resolutions and answers here, the QR renderer its images.
  */
 export class TtlCache<T> {
   private readonly entries = new Map<string, { value: T; expires: number; bytes: number }>();
@@ -35,6 +34,20 @@ export class TtlCache<T> {
 
   delete(key: string): void {
     this.remove(key);
+  }
+
+  /**
+   * The cached promise for `key`, or `create()`'s, cached at once so that concurrent misses share
+   * one piece of work; a rejected promise is dropped, so the next call tries again.
+   */
+  shared<V>(this: TtlCache<Promise<V>>, key: string, create: () => Promise<V>): Promise<V> {
+    const hit = this.get(key);
+    if (hit) return hit;
+    const created = create();
+    created.catch(() => {
+      if (this.entries.get(key)?.value === created) this.remove(key);
+    });
+    return this.set(key, created);
   }
 
   private remove(key: string): void {
