@@ -18,6 +18,7 @@ import { organizationRoutes } from './modules/organizations/routes.js';
 import { OrganizationService } from './modules/organizations/service.js';
 import { OrganizationLogoService } from './modules/organizations/logo-service.js';
 import { epcisRoutes } from './modules/epcis/routes.js';
+import { CaptureService } from './modules/epcis/capture-service.js';
 import { EpcisService } from './modules/epcis/service.js';
 import { exportRoutes } from './modules/exports/routes.js';
 import { ExportService } from './modules/exports/service.js';
@@ -53,6 +54,8 @@ export interface Services {
   batches: BatchService;
   provenance: ProvenanceService;
   epcis: EpcisService;
+  /** EPCIS capture jobs run in the background: close it (before the store) when shutting down. */
+  capture: CaptureService;
   media: MediaService;
   products: ProductService;
   exports: ExportService;
@@ -85,6 +88,7 @@ export function buildServices(config: Config, store: Store, logger: Logger = cre
     resolver: new ResolverService(store, provenance, config.publicBaseUrl),
     provenance,
     epcis: new EpcisService(provenance, store),
+    capture: new CaptureService(store, recorder, config.epcisCapture, logger),
     scans: new ScanService(store, batches, logger),
   };
 }
@@ -148,7 +152,7 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
   plotRoutes(api, services.plots);
   batchRoutes(api, services.batches, config.publicBaseUrl);
   provenanceRoutes(api, services.provenance, perClientLimit(config.rateLimits.verify));
-  epcisRoutes(api, services.epcis);
+  epcisRoutes(api, services.epcis, services.capture);
   mediaRoutes(api, services.media, config.publicBaseUrl);
   productRoutes(api, services.products, config.publicBaseUrl);
   exportRoutes(api, services.exports, services.batches);

@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   // Events recorded before the transparency log existed join it once, in their append order.
   const backfilled = await services.log.backfill();
   if (backfilled) logger.info({ events: backfilled }, 'earlier events appended to the transparency log');
+  const interrupted = await services.capture.failInterrupted();
+  if (interrupted) logger.warn({ jobs: interrupted }, 'capture jobs interrupted by the last stop were marked failed; nothing of them was written');
   const checkpoints =
     config.log.checkpointIntervalSeconds > 0
       ? setInterval(() => void services.log.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'issuing a log checkpoint failed')), config.log.checkpointIntervalSeconds * 1000)
@@ -46,10 +48,11 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     server.close(() => {
-      // Buffered scan counts are written before the store closes under them.
-      services.scans
+      // Accepted capture jobs and buffered scan counts are written before the store closes under them.
+      services.capture
         .close()
-        .catch((error: unknown) => logger.error({ err: error }, 'writing the last scan counts failed'))
+        .then(() => services.scans.close())
+        .catch((error: unknown) => logger.error({ err: error }, 'writing the last capture jobs or scan counts failed'))
         .then(() => store.close())
         .catch((error: unknown) => logger.error({ err: error }, 'closing the store failed'))
         .finally(() => {

@@ -54,6 +54,17 @@ export interface LotStory {
 
 const HIDDEN_STAGES = new Set(['media', 'plot_registration']);
 
+/** CBV 2.0 business steps that are one of our step types under another word (events captured from other systems). */
+const CBV_STEP_TYPES: Record<string, string> = { storing: 'storage', inspecting: 'inspection', shipping: 'shipping', receiving: 'receiving', packing: 'packing' };
+
+/** Our step type; for a captured event, its CBV business step (bare word), else its EPCIS type. */
+function stepTypeOf(body: Record<string, unknown>): string {
+  if (typeof body['ft:stepType'] === 'string') return body['ft:stepType'];
+  const word = typeof body.bizStep === 'string' ? /([a-z_]+)$/.exec(body.bizStep)?.[1] : undefined;
+  if (word) return CBV_STEP_TYPES[word] ?? word;
+  return String(body.type);
+}
+
 export function lotStory(origin: LotOrigin): LotStory {
   const photos = photosByEvent(origin.events);
   const org = (uri: unknown) => (typeof uri === 'string' ? (origin.organizations[uri] ?? null) : null);
@@ -64,7 +75,7 @@ export function lotStory(origin: LotOrigin): LotStory {
     .filter((e) => !HIDDEN_STAGES.has(String(e.body['ft:stepType'])))
     .map(({ body }) => ({
       eventID: String(body.eventID),
-      stepType: String(body['ft:stepType'] ?? body.type),
+      stepType: stepTypeOf(body),
       eventTime: String(body.eventTime),
       actor: org(body['ft:recordedBy']),
       actorUri: typeof body['ft:recordedBy'] === 'string' ? body['ft:recordedBy'] : null,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, Router } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import type { Actor } from './auth.js';
@@ -42,8 +42,14 @@ export interface RouteSpec<
   before?: RequestHandler[];
   /** false: Idempotency-Key is not honoured (the answer carries a secret that must not be stored). */
   idempotent?: boolean;
-  /** Problem type of this route's request validation failures (default: the project's validation-error). */
-  validationErrorType?: string;
+  /**
+   * Problem types of this route's failures by status, instead of the project's (a 400 of the
+   * parameters, the body or the service alike): the EPCIS routes answer with the standard's
+   * exception types this way.
+   */
+  problemTypes?: Partial<Record<400 | 404 | 413, string>>;
+  /** Headers sent with every answer of this route, errors included (e.g. the EPCIS version headers). */
+  headers?: Record<string, string>;
   /** multipart/form-data upload: the repeatable file field and its limits, instead of a JSON body. */
   upload?: { field: string; maxFiles: number; maxFileBytes: number; maxConcurrent: number };
 }
@@ -108,7 +114,15 @@ export class ApiRouter {
     P extends z.ZodType | undefined = undefined,
   >(spec: RouteSpec<B, Q, P, A>, handler: (ctx: RouteContext<Infer<B>, Infer<Q>, Infer<P>, A>) => Promise<RouteResult>): void {
     this.specs.push(spec as RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>);
-    const middleware: RequestHandler[] = [...(spec.before ?? [])];
+    const middleware: RequestHandler[] = [];
+    if (spec.headers) {
+      const headers = spec.headers;
+      middleware.push((_req, res, next) => {
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+        next();
+      });
+    }
+    middleware.push(...(spec.before ?? []));
     // Credentials are checked before any body is read, so anonymous clients cannot make us buffer uploads.
     middleware.push(async (req, res, next) => {
       res.locals.actor = await this.resolveActor(req, spec.auth);
@@ -119,23 +133,25 @@ export class ApiRouter {
     middleware.push(async (req, res) => {
       const actor = res.locals.actor as Actor | null;
       const files: UploadedFile[] = ((req.files as Express.Multer.File[] | undefined) ?? []).map((f) => ({ bytes: f.buffer, originalName: f.originalname }));
-      const parse = <S extends z.ZodType>(schema: S, input: unknown): z.output<S> => {
-        try {
-          return parseOrThrow(schema, input);
-        } catch (err) {
-          throw err instanceof ValidationError && spec.validationErrorType ? err.withType(spec.validationErrorType) : err;
-        }
-      };
-      const params = (spec.params ? parse(spec.params, req.params) : undefined) as Infer<P>;
-      const query = (spec.query ? parse(spec.query, req.query) : undefined) as Infer<Q>;
-      const body = (spec.body ? parse(spec.body, req.body) : undefined) as Infer<B>;
+      const params = (spec.params ? parseOrThrow(spec.params, req.params) : undefined) as Infer<P>;
+      const query = (spec.query ? parseOrThrow(spec.query, req.query) : undefined) as Infer<Q>;
+      const body = (spec.body ? parseOrThrow(spec.body, req.body) : undefined) as Infer<B>;
       const context = { body, query, params, actor, files, req } as RouteContext<Infer<B>, Infer<Q>, Infer<P>, A>;
       const run = () => handler(context);
       const idempotent = spec.method === 'post' && actor !== null && spec.idempotent !== false;
       const result = idempotent ? await this.withIdempotency(req, actor, files, run) : await run();
       await send(res, result);
     });
-    this.router[spec.method](spec.path, ...middleware);
+    const types = spec.problemTypes;
+    if (types) {
+      const retype: ErrorRequestHandler = (error: unknown, _req, _res, next) => {
+        const type = error instanceof AppError ? types[error.status as keyof typeof types] : undefined;
+        next(type && error instanceof AppError ? error.withType(type) : error);
+      };
+      this.router[spec.method](spec.path, ...middleware, retype);
+    } else {
+      this.router[spec.method](spec.path, ...middleware);
+    }
   }
 
   private uploadsInFlight = 0;
@@ -271,7 +287,7 @@ function multipartBody(upload: NonNullable<RouteSpec<undefined, undefined, undef
 }
 
 function jsonBody(limit: string): RequestHandler {
-  const parser = express.json({ limit, strict: false });
+  const parser = express.json({ limit, strict: false, type: ['application/json', 'application/*+json'] });
   return (req, res, next) => {
     const hasBody = req.headers['content-length'] !== '0' && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
     if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {

@@ -36,6 +36,10 @@ const EnvSchema = z.object({
   LOG_ORIGIN: z.string().regex(/^[^\s+]+$/, 'no spaces or "+"').max(200).optional(),
   /** How often the server issues a checkpoint when the log has grown; 0 turns the timer off. */
   LOG_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Events one EPCIS capture document may hold (the binding's GS1-EPCIS-Capture-Limit). */
+  EPCIS_CAPTURE_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  /** Bytes one EPCIS capture document may take (GS1-EPCIS-Capture-File-Size-Limit). */
+  EPCIS_CAPTURE_MAX_BYTES: z.coerce.number().int().min(10_000).max(200_000_000).default(16_000_000),
   JWT_SECRET: secret.optional(),
   KEY_ENCRYPTION_KEY: secret.optional(),
 });
@@ -60,6 +64,7 @@ export interface Config {
   media: { maxFileBytes: number; maxFiles: number; maxPixels: number; maxConcurrentUploads: number };
   eudrMaxFileBytes: number;
   log: { origin: string; checkpointIntervalSeconds: number };
+  epcisCapture: { maxEvents: number; maxBytes: number };
   secrets: Record<SecretName, string>;
 }
 
@@ -119,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     media: { maxFileBytes: Math.round(e.MEDIA_MAX_FILE_MB * 1024 * 1024), maxFiles: e.MEDIA_MAX_FILES, maxPixels: e.MEDIA_MAX_PIXELS, maxConcurrentUploads: e.MEDIA_MAX_CONCURRENT_UPLOADS },
     eudrMaxFileBytes: e.EUDR_MAX_FILE_BYTES,
     log: { origin: e.LOG_ORIGIN ?? defaultLogOrigin(publicBaseUrl), checkpointIntervalSeconds: e.LOG_CHECKPOINT_INTERVAL_SECONDS },
+    epcisCapture: { maxEvents: e.EPCIS_CAPTURE_MAX_EVENTS, maxBytes: e.EPCIS_CAPTURE_MAX_BYTES },
     secrets,
   };
 }

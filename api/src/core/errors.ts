@@ -21,8 +21,8 @@ export const problemType = (slug: string): string => `/problems/${slug}`;
 
 /**
  * The EPCIS 2.0 REST binding names its own problem types (`epcisException:QueryParameterException`,
- * `epcisException:NoSuchResourceException`, …). EPCIS routes pass one of these as the `type` of the
- * usual errors below (their constructors take an optional type), so there is one error hierarchy.
+ * `epcisException:NoSuchResourceException`, …). EPCIS routes declare which of these their 400s,
+ * 404s and 413s carry (the router retypes the usual errors below), so there is one error hierarchy.
  */
 export const epcisExceptionType = (name: string): string => `epcisException:${name}`;
 
@@ -53,6 +53,19 @@ export class AppError extends Error {
     this.extensions = options.extensions ?? {};
   }
 
+  /** The same failure under another problem type (e.g. an EPCIS exception type). */
+  withType(type: string): AppError {
+    return new AppError({
+      status: this.status,
+      type,
+      title: this.title,
+      detail: this.message,
+      ...(this.errors ? { errors: this.errors } : {}),
+      headers: this.headers,
+      extensions: this.extensions,
+    });
+  }
+
   toProblem(): ProblemDetails {
     return {
       ...this.extensions,
@@ -66,23 +79,18 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(errors: FieldError[], detail?: string, type: string = problemType('validation-error')) {
+  constructor(errors: FieldError[], detail?: string) {
     super({
       status: 400,
-      type,
+      type: problemType('validation-error'),
       title: 'The request is not valid',
       detail: detail ?? errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '),
       errors,
     });
   }
 
-  static field(path: string, message: string, type?: string): ValidationError {
-    return new ValidationError([{ path, message }], undefined, type);
-  }
-
-  /** The same failure under another problem type (e.g. an EPCIS exception type). */
-  withType(type: string): ValidationError {
-    return new ValidationError(this.errors ?? [], this.message, type);
+  static field(path: string, message: string): ValidationError {
+    return new ValidationError([{ path, message }]);
   }
 }
 
@@ -105,8 +113,8 @@ export class ForbiddenError extends AppError {
 }
 
 export class NotFoundError extends AppError {
-  constructor(what: string, type: string = problemType('not-found')) {
-    super({ status: 404, type, title: 'Not found', detail: `${what} was not found.` });
+  constructor(what: string) {
+    super({ status: 404, type: problemType('not-found'), title: 'Not found', detail: `${what} was not found.` });
   }
 }
 

@@ -1,3 +1,4 @@
+import { eventHashId } from '../epcis/event-hash-id.js';
 import { toEpcisQuantity, type Quantity } from './quantity.js';
 
 /**
@@ -72,6 +73,41 @@ export interface EventEnvelope {
 
 /** Any event the service records; `type` is the EPCIS event type. */
 export type EpcisEvent = Record<string, unknown> & { type: string; eventTime: string };
+
+/**
+ * The recording envelope: who recorded the event into this service, where it sits in the lot's
+ * chain and which capture job brought it in. Like `recordTime`, these say how the event was
+ * recorded, not what happened, so the eventID leaves them out: the same event captured from
+ * another EPCIS system keeps the hash ID that system computes.
+ */
+export const RECORDING_ENVELOPE_KEYS = ['ft:recordedBy', 'ft:recordedByUser', 'ft:prev', 'ft:captured'] as const;
+
+/** How a captured event entered the record; `eventIdGiven`: its eventID was the sender's, kept as given. */
+export interface CaptureMark {
+  captureID: string;
+  eventIdGiven: boolean;
+}
+
+/** Namespace prefixes an event's own `@context` declares (captured events carry their document's). */
+export function eventContextPrefixes(event: Record<string, unknown>): Record<string, string> {
+  const context = event['@context'];
+  const prefixes: Record<string, string> = {};
+  for (const entry of Array.isArray(context) ? context : [context]) {
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) continue;
+    for (const [prefix, iri] of Object.entries(entry)) if (typeof iri === 'string') prefixes[prefix] = iri;
+  }
+  return prefixes;
+}
+
+/**
+ * The CBV 2.0 event hash ID of what the event says: computed over the event without its recording
+ * envelope, with our prefixes and those of the event's own @context.
+ */
+export function eventIdOf(event: Record<string, unknown>): string {
+  const content = { ...event };
+  for (const key of RECORDING_ENVELOPE_KEYS) delete content[key];
+  return eventHashId(content, { ...EVENT_PREFIXES, ...eventContextPrefixes(event) });
+}
 
 /** Lot (class-level) identifier: the canonical GS1 Digital Link URI when the lot has a GTIN. */
 export function lotUri(lot: LotRef): string {

@@ -95,15 +95,14 @@ function pointerToken(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** Prefixes declared by the document's @context: the keys of its object entries. */
-function declaredPrefixes(doc: Record<string, unknown>): Set<string> {
-  const context = doc['@context'];
+/** Prefixes a @context declares: the keys of its object entries, added to `declared`. */
+function declaredPrefixes(context: unknown, declared: ReadonlySet<string>): Set<string> {
   const entries = Array.isArray(context) ? context : [context];
-  const declared = new Set(STANDARD_PREFIXES);
+  const out = new Set(declared);
   for (const entry of entries) {
-    if (entry && typeof entry === 'object' && !Array.isArray(entry)) for (const key of Object.keys(entry)) declared.add(key);
+    if (entry && typeof entry === 'object' && !Array.isArray(entry)) for (const key of Object.keys(entry)) out.add(key);
   }
-  return declared;
+  return out;
 }
 
 /** Namespaced keys of each event and of its direct sub-objects whose prefix is not declared. */
@@ -115,9 +114,9 @@ function undeclaredPrefixErrors(doc: unknown): FieldError[] {
   const list = record.type === 'EPCISQueryDocument' ? queryResults?.resultsBody?.eventList : body?.eventList;
   if (!Array.isArray(list)) return [];
   const base = record.type === 'EPCISQueryDocument' ? '/epcisBody/queryResults/resultsBody/eventList' : '/epcisBody/eventList';
-  const declared = declaredPrefixes(record);
+  const documentPrefixes = declaredPrefixes(record['@context'], new Set(STANDARD_PREFIXES));
   const errors: FieldError[] = [];
-  const check = (object: unknown, path: string) => {
+  const check = (object: unknown, path: string, declared: ReadonlySet<string>) => {
     if (!object || typeof object !== 'object' || Array.isArray(object)) return;
     for (const key of Object.keys(object)) {
       const prefix = /^([A-Za-z][\w.-]*):(?!\/\/)/.exec(key)?.[1];
@@ -125,11 +124,12 @@ function undeclaredPrefixErrors(doc: unknown): FieldError[] {
     }
   };
   list.forEach((event: unknown, i) => {
+    if (!event || typeof event !== 'object') return;
+    // An event may carry its own @context (events of a query result do), adding to the document's.
+    const declared = declaredPrefixes((event as Record<string, unknown>)['@context'], documentPrefixes);
     const path = `${base}/${i}`;
-    check(event, path);
-    if (event && typeof event === 'object') {
-      for (const [key, value] of Object.entries(event)) if (!key.includes(':')) check(value, `${path}/${pointerToken(key)}`);
-    }
+    check(event, path, declared);
+    for (const [key, value] of Object.entries(event)) if (!key.includes(':')) check(value, `${path}/${pointerToken(key)}`, declared);
   });
   return errors;
 }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { nowIso } from '../core/ids.js';
-import { EVENT_PREFIXES, orgUri, toOffsetTime, type EpcisEvent, type OrgRef } from '../domain/event-model.js';
+import { eventIdOf, orgUri, toOffsetTime, type EpcisEvent, type OrgRef } from '../domain/event-model.js';
 import type { EventLink, EventRecord, Repositories } from '../store/port.js';
 import { canonicalJson } from './canonical-json.js';
-import { eventHashId } from '../epcis/event-hash-id.js';
 import type { TransparencyLog } from '../log/transparency-log.js';
 import type { KeyRing } from './key-ring.js';
 import { signCanonical } from './signing-keys.js';
@@ -14,6 +13,8 @@ export interface EventToRecord {
   signer: OrgRef & { id: string };
   corrects?: string | null;
   links: EventLink[];
+  /** The eventID the caller settled (a captured event's, given or computed); by default the event's CBV 2.0 hash ID. */
+  eventId?: string | undefined;
 }
 
 /**
@@ -34,10 +35,10 @@ export class EventRecorder {
     }
     const createdAt = nowIso();
     const { kid, privateKey } = await this.keys.currentKey(tx, e.signer.id, createdAt);
-    // The eventID is the CBV 2.0 event hash ID of the event's content (it leaves out eventID and
-    // recordTime), so any EPCIS system can recompute it. recordTime is stamped inside the
-    // transaction, after the key is chosen: it falls in that key's validity window.
-    const eventID = eventHashId(e.event, { ...EVENT_PREFIXES });
+    // The eventID is the CBV 2.0 event hash ID of the event's content (it leaves out eventID,
+    // recordTime and the recording envelope), so any EPCIS system can recompute it. recordTime is
+    // stamped inside the transaction, after the key is chosen: it falls in that key's validity window.
+    const eventID = e.eventId ?? eventIdOf(e.event);
     const event: EpcisEvent = { ...e.event, eventID, recordTime: toOffsetTime(createdAt) };
     const canonical = canonicalJson(event);
     const stored = await tx.events.append({

@@ -6,8 +6,8 @@
  */
 import canonicalize from 'canonicalize';
 import { base64UrlDecode, base64UrlEncode, fromHex, toHex } from '../core/bytes.js';
-import { EVENT_PREFIXES, lotUri } from '../domain/event-model.js';
-import { eventHashId } from '../epcis/event-hash-id.js';
+import { eventIdOf, lotUri } from '../domain/event-model.js';
+import { commissioningLotNumber, lotKeyOf, sameLot, type LotKey } from '../epcis/lot-key.js';
 import { openCheckpoint, parseVerifierKey, type Checkpoint } from '../log/checkpoint.js';
 import { leafHash, verifyInclusion } from '../log/merkle.js';
 
@@ -176,6 +176,29 @@ function identifiersOf(event: Record<string, unknown>): string[] {
   return out;
 }
 
+/**
+ * Whether an event names the bundle's lot: by any spelling of its identifier (Digital Link on any
+ * host, EPC URN, with or without an item serial), or by an item serial that an event of the bundle
+ * commissioned into the lot (an ObjectEvent ADD with the lot's number in its ILMD).
+ */
+function namesLot(event: Record<string, unknown>, lot: ProvenanceBundle['lot'], events: Iterable<Record<string, unknown>>): boolean {
+  const lotKey = lotKeyOf(lot.uri);
+  if (!lotKey) return identifiersOf(event).includes(lot.uri);
+  const keys = identifiersOf(event).map(lotKeyOf);
+  if (keys.some((key) => key && sameLot(key, lotKey))) return true;
+  const items = keys.filter((key): key is Extract<LotKey, { kind: 'gtin-serial' }> => key?.kind === 'gtin-serial');
+  if (!items.length || lot.gtin === null) return false;
+  const commissioned = new Set<string>();
+  for (const other of events) {
+    if (commissioningLotNumber(other) !== lot.lotNumber) continue;
+    for (const id of identifiersOf(other)) {
+      const key = lotKeyOf(id);
+      if (key?.kind === 'gtin-serial' && key.gtin === lot.gtin) commissioned.add(key.serial);
+    }
+  }
+  return items.some((item) => item.gtin === lot.gtin && commissioned.has(item.serial));
+}
+
 /** Hashes of the public renditions a media event signed. */
 function signedRenditions(event: Record<string, unknown> | undefined): string[] {
   const details = event?.['ft:mediaDetails'];
@@ -210,14 +233,17 @@ function checkShape(bundle: unknown): string[] {
 
 /**
  * An eventID in the CBV 2.0 hash form must be the hash of the event's content: the ID names what
- * the event says. IDs of other forms (kept as captured from other systems) are not checked.
+ * the event says. IDs of other forms, and IDs a captured event arrived with (kept as the sender
+ * gave them, `ft:captured.eventIdGiven`), are not checked.
  */
 function checkEventId(event: Record<string, unknown>, fail: (check: CheckName, message: string) => void): void {
   const id = event.eventID;
   if (typeof id !== 'string' || !id.startsWith('ni:///sha-256;')) return;
+  const captured = event['ft:captured'];
+  if (isRecord(captured) && captured.eventIdGiven === true) return;
   let computed: string;
   try {
-    computed = eventHashId(event, { ...EVENT_PREFIXES });
+    computed = eventIdOf(event);
   } catch (error) {
     fail('eventID', `the event hash ID cannot be computed: ${(error as Error).message}`);
     return;
@@ -354,7 +380,7 @@ export async function verifyBundle(input: unknown, options: VerifyOptions = {}):
       errors.push(`head event ${head} is missing from the bundle`);
       continue;
     }
-    if (!identifiersOf(event).includes(bundle.lot.uri)) {
+    if (!namesLot(event, bundle.lot, parsed.values())) {
       byHash.get(head)?.failures.push({ check: 'lot', message: `the head event does not name the lot ${bundle.lot.uri}` });
     }
     visit(head);

@@ -264,6 +264,28 @@ export interface IdempotencyRecord {
   createdAt: string;
 }
 
+/**
+ * An EPCIS capture job (EPCIS 2.0 REST binding): one captured document, written all or nothing.
+ * A job is finished in the transaction that writes its events, so "succeeded" and "its events are
+ * stored" are never apart.
+ */
+export interface CaptureJobRecord {
+  /** The captureID. */
+  id: string;
+  orgId: string;
+  /** The user or API key that submitted it. */
+  submittedBy: string;
+  createdAt: string;
+  finishedAt: string | null;
+  running: boolean;
+  success: boolean;
+  eventCount: number;
+  /** On success: the stored events' eventIDs, in document order. */
+  eventIds: string[];
+  /** On failure: why, as problem details (`errors` name the failing paths). */
+  errors: Array<{ type: string; title: string; status: number; detail: string; errors?: Array<{ path: string; message: string }> }>;
+}
+
 /** One resolve of a lot's link. Nothing about the client beyond its coarse type is kept: no IP, no User-Agent. */
 export interface ScanRecord {
   batchId: string;
@@ -374,6 +396,13 @@ export interface BatchRepository {
   update(id: string, patch: BatchPatch): Promise<void>;
   /** Adds organizations to the lot's chain of custody (idempotent). */
   grantAccess(id: string, orgIds: string[]): Promise<void>;
+  /**
+   * Records that items GTIN + serial belong to the lot (commissioned into it). A serial already in
+   * a lot stays in it (append-only): callers check `findBySerial` first.
+   */
+  addSerials(id: string, gtin: string, serials: string[]): Promise<void>;
+  /** The lot an item (GTIN + serial) was commissioned into. */
+  findBySerial(gtin: string, serial: string): Promise<BatchRecord | null>;
 }
 
 /**
@@ -495,6 +524,17 @@ export interface ScanRepository {
   countFor(batchId: string, window: { from: string; to: string }): Promise<ScanCounts>;
 }
 
+export interface CaptureJobRepository {
+  insert(job: CaptureJobRecord): Promise<void>;
+  findById(id: string): Promise<CaptureJobRecord | null>;
+  /** Ends a running job; a job that is no longer running is left as it is. */
+  finish(id: string, outcome: Pick<CaptureJobRecord, 'finishedAt' | 'success' | 'eventIds' | 'errors'>): Promise<void>;
+  /** Newest first, among jobs of `orgIds`. */
+  list(orgIds: string[], page: PageRequest): Promise<Page<CaptureJobRecord>>;
+  /** Jobs still marked running (the process stopped during them): their ids, oldest first. */
+  listRunning(): Promise<string[]>;
+}
+
 export interface Repositories {
   organizations: OrganizationRepository;
   users: UserRepository;
@@ -509,6 +549,7 @@ export interface Repositories {
   idempotency: IdempotencyRepository;
   scans: ScanRepository;
   log: LogRepository;
+  captureJobs: CaptureJobRepository;
 }
 
 export interface Store extends Repositories {

@@ -10,6 +10,7 @@ import { ConflictError } from '../../src/core/errors.js';
 import type {
   ApiKeyRecord,
   BatchRecord,
+  CaptureJobRecord,
   CheckpointRecord,
   EventLink,
   EventRecord,
@@ -575,6 +576,34 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await store.batches.list([c.id], { limit: 10 })).items).to.deep.equal([expected]);
       });
 
+      it('when serials are added to a lot, then findBySerial finds the lot by GTIN and serial; a serial already in a lot stays there', async function () {
+        const o = await oneOrganization();
+        const x = batch(o.id);
+        const y = batch(o.id);
+        await store.batches.insert(x);
+        await store.batches.insert(y);
+        await store.batches.addSerials(x.id, '08936123450038', ['S-1', 'S-2']);
+        await store.batches.addSerials(y.id, '08936123450038', ['S-2', 'S-3']);
+        await store.batches.addSerials(y.id, '08936123450038', []);
+        expect((await store.batches.findBySerial('08936123450038', 'S-1'))?.id).to.equal(x.id);
+        expect((await store.batches.findBySerial('08936123450038', 'S-2'))?.id).to.equal(x.id);
+        expect((await store.batches.findBySerial('08936123450038', 'S-3'))?.id).to.equal(y.id);
+        expect(await store.batches.findBySerial('08936123450045', 'S-1')).to.equal(null);
+      });
+
+      it('when a transaction that added serials fails, then the serials name no lot', async function () {
+        const o = await oneOrganization();
+        const x = batch(o.id);
+        await store.batches.insert(x);
+        await store
+          .transaction(async (tx) => {
+            await tx.batches.addSerials(x.id, '08936123450038', ['S-9']);
+            throw new Error('abort');
+          })
+          .catch(() => undefined);
+        expect(await store.batches.findBySerial('08936123450038', 'S-9')).to.equal(null);
+      });
+
       it('when a batch is updated, then only the given fields change', async function () {
         const [a, b] = await organizations(2);
         if (!a || !b) throw new Error('setup');
@@ -763,6 +792,47 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await expectConflict(store.events.append({ ...event(o.id, []), hash: e.hash }));
         await expectConflict(store.events.append({ ...e, hash: sha256('other') }));
         expect(await store.events.findById(e.id)).to.deep.equal(stored);
+      });
+    });
+
+    describe('capture jobs', function () {
+      function job(orgId: string, overrides: Partial<CaptureJobRecord> = {}): CaptureJobRecord {
+        return { id: uuidv7(), orgId, submittedBy: 'user-1', createdAt: iso(), finishedAt: null, running: true, success: false, eventCount: 2, eventIds: [], errors: [], ...overrides };
+      }
+
+      it('when a job is inserted and finished, then findById returns it finished; finishing it again changes nothing', async function () {
+        const o = await oneOrganization();
+        const j = job(o.id);
+        await store.captureJobs.insert(j);
+        expect(await store.captureJobs.findById(j.id)).to.deep.equal(j);
+        expect(await store.captureJobs.listRunning()).to.deep.equal([j.id]);
+        await store.captureJobs.finish(j.id, { finishedAt: iso(5), success: true, eventIds: ['urn:uuid:a', 'urn:uuid:b'], errors: [] });
+        const done = { ...j, running: false, success: true, finishedAt: iso(5), eventIds: ['urn:uuid:a', 'urn:uuid:b'] };
+        expect(await store.captureJobs.findById(j.id)).to.deep.equal(done);
+        await store.captureJobs.finish(j.id, { finishedAt: iso(9), success: false, eventIds: [], errors: [{ type: 't', title: 'x', status: 400, detail: 'd' }] });
+        expect(await store.captureJobs.findById(j.id)).to.deep.equal(done);
+        expect(await store.captureJobs.listRunning()).to.deep.equal([]);
+      });
+
+      it('when a job fails, then its problem details round trip', async function () {
+        const o = await oneOrganization();
+        const j = job(o.id);
+        await store.captureJobs.insert(j);
+        const errors = [{ type: '/problems/validation-error', title: 'Bad', status: 400, detail: 'd', errors: [{ path: '/epcisBody/eventList/0/eventID', message: 'taken' }] }];
+        await store.captureJobs.finish(j.id, { finishedAt: iso(1), success: false, eventIds: [], errors });
+        expect((await store.captureJobs.findById(j.id))?.errors).to.deep.equal(errors);
+      });
+
+      it('when jobs of two organizations exist, then list pages only those of the given ones, newest first', async function () {
+        const [a, b] = await organizations(2);
+        if (!a || !b) throw new Error('setup');
+        const mine = [job(a.id), job(a.id), job(a.id)];
+        for (const j of [...mine, job(b.id)]) await store.captureJobs.insert(j);
+        const first = await store.captureJobs.list([a.id], { limit: 2 });
+        expect(first.items.map((j) => j.id)).to.deep.equal([mine[2]!.id, mine[1]!.id]);
+        const second = await store.captureJobs.list([a.id], { limit: 2, after: first.next! });
+        expect(second.items.map((j) => j.id)).to.deep.equal([mine[0]!.id]);
+        expect(second.next).to.equal(null);
       });
     });
 

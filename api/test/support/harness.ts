@@ -73,6 +73,7 @@ export async function startHarness(options: { seed?: boolean; env?: Record<strin
     },
     async close() {
       try {
+        await services.capture.close();
         await services.scans.close();
       } finally {
         await store.close();

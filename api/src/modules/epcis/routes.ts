@@ -1,14 +1,101 @@
 import type { ApiRouter } from '../../core/api-router.js';
+import { epcisExceptionType, ValidationError } from '../../core/errors.js';
+import { ListQuery, listResponseSchema, toListResponse, toPageRequest } from '../../core/pagination.js';
 import { IdParams } from '../../core/schemas.js';
-import { EpcisDocumentOut, EpcisEventDocumentOut, EpcisQueryDocumentOut, EventIdParams, EventQueryQuery } from './schema.js';
-import { QUERY_PARAMETER_EXCEPTION, type EpcisService } from './service.js';
+import type { CaptureJobRecord } from '../../store/port.js';
+import type { CaptureService } from './capture-service.js';
+import { CaptureDocumentIn, CaptureIdParams, CaptureJobOut, EpcisDocumentOut, EpcisEventDocumentOut, EpcisQueryDocumentOut, EventIdParams, EventQueryQuery } from './schema.js';
+import type { EpcisService } from './service.js';
 
 export const EPCIS_MEDIA_TYPE = 'application/ld+json';
 
-/** Headers of the EPCIS 2.0 REST binding's answers. */
+/** Headers of every answer of the EPCIS 2.0 REST binding, errors included. */
 const EPCIS_HEADERS = { 'GS1-EPCIS-Version': '2.0.0', 'GS1-CBV-Version': '2.0.0' };
 
-export function epcisRoutes(api: ApiRouter, epcis: EpcisService): void {
+/** The binding's exception types for our routes' failures. */
+const QUERY_EXCEPTIONS = {
+  400: epcisExceptionType('QueryParameterException'),
+  404: epcisExceptionType('NoSuchResourceException'),
+} as const;
+const CAPTURE_EXCEPTIONS = {
+  400: epcisExceptionType('ValidationException'),
+  404: epcisExceptionType('NoSuchResourceException'),
+  413: epcisExceptionType('CaptureLimitExceededException'),
+} as const;
+
+function captureJobOut(job: CaptureJobRecord) {
+  return {
+    captureID: job.id,
+    createdAt: job.createdAt,
+    finishedAt: job.finishedAt,
+    running: job.running,
+    success: job.success,
+    captureErrorBehaviour: 'rollback' as const,
+    eventCount: job.eventCount,
+    eventIDs: job.eventIds,
+    errors: job.errors,
+  };
+}
+
+export function epcisRoutes(api: ApiRouter, epcis: EpcisService, capture: CaptureService): void {
+  const captureLimits = {
+    'GS1-EPCIS-Capture-Limit': String(capture.limits.maxEvents),
+    'GS1-EPCIS-Capture-File-Size-Limit': String(capture.limits.maxBytes),
+  };
+
+  api.route(
+    {
+      method: 'post',
+      path: '/epcis/capture',
+      summary: 'Capture an EPCIS 2.0 EPCISDocument: checked against the standard’s schema, then signed and stored by a job, all or nothing',
+      tag: 'epcis',
+      auth: 'token',
+      body: CaptureDocumentIn,
+      bodyLimit: String(capture.limits.maxBytes),
+      headers: { ...EPCIS_HEADERS, ...captureLimits },
+      problemTypes: CAPTURE_EXCEPTIONS,
+      responses: [{ status: 202, description: 'Accepted; Location names the capture job', schema: CaptureJobOut }],
+    },
+    async ({ actor, body, req }) => {
+      const behaviour = req.get('GS1-Capture-Error-Behaviour');
+      if (behaviour !== undefined && behaviour !== 'rollback') {
+        throw ValidationError.field('GS1-Capture-Error-Behaviour', 'only "rollback" is supported: a document is captured whole or not at all');
+      }
+      const job = await capture.submit(actor, body);
+      return { status: 202, body: captureJobOut(job), location: `/epcis/capture/${job.id}` };
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/epcis/capture',
+      summary: 'Your organization’s capture jobs, newest first',
+      tag: 'epcis',
+      auth: 'token',
+      query: ListQuery,
+      headers: EPCIS_HEADERS,
+      problemTypes: CAPTURE_EXCEPTIONS,
+      responses: [{ status: 200, description: 'Capture jobs', schema: listResponseSchema(CaptureJobOut) }],
+    },
+    async ({ actor, query }) => ({ status: 200, body: toListResponse(await capture.jobs(actor, toPageRequest(query)), captureJobOut) }),
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/epcis/capture/:captureID',
+      summary: 'A capture job: running, or finished with success or the reasons it failed',
+      tag: 'epcis',
+      auth: 'token',
+      params: CaptureIdParams,
+      headers: EPCIS_HEADERS,
+      problemTypes: CAPTURE_EXCEPTIONS,
+      responses: [{ status: 200, description: 'The capture job', schema: CaptureJobOut }],
+    },
+    async ({ actor, params }) => ({ status: 200, body: captureJobOut(await capture.job(actor, params.captureID)) }),
+  );
+
   api.route(
     {
       method: 'get',
@@ -30,12 +117,13 @@ export function epcisRoutes(api: ApiRouter, epcis: EpcisService): void {
       tag: 'epcis',
       auth: 'token',
       query: EventQueryQuery,
-      validationErrorType: QUERY_PARAMETER_EXCEPTION,
+      headers: EPCIS_HEADERS,
+      problemTypes: QUERY_EXCEPTIONS,
       responses: [{ status: 200, description: 'EPCISQueryDocument; Link rel="next" when there are more', schema: EpcisQueryDocumentOut, contentType: EPCIS_MEDIA_TYPE }],
     },
     async ({ actor, query, req }) => {
       const { document, nextPageToken } = await epcis.queryEvents(actor, query);
-      const headers: Record<string, string> = { ...EPCIS_HEADERS };
+      const headers: Record<string, string> = {};
       if (nextPageToken) {
         // The same query (as the client sent it) with the new token; a relative reference (RFC 8288).
         const next = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
@@ -54,9 +142,10 @@ export function epcisRoutes(api: ApiRouter, epcis: EpcisService): void {
       tag: 'epcis',
       auth: 'token',
       params: EventIdParams,
-      validationErrorType: QUERY_PARAMETER_EXCEPTION,
+      headers: EPCIS_HEADERS,
+      problemTypes: QUERY_EXCEPTIONS,
       responses: [{ status: 200, description: 'The event (JSON-LD)', schema: EpcisEventDocumentOut, contentType: EPCIS_MEDIA_TYPE }],
     },
-    async ({ actor, params }) => ({ status: 200, body: JSON.stringify(await epcis.event(actor, params.eventID)), contentType: EPCIS_MEDIA_TYPE, headers: EPCIS_HEADERS }),
+    async ({ actor, params }) => ({ status: 200, body: JSON.stringify(await epcis.event(actor, params.eventID)), contentType: EPCIS_MEDIA_TYPE }),
   );
 }

@@ -76,3 +76,35 @@ export const EpcisQueryDocumentOut = z
   .describe('GS1 EPCIS 2.0 EPCISQueryDocument (JSON-LD)');
 
 export const EpcisEventDocumentOut = EventOut.extend({ '@context': z.unknown() }).describe('One EPCIS 2.0 event with its @context');
+
+/** The body of POST /epcis/capture: any JSON object here; the EPCIS 2.0 JSON Schema is what checks it. */
+export const CaptureDocumentIn = z
+  .record(z.string(), z.unknown())
+  .describe('EPCISDocument (JSON or JSON-LD), checked against the EPCIS 2.0 JSON Schema; every failing path is reported');
+
+export const CaptureIdParams = z.strictObject({ captureID: z.uuid() });
+
+const ProblemOut = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .describe('Why the job failed (RFC 9457); `errors` name the failing JSON Pointer paths of the document');
+
+/** A capture job as the EPCIS 2.0 REST binding shapes it, plus the stored events' IDs. */
+export const CaptureJobOut = z
+  .object({
+    captureID: z.string(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    running: z.boolean(),
+    success: z.boolean(),
+    captureErrorBehaviour: z.literal('rollback'),
+    eventCount: z.number().int().describe('Events in the captured document'),
+    eventIDs: z.array(z.string()).describe('On success: the eventIDs of the stored events, in document order'),
+    errors: z.array(ProblemOut),
+  })
+  .describe('EPCIS capture job');

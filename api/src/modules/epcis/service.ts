@@ -1,13 +1,10 @@
 import type { Actor } from '../../core/auth.js';
-import { epcisExceptionType, NotFoundError, ValidationError } from '../../core/errors.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { nowIso } from '../../core/ids.js';
 import { lotUri } from '../../domain/event-model.js';
 import { epcisEventOf, epcisQueryDocument, lotEpcisDocument, type EpcisDocument, type EpcisEventOut, type EpcisQueryDocument } from '../../epcis/epcis-document.js';
 import type { EventRecord, Store } from '../../store/port.js';
 import type { ProvenanceService } from '../provenance/service.js';
-
-export const QUERY_PARAMETER_EXCEPTION = epcisExceptionType('QueryParameterException');
-export const NO_SUCH_RESOURCE_EXCEPTION = epcisExceptionType('NoSuchResourceException');
 
 /** The SimpleEventQuery parameters we support, parsed (lists are "any of"). */
 export interface EventQueryParams {
@@ -41,7 +38,7 @@ export function bizStepForms(value: string): string[] {
   const word = value.startsWith(CBV_BIZSTEP_URI) ? value.slice(CBV_BIZSTEP_URI.length) : value.startsWith(CBV_BIZSTEP_URN) ? value.slice(CBV_BIZSTEP_URN.length) : value;
   if (CBV_WORD.test(word)) return [word, `${CBV_BIZSTEP_URI}${word}`, `${CBV_BIZSTEP_URN}${word}`];
   if (/^[a-z][a-z0-9+.-]*:\S+$/i.test(value)) return [value];
-  throw ValidationError.field('EQ_bizStep', `"${value}" is neither a CBV business step nor a URI`, QUERY_PARAMETER_EXCEPTION);
+  throw ValidationError.field('EQ_bizStep', `"${value}" is neither a CBV business step nor a URI`);
 }
 
 /** nextPageToken: opaque to clients; it carries the append position (seq) after which the next page starts. */
@@ -54,7 +51,7 @@ function decodeToken(token: string): string {
   } catch {
     // falls through to the 400 below
   }
-  throw ValidationError.field('nextPageToken', 'not a page token this service issued', QUERY_PARAMETER_EXCEPTION);
+  throw ValidationError.field('nextPageToken', 'not a page token this service issued');
 }
 
 /** GS1 EPCIS 2.0 views of the signed record. */
@@ -103,7 +100,7 @@ export class EpcisService {
   /** One event by its eventID, with the @context its prefixes need; 404 (NoSuchResourceException) when unknown or not readable. */
   async event(actor: Actor, eventId: string): Promise<EpcisEventOut & { '@context': unknown }> {
     const record = await this.store.events.findById(eventId);
-    if (!record || !(await this.canRead(actor, record))) throw new NotFoundError('Event', NO_SUCH_RESOURCE_EXCEPTION);
+    if (!record || !(await this.canRead(actor, record))) throw new NotFoundError('Event');
     const event = epcisEventOf(record);
     return { '@context': epcisQueryDocument([event], '')['@context'], ...event };
   }

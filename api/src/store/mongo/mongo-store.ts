@@ -12,6 +12,7 @@ import type {
   ApiKeyRecord,
   BatchPatch,
   BatchRecord,
+  CaptureJobRecord,
   CheckpointRecord,
   EventLink,
   EventQuery,
@@ -52,6 +53,12 @@ type SigningKeyDoc = Omit<SigningKeyRecord, 'kid'> & { _id: string };
 interface CounterDoc {
   _id: string;
   seq: number;
+}
+type CaptureJobDoc = Doc<CaptureJobRecord>;
+/** `_id` is `${gtin}/${serial}` (the GTIN is 14 digits, so the split is unambiguous). */
+interface LotSerialDoc {
+  _id: string;
+  batchId: string;
 }
 /** `_id` is a driver-generated ObjectId; (scope, key) is the unique identity. */
 type IdempotencyDoc = IdempotencyRecord;
@@ -102,6 +109,8 @@ interface Collections {
   logNodes: mongo.Collection<LogNodeDoc>;
   logCheckpoints: mongo.Collection<LogCheckpointDoc>;
   logKeys: mongo.Collection<LogKeyDoc>;
+  captureJobs: mongo.Collection<CaptureJobDoc>;
+  lotSerials: mongo.Collection<LotSerialDoc>;
 }
 
 /**
@@ -160,6 +169,11 @@ const INDEXES: { [K in keyof Collections]: mongo.IndexDescription[] } = {
   logNodes: [],
   logCheckpoints: [],
   logKeys: [],
+  captureJobs: [
+    { key: { orgId: 1, _id: 1 }, name: 'capture_jobs_org' },
+    { key: { _id: 1 }, name: 'capture_jobs_running', partialFilterExpression: { running: true } },
+  ],
+  lotSerials: [{ key: { batchId: 1 }, name: 'lot_serials_batch' }],
 };
 
 const LOG_SEQUENCER_ID = 'sequencer';
@@ -578,6 +592,19 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
         // $addToSet keeps the set; reads sort it, as SQLite's ORDER BY org_id does.
         await c.batches.updateOne({ _id: id }, { $addToSet: { accessOrgIds: { $each: [...new Set(orgIds)] } } }, opts);
       },
+      addSerials: async (id, gtin, serials) => {
+        if (serials.length === 0) return;
+        // Upserts that only set on insert: a serial already in a lot stays there, and no
+        // duplicate-key error aborts the enclosing transaction.
+        await c.lotSerials.bulkWrite(
+          serials.map((serial) => ({ updateOne: { filter: { _id: `${gtin}/${serial}` }, update: { $setOnInsert: { batchId: id } }, upsert: true } })),
+          { ...opts, ordered: true },
+        );
+      },
+      findBySerial: async (gtin, serial) => {
+        const entry = await c.lotSerials.findOne({ _id: `${gtin}/${serial}` }, opts);
+        return entry ? mapOne(await c.batches.findOne({ _id: entry.batchId }, opts), toBatch) : null;
+      },
     },
     events: {
       append: async (e) => {
@@ -695,6 +722,21 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
       remove: async (id) => {
         await c.listings.deleteOne({ _id: id }, opts);
       },
+    },
+    captureJobs: {
+      insert: async (j) => {
+        await write(() => c.captureJobs.insertOne(toDoc(j), opts));
+      },
+      findById: async (id) => mapOne(await c.captureJobs.findOne({ _id: id }, opts), fromDoc<CaptureJobRecord>),
+      finish: async (id, o) => {
+        await c.captureJobs.updateOne(
+          { _id: id, running: true },
+          { $set: { running: false, finishedAt: o.finishedAt, success: o.success, eventIds: o.eventIds, errors: plain(o.errors) } },
+          opts,
+        );
+      },
+      list: async (orgIds, page) => pageOf((await newestFirst(c.captureJobs, { orgId: { $in: orgIds } }, page, session)).map(fromDoc<CaptureJobRecord>), page.limit),
+      listRunning: async () => (await c.captureJobs.find({ running: true }, { ...opts, projection: { _id: 1 } }).sort({ _id: 1 }).toArray()).map((d) => d._id),
     },
     idempotency: {
       // An upsert rather than insert-and-catch: a duplicate-key error would abort an enclosing
@@ -866,6 +908,8 @@ export async function openMongoStore(uri: string): Promise<Store> {
       logNodes: db.collection<LogNodeDoc>('log_nodes'),
       logCheckpoints: db.collection<LogCheckpointDoc>('log_checkpoints'),
       logKeys: db.collection<LogKeyDoc>('log_keys'),
+      captureJobs: db.collection<CaptureJobDoc>('capture_jobs'),
+      lotSerials: db.collection<LotSerialDoc>('lot_serials'),
     };
     for (const name of Object.keys(INDEXES) as Array<keyof Collections>) {
       const indexes = INDEXES[name];

@@ -247,4 +247,31 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_org_seq ON events(org_id, seq);
   CREATE INDEX event_links_event ON event_links(event_seq, role, target_id);
   `,
+  /* 10: EPCIS capture jobs, and the serials captured commissioning events put in a lot (an
+     instance identifier, GTIN + serial, then names that lot). */ `
+  CREATE TABLE capture_jobs (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organizations(id),
+    submitted_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    finished_at TEXT,
+    running INTEGER NOT NULL,
+    success INTEGER NOT NULL,
+    event_count INTEGER NOT NULL,
+    event_ids TEXT NOT NULL,
+    errors TEXT NOT NULL
+  );
+  CREATE INDEX capture_jobs_org ON capture_jobs(org_id, id);
+  CREATE INDEX capture_jobs_running ON capture_jobs(id) WHERE running = 1;
+  CREATE TABLE lot_serials (
+    gtin TEXT NOT NULL,
+    serial TEXT NOT NULL,
+    batch_id TEXT NOT NULL REFERENCES batches(id),
+    PRIMARY KEY (gtin, serial)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER lot_serials_are_append_only_u BEFORE UPDATE ON lot_serials
+    BEGIN SELECT RAISE(ABORT, 'a serial stays in the lot it was commissioned into'); END;
+  CREATE TRIGGER lot_serials_are_append_only_d BEFORE DELETE ON lot_serials
+    BEGIN SELECT RAISE(ABORT, 'a serial stays in the lot it was commissioned into'); END;
+  `,
 ];

@@ -18,6 +18,7 @@ import type {
   PlotRecord,
   ProductRecord,
   Repositories,
+  CaptureJobRecord,
   ScanCounts,
   Store,
   SigningKeyRecord,
@@ -238,6 +239,19 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
       (r) => r.org_id as string,
     );
 
+  const toCaptureJob = (r: Row): CaptureJobRecord => ({
+    id: r.id as string,
+    orgId: r.org_id as string,
+    submittedBy: r.submitted_by as string,
+    createdAt: r.created_at as string,
+    finishedAt: r.finished_at as string | null,
+    running: r.running === 1,
+    success: r.success === 1,
+    eventCount: r.event_count as number,
+    eventIds: parse<string[]>(r.event_ids),
+    errors: parse<CaptureJobRecord['errors']>(r.errors),
+  });
+
   const toBatch = (r: Row): BatchRecord => ({
     id: r.id as string,
     orgId: r.org_id as string,
@@ -412,6 +426,15 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
           const grant = db.prepare('INSERT OR IGNORE INTO batch_access (batch_id, org_id) VALUES (?, ?)');
           for (const orgId of orgIds) grant.run(id, orgId);
         }),
+      addSerials: (id, gtin, serials) =>
+        write(() => {
+          const add = db.prepare('INSERT OR IGNORE INTO lot_serials (gtin, serial, batch_id) VALUES (?, ?, ?)');
+          for (const serial of serials) add.run(gtin, serial, id);
+        }),
+      findBySerial: (gtin, serial) =>
+        run(() =>
+          mapOne(db.prepare('SELECT b.* FROM batches b JOIN lot_serials s ON s.batch_id = b.id WHERE s.gtin = ? AND s.serial = ?').get(gtin, serial), toBatch),
+        ),
     },
     events: {
       append: (e: NewEvent) =>
@@ -532,6 +555,25 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
         write(() => {
           db.prepare('DELETE FROM listings WHERE id = ?').run(id);
         }),
+    },
+    captureJobs: {
+      insert: (j) =>
+        write(() => {
+          db.prepare(
+            `INSERT INTO capture_jobs (id, org_id, submitted_by, created_at, finished_at, running, success, event_count, event_ids, errors)
+             VALUES (?,?,?,?,?,?,?,?,?,?)`,
+          ).run(j.id, j.orgId, j.submittedBy, j.createdAt, j.finishedAt, j.running ? 1 : 0, j.success ? 1 : 0, j.eventCount, json(j.eventIds), json(j.errors));
+        }),
+      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM capture_jobs WHERE id = ?').get(id), toCaptureJob)),
+      finish: (id, o) =>
+        write(() => {
+          db.prepare('UPDATE capture_jobs SET running = 0, finished_at = ?, success = ?, event_ids = ?, errors = ? WHERE id = ? AND running = 1').run(
+            o.finishedAt, o.success ? 1 : 0, json(o.eventIds), json(o.errors), id,
+          );
+        }),
+      list: (orgIds, page) =>
+        run(() => pageOf(newestFirst(`SELECT * FROM capture_jobs WHERE org_id IN (${placeholders(orgIds)})`, orgIds, page).map(toCaptureJob), page.limit)),
+      listRunning: () => run(() => (db.prepare('SELECT id FROM capture_jobs WHERE running = 1 ORDER BY id').all() as Row[]).map((r) => r.id as string)),
     },
     idempotency: {
       claim: (r: IdempotencyRecord) =>
