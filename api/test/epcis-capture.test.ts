@@ -230,6 +230,7 @@ describe('EPCIS 2.0 capture interface (REST binding)', () => {
       const lotRes = await request(h.app).get(`/api/v1/batches/${privateLot}`).set('Authorization', coop).expect(200);
       const job = await capture(h, other, document([observe({ quantityList: [{ epcClass: `urn:farm-trace:epcis:lot:${lotRes.body.code as string}` }] })]));
       expect(job.success, JSON.stringify(job.errors)).to.equal(true);
+      expect((await readEvent(h, other, job.eventIDs[0]!))['ft:prev']).to.deep.equal([]);
       const steps = await request(h.app).get(`/api/v1/batches/${privateLot}/steps?limit=500`).set('Authorization', coop).expect(200);
       expect((steps.body.items as Array<{ eventId?: string; id: string }>).map((s) => JSON.stringify(s))).to.not.satisfy((items: string[]) =>
         items.some((s) => s.includes(job.eventIDs[0]!)),
@@ -250,10 +251,22 @@ describe('EPCIS 2.0 capture interface (REST binding)', () => {
       expect(await eventCount(h)).to.equal(before);
     });
 
-    it('when two events without eventIDs say the same thing, then the job fails on the second (same hash ID)', async () => {
+    it('when two events without eventIDs say the same thing, then the job fails on the second (same hash ID), and nothing is written', async () => {
+      const before = await eventCount(h);
       const job = await capture(h, coop, document([observe({}), observe({})]));
       expect(job.success).to.equal(false);
+      expect(job.errors[0]!.errors).to.have.length(1);
       expect(job.errors[0]!.errors![0]!.path).to.equal('/epcisBody/eventList/1');
+      expect(job.errors[0]!.errors![0]!.message).to.match(/^has the same content, hence the same event hash ID, as an earlier event of this document \(ni:/);
+      expect(await eventCount(h)).to.equal(before);
+    });
+
+    it('when two identical steps are recorded on a lot through the API, then both are kept: our own events’ IDs cover their place in the chain', async () => {
+      const batchId = await batchIdOf(h, coop, SINGLE_ORIGIN.lotNumber);
+      const step = { type: 'storage', occurredAt: '2026-01-10T07:00:00+07:00', notes: 'same' };
+      const first = await request(h.app).post(`/api/v1/batches/${batchId}/steps`).set('Authorization', coop).send(step).expect(201);
+      const second = await request(h.app).post(`/api/v1/batches/${batchId}/steps`).set('Authorization', coop).send(step).expect(201);
+      expect(second.body.event.eventID).to.match(HASH_ID).and.not.equal(first.body.event.eventID);
     });
 
     it('when a document gives one eventID to two events, then it answers 400 naming the second, before any job', async () => {
@@ -304,16 +317,60 @@ describe('EPCIS 2.0 capture interface (REST binding)', () => {
       expect(res.body.errors).to.deep.equal([{ path: '(body)', message: 'the body is not valid JSON' }]);
     });
 
-    it('when a document sets the recording envelope or binds the ft prefix elsewhere, then it answers 400 naming those paths', async () => {
+    it('when a document uses this service’s ft namespace anywhere (envelope, page fields, ILMD, a prefix bound to it), then it answers 400 naming each path', async () => {
+      const before = await eventCount(h);
       const res = await request(h.app)
         .post('/epcis/capture')
         .set('Authorization', coop)
-        .send(document([observe({}, { 'ft:prev': ['00'] })], [CONTEXT, { ft: 'https://example.com/ft/' }]))
+        .send(
+          document(
+            [
+              observe({}, { 'ft:prev': ['00'] }),
+              observe({ quantityList: [{ epcClass: SINGLE_ORIGIN_DL }] }, { 'ft:plot': { name: 'FORGED ESTATE' }, eventTime: '2026-01-10T08:00:00+07:00' }),
+              { ...observe({}, { eventTime: '2026-01-10T09:00:00+07:00', action: 'ADD' }), ilmd: { 'ft:product': 'x' } },
+              observe({}, { 'mine:stepType': 'harvest', eventTime: '2026-01-10T10:00:00+07:00' }),
+            ],
+            [CONTEXT, { ft: 'urn:farm-trace:epcis:', mine: 'urn:farm-trace:epcis:' }],
+          ),
+        )
         .expect(400);
+      const own = 'the "ft" namespace (urn:farm-trace:epcis:) is this service\'s own; captured events may not use it';
+      expect(res.body.type).to.equal(VALIDATION_EXCEPTION);
       expect(res.body.errors).to.deep.include.members([
-        { path: '/@context/1/ft', message: 'the prefix "ft" is this service\'s (urn:farm-trace:epcis:); bind your extensions to another prefix' },
-        { path: '/epcisBody/eventList/0/ft:prev', message: 'is recorded by this service; leave it out' },
+        { path: '/@context/1/ft', message: own },
+        { path: '/@context/1/mine', message: own },
+        { path: '/epcisBody/eventList/0/ft:prev', message: own },
+        { path: '/epcisBody/eventList/1/ft:plot', message: own },
+        { path: '/epcisBody/eventList/2/ilmd/ft:product', message: own },
       ]);
+      expect(await eventCount(h)).to.equal(before);
+    });
+
+    it('when a @context holds a remote context, a keyword or a term definition, then it answers 400 naming it; only prefixes are kept', async () => {
+      const res = await request(h.app)
+        .post('/epcis/capture')
+        .set('Authorization', coop)
+        .send(document([observe({})], [CONTEXT, 'https://evil.example/context.jsonld', { '@vocab': 'https://evil.example/', 'ex:term': 'https://evil.example/t', ft2: { '@id': 'x' } }]))
+        .expect(400);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).to.have.members(['/@context/1', '/@context/2/@vocab', '/@context/2/ex:term', '/@context/2/ft2']);
+    });
+
+    it('when an extension nests deeper than 32 levels, then it answers 400 naming where, without walking further', async () => {
+      let deep: unknown = 'bottom';
+      for (let i = 0; i < 40; i++) deep = { 'ex:n': deep };
+      const res = await request(h.app)
+        .post('/epcis/capture')
+        .set('Authorization', coop)
+        .send(document([observe({}, { 'ex:deep': deep })], [CONTEXT, { ex: 'https://example.com/' }]))
+        .expect(400);
+      expect(res.body.errors).to.have.length(1);
+      expect(res.body.errors[0].message).to.equal('nests deeper than 32 levels');
+    });
+
+    it('when a captured event uses an extension prefix, then it is stored with just that declaration as its own @context', async () => {
+      const job = await capture(h, coop, document([observe({}, { 'ex:temperature': 21 })], [CONTEXT, { ex: 'https://example.com/ns/', unused: 'https://example.com/unused/' }]));
+      const stored = await readEvent(h, coop, job.eventIDs[0]!);
+      expect(stored['@context']).to.deep.equal([{ ex: 'https://example.com/ns/' }]);
     });
 
     it('when GS1-Capture-Error-Behaviour asks to proceed past errors, then it answers 400 naming the header', async () => {
@@ -324,11 +381,25 @@ describe('EPCIS 2.0 capture interface (REST binding)', () => {
 
     it('when a farmer captures, then it answers 403; when another organization reads the job, then 404 NoSuchResourceException', async () => {
       const farmer = await h.login('farmer@demo.test');
-      await request(h.app).post('/epcis/capture').set('Authorization', farmer).send(document([observe({})])).expect(403);
+      const refused = await request(h.app).post('/epcis/capture').set('Authorization', farmer).send(document([observe({})])).expect(403).expect('Content-Type', PROBLEM);
+      expect(refused.headers['gs1-epcis-version']).to.equal('2.0.0');
       const job = await capture(h, coop, document([observe({})]));
       const other = await h.login('other-coop@demo.test');
       const res = await request(h.app).get(`/epcis/capture/${job.captureID}`).set('Authorization', other).expect(404);
       expect(res.body.type).to.equal('epcisException:NoSuchResourceException');
+      const unknown = await request(h.app).get('/epcis/capture/not-a-capture-id').set('Authorization', coop).expect(404);
+      expect(unknown.body.type).to.equal('epcisException:NoSuchResourceException');
+    });
+
+    it('when one organization submits three documents at once, then the third is refused with 503 and Retry-After while two are open', async () => {
+      const user = (await h.store.users.findByEmail('coop@demo.test'))!;
+      const actor = { orgId: user.orgId, userId: user.id, apiKeyId: null, role: 'admin' as const, scopeOrgIds: [user.orgId] };
+      const submits = [0, 1, 2].map((i) => h.services.capture.submit(actor, document([observe({}, { eventTime: `2026-01-1${i}T07:00:00+07:00` })])));
+      const settled = await Promise.allSettled(submits);
+      expect(settled.map((r) => r.status)).to.deep.equal(['fulfilled', 'fulfilled', 'rejected']);
+      const refusal = (settled[2] as PromiseRejectedResult).reason as { status: number; headers: Record<string, string> };
+      expect(refusal.status).to.equal(503);
+      expect(refusal.headers['Retry-After']).to.equal('10');
     });
 
     it('when a job is retried with the same Idempotency-Key, then the same job answers and nothing is captured twice', async () => {

@@ -75,10 +75,11 @@ export interface EventEnvelope {
 export type EpcisEvent = Record<string, unknown> & { type: string; eventTime: string };
 
 /**
- * The recording envelope: who recorded the event into this service, where it sits in the lot's
- * chain and which capture job brought it in. Like `recordTime`, these say how the event was
- * recorded, not what happened, so the eventID leaves them out: the same event captured from
- * another EPCIS system keeps the hash ID that system computes.
+ * The recording envelope the service adds to a captured event: who recorded it here, where it sits
+ * in the lot's chain and which capture job brought it in. Like `recordTime`, these say how the event
+ * was recorded here, not what its sender said, so a captured event's hash ID leaves them out: the
+ * event keeps the ID its sender computes. Our own events' IDs cover them (an event of ours is what
+ * we say, chain position included, so two identical steps on a lot stay two events).
  */
 export const RECORDING_ENVELOPE_KEYS = ['ft:recordedBy', 'ft:recordedByUser', 'ft:prev', 'ft:captured'] as const;
 
@@ -100,12 +101,12 @@ export function eventContextPrefixes(event: Record<string, unknown>): Record<str
 }
 
 /**
- * The CBV 2.0 event hash ID of what the event says: computed over the event without its recording
- * envelope, with our prefixes and those of the event's own @context.
+ * The CBV 2.0 event hash ID of an event: over the event as its originator said it (a captured
+ * event without our recording envelope), with our prefixes and those of the event's own @context.
  */
 export function eventIdOf(event: Record<string, unknown>): string {
   const content = { ...event };
-  for (const key of RECORDING_ENVELOPE_KEYS) delete content[key];
+  if (content['ft:captured'] !== undefined) for (const key of RECORDING_ENVELOPE_KEYS) delete content[key];
   return eventHashId(content, { ...EVENT_PREFIXES, ...eventContextPrefixes(event) });
 }
 

@@ -91,7 +91,8 @@ function toFieldError(e: ErrorObject): FieldError {
   return { path: e.instancePath || '/', message: e.message ?? e.keyword };
 }
 
-function pointerToken(key: string): string {
+/** A key as a JSON Pointer (RFC 6901) reference token. */
+export function pointerToken(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

@@ -7,7 +7,8 @@ export type LotKey =
   | { kind: 'gtin-serial'; gtin: string; serial: string }
   | { kind: 'code'; code: string };
 
-const GTIN_KEY = /^https:\/\/id\.gs1\.org\/01\/(\d{14})(?:\/10\/([^/]+))?(?:\/21\/([^/]+))?$/;
+/** A GTIN key with its qualifiers; a consumer product variant (22) does not change the lot. */
+const GTIN_KEY = /^https:\/\/id\.gs1\.org\/01\/(\d{14})(?:\/22\/[^/]+)?(?:\/10\/([^/]+))?(?:\/21\/([^/]+))?$/;
 const OWN_LOT = `${PROJECT_NAMESPACE.iri}lot:`;
 
 /**

@@ -527,8 +527,8 @@ export interface ScanRepository {
 export interface CaptureJobRepository {
   insert(job: CaptureJobRecord): Promise<void>;
   findById(id: string): Promise<CaptureJobRecord | null>;
-  /** Ends a running job; a job that is no longer running is left as it is. */
-  finish(id: string, outcome: Pick<CaptureJobRecord, 'finishedAt' | 'success' | 'eventIds' | 'errors'>): Promise<void>;
+  /** Ends a running job; a job that is no longer running is left as it is. Returns whether it was running. */
+  finish(id: string, outcome: Pick<CaptureJobRecord, 'finishedAt' | 'success' | 'eventIds' | 'errors'>): Promise<boolean>;
   /** Newest first, among jobs of `orgIds`. */
   list(orgIds: string[], page: PageRequest): Promise<Page<CaptureJobRecord>>;
   /** Jobs still marked running (the process stopped during them): their ids, oldest first. */

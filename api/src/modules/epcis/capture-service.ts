@@ -16,8 +16,9 @@ export interface CaptureLimits {
   maxBytes: number;
 }
 
-/** Jobs accepted but not finished, at most; past that a capture is refused with 503 and Retry-After. */
+/** Jobs accepted but not finished, at most, in all and per organization; past that a capture is refused with 503 and Retry-After. */
 const MAX_OPEN_JOBS = 8;
+const MAX_OPEN_JOBS_PER_ORG = 2;
 
 /** Thrown when a document exceeds the capture limit; the route gives it the binding's exception type. */
 export class CaptureLimitError extends AppError {
@@ -42,7 +43,9 @@ export class CaptureLimitError extends AppError {
  */
 export class CaptureService {
   private tail: Promise<void> = Promise.resolve();
-  private open = 0;
+  /** Open (waiting or running) jobs by organization. */
+  private readonly open = new Map<string, number>();
+  private closing = false;
 
   constructor(
     private readonly store: Store,
@@ -53,22 +56,14 @@ export class CaptureService {
 
   async submit(actor: Actor, document: unknown): Promise<CaptureJobRecord> {
     requireRole(actor, ['operator', 'admin'], 'capture EPCIS events');
+    const list = (document as { epcisBody?: { eventList?: unknown } }).epcisBody?.eventList;
+    if (Array.isArray(list) && list.length > this.limits.maxEvents) throw new CaptureLimitError(this.limits.maxEvents, list.length);
     const checked = validateEpcisDocument(document);
     if (!checked.valid) throw new ValidationError(checked.errors, `The document does not follow the EPCIS 2.0 schema: ${summary(checked.errors)}`);
     const doc = document as Record<string, unknown>;
     if (doc.type !== 'EPCISDocument') throw ValidationError.field('/type', 'capture takes an EPCISDocument');
-    const count = (doc.epcisBody as { eventList: unknown[] }).eventList.length;
-    if (count > this.limits.maxEvents) throw new CaptureLimitError(this.limits.maxEvents, count);
     const events = readCapturedDocument(doc);
-    if (this.open >= MAX_OPEN_JOBS) {
-      throw new AppError({
-        status: 503,
-        type: problemType('capture-busy'),
-        title: 'Too many capture jobs',
-        detail: `${MAX_OPEN_JOBS} capture jobs are waiting or running; retry shortly.`,
-        headers: { 'Retry-After': '10' },
-      });
-    }
+    this.claimSlot(actor.orgId);
     const job: CaptureJobRecord = {
       id: newId(),
       orgId: actor.orgId,
@@ -81,10 +76,38 @@ export class CaptureService {
       eventIds: [],
       errors: [],
     };
-    await this.store.captureJobs.insert(job);
-    this.open++;
-    this.tail = this.tail.then(() => this.run(job.id, actor, events)).finally(() => void this.open--);
+    try {
+      await this.store.captureJobs.insert(job);
+    } catch (error) {
+      this.releaseSlot(actor.orgId);
+      throw error;
+    }
+    this.tail = this.tail.then(() => this.run(job.id, actor, events)).finally(() => this.releaseSlot(actor.orgId));
     return job;
+  }
+
+  /** Takes a slot for a new job synchronously (before any await), so concurrent submits cannot overshoot. */
+  private claimSlot(orgId: string): void {
+    const total = [...this.open.values()].reduce((a, b) => a + b, 0);
+    const mine = this.open.get(orgId) ?? 0;
+    if (this.closing || total >= MAX_OPEN_JOBS || mine >= MAX_OPEN_JOBS_PER_ORG) {
+      throw new AppError({
+        status: 503,
+        type: problemType('capture-busy'),
+        title: 'Capture is busy',
+        detail: this.closing
+          ? 'The service is stopping; send the document again in a moment.'
+          : `At most ${MAX_OPEN_JOBS_PER_ORG} capture jobs per organization and ${MAX_OPEN_JOBS} in all wait or run at once; retry shortly.`,
+        headers: { 'Retry-After': '10' },
+      });
+    }
+    this.open.set(orgId, mine + 1);
+  }
+
+  private releaseSlot(orgId: string): void {
+    const left = (this.open.get(orgId) ?? 1) - 1;
+    if (left > 0) this.open.set(orgId, left);
+    else this.open.delete(orgId);
   }
 
   /** A job of the actor's organizations; 404 otherwise. */
@@ -115,8 +138,9 @@ export class CaptureService {
     return running.length;
   }
 
-  /** Waits for accepted jobs to finish (before the store closes). */
+  /** Refuses new jobs and waits for accepted ones to finish (before the store closes). */
   async close(): Promise<void> {
+    this.closing = true;
     await this.tail;
   }
 
@@ -133,7 +157,11 @@ export class CaptureService {
           if (id) ids.push(id);
         }
         if (errors.length) throw new ValidationError(errors, `Nothing was captured: ${summary(errors)}`);
-        await tx.captureJobs.finish(jobId, { finishedAt: nowIso(), success: true, eventIds: ids, errors: [] });
+        // Only a job still marked running may commit its events: one marked failed meanwhile (an
+        // interrupted job's cleanup) has told its client to send the document again.
+        if (!(await tx.captureJobs.finish(jobId, { finishedAt: nowIso(), success: true, eventIds: ids, errors: [] }))) {
+          throw new Error(`capture job ${jobId} was no longer running`);
+        }
       });
     } catch (error) {
       if (!(error instanceof AppError)) this.logger.error({ err: error, captureID: jobId }, 'capture job failed');
@@ -141,8 +169,11 @@ export class CaptureService {
         error instanceof AppError
           ? error.toProblem()
           : { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'The capture failed inside the service; nothing was written.' };
+      const outcome = { finishedAt: nowIso(), success: false, eventIds: [], errors: [problem as CaptureJobRecord['errors'][number]] };
+      // Tried twice; a job that still reads running is marked failed at the next start.
       await this.store.captureJobs
-        .finish(jobId, { finishedAt: nowIso(), success: false, eventIds: [], errors: [problem as CaptureJobRecord['errors'][number]] })
+        .finish(jobId, outcome)
+        .catch(() => this.store.captureJobs.finish(jobId, outcome))
         .catch((finishError: unknown) => this.logger.error({ err: finishError, captureID: jobId }, 'recording a failed capture job failed'));
     }
   }
@@ -219,8 +250,9 @@ export class CaptureService {
       else lot = await tx.batches.findBySerial(key.gtin, key.serial);
       if (key.kind === 'gtin-serial' && commissionedLot !== null && named.role === 'subject') {
         const target = await tx.batches.findByGtinLot(key.gtin, commissionedLot);
-        if (lot && target && lot.id !== target.id && canSee(actor, lot)) {
-          errors.push({ path: named.path, message: `this item was already commissioned into lot ${lot.lotNumber}` });
+        if (lot && target && lot.id !== target.id) {
+          // Named without the other lot's number when the capturer cannot see that lot.
+          errors.push({ path: named.path, message: canSee(actor, lot) ? `this item was already commissioned into lot ${lot.lotNumber}` : 'this item was already commissioned into another lot' });
           continue;
         }
         if (!lot && target && canSee(actor, target)) {
@@ -252,8 +284,9 @@ function canSee(actor: Actor, lot: BatchRecord): boolean {
   return lot.published || lot.accessOrgIds.some((id) => actor.scopeOrgIds.includes(id));
 }
 
+/** Captured events are signed by the capturing organization itself, so it must be the lot's custodian (not a member household's cooperative). */
 function holds(actor: Actor, lot: BatchRecord): boolean {
-  return actor.scopeOrgIds.includes(lot.custodianOrgId) && lot.pendingReceiverOrgId === null;
+  return lot.custodianOrgId === actor.orgId && lot.pendingReceiverOrgId === null;
 }
 
 function heldMessage(lot: BatchRecord): string {

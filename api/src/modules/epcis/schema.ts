@@ -82,7 +82,7 @@ export const CaptureDocumentIn = z
   .record(z.string(), z.unknown())
   .describe('EPCISDocument (JSON or JSON-LD), checked against the EPCIS 2.0 JSON Schema; every failing path is reported');
 
-export const CaptureIdParams = z.strictObject({ captureID: z.uuid() });
+export const CaptureIdParams = z.strictObject({ captureID: z.string().min(1).max(100) });
 
 const ProblemOut = z
   .object({

@@ -729,11 +729,12 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
       },
       findById: async (id) => mapOne(await c.captureJobs.findOne({ _id: id }, opts), fromDoc<CaptureJobRecord>),
       finish: async (id, o) => {
-        await c.captureJobs.updateOne(
+        const result = await c.captureJobs.updateOne(
           { _id: id, running: true },
           { $set: { running: false, finishedAt: o.finishedAt, success: o.success, eventIds: o.eventIds, errors: plain(o.errors) } },
           opts,
         );
+        return result.matchedCount === 1;
       },
       list: async (orgIds, page) => pageOf((await newestFirst(c.captureJobs, { orgId: { $in: orgIds } }, page, session)).map(fromDoc<CaptureJobRecord>), page.limit),
       listRunning: async () => (await c.captureJobs.find({ running: true }, { ...opts, projection: { _id: 1 } }).sort({ _id: 1 }).toArray()).map((d) => d._id),

@@ -567,9 +567,10 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
       findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM capture_jobs WHERE id = ?').get(id), toCaptureJob)),
       finish: (id, o) =>
         write(() => {
-          db.prepare('UPDATE capture_jobs SET running = 0, finished_at = ?, success = ?, event_ids = ?, errors = ? WHERE id = ? AND running = 1').run(
+          const info = db.prepare('UPDATE capture_jobs SET running = 0, finished_at = ?, success = ?, event_ids = ?, errors = ? WHERE id = ? AND running = 1').run(
             o.finishedAt, o.success ? 1 : 0, json(o.eventIds), json(o.errors), id,
           );
+          return info.changes === 1;
         }),
       list: (orgIds, page) =>
         run(() => pageOf(newestFirst(`SELECT * FROM capture_jobs WHERE org_id IN (${placeholders(orgIds)})`, orgIds, page).map(toCaptureJob), page.limit)),
