@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import { expect } from 'chai';
-import { calculateJwkThumbprint } from 'jose';
+import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import request from 'supertest';
 import { lotUri, plotUri } from '../src/domain/event-model.js';
 import { decryptPrivateKey, deriveKeyEncryptionKey } from '../src/provenance/signing-keys.js';
@@ -549,6 +549,20 @@ describe('Provenance', () => {
         expect(key.kid).to.equal(await calculateJwkThumbprint({ kty: key.kty, crv: key.crv, x: key.x }));
       }
       expect(JSON.stringify(res.body)).to.not.include('"d"');
+    });
+
+    it('when each event JWS of a lot is checked with jose against the JWKS, then every one verifies as EdDSA with its kid, and its payload is the event’s canonical bytes', async () => {
+      const jwks = createLocalJWKSet((await get('/.well-known/jwks.json')).body as JSONWebKeySet);
+      const bundle = await publicBundle((await publishedRoastLot()).id);
+      expect(bundle.events.length).to.be.greaterThan(5);
+      for (const { hash, jws } of bundle.events) {
+        const { payload, protectedHeader } = await compactVerify(jws, jwks);
+        expect(protectedHeader.alg).to.equal('EdDSA');
+        expect(protectedHeader.kid).to.be.a('string');
+        const text = new TextDecoder().decode(payload);
+        expect(canonicalize(JSON.parse(text))).to.equal(text);
+        expect(createHash('sha256').update(payload).digest('hex')).to.equal(hash);
+      }
     });
 
     it('when the signing keys are read from the database file, then each private key is encrypted, opens only with the configured secret and matches its public key', async () => {

@@ -50,7 +50,7 @@ export class EventRecorder {
       hash: createHash('sha256').update(canonical, 'utf8').digest('hex'),
       body: event,
       corrects: e.corrects ?? null,
-      jws: await signCanonical(privateKey, kid, canonical),
+      jws: signCanonical(privateKey, kid, canonical),
       links: e.links,
       createdAt,
     });

@@ -62,6 +62,29 @@ class Serializer {
   }
 }
 
+/** At most this many distinct statements are kept prepared per connection (lists make `IN (?,…)` vary). */
+const MAX_PREPARED = 1000;
+const statementCaches = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * The connection's prepared statements, by SQL text: preparing costs more than running most of
+ * these queries, so each is prepared once. None is iterated, so sharing one is safe.
+ */
+function preparedStatements(db: Database.Database): (sql: string) => Database.Statement {
+  let cache = statementCaches.get(db);
+  if (!cache) statementCaches.set(db, (cache = new Map()));
+  const statements = cache;
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= MAX_PREPARED) statements.clear();
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+}
+
 const json = (value: unknown): string => JSON.stringify(value);
 const parse = <T>(value: unknown): T => JSON.parse(value as string) as T;
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
@@ -225,6 +248,7 @@ function migrate(db: Database.Database): void {
 }
 
 function buildRepositories(db: Database.Database, run: Run): Repositories {
+  const prepare = preparedStatements(db);
   const write = <T>(op: () => T): Promise<T> =>
     run(() => {
       try {
@@ -235,7 +259,7 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
     });
 
   const batchAccess = (batchId: string): string[] =>
-    (db.prepare('SELECT org_id FROM batch_access WHERE batch_id = ? ORDER BY org_id').all(batchId) as Row[]).map(
+    (prepare('SELECT org_id FROM batch_access WHERE batch_id = ? ORDER BY org_id').all(batchId) as Row[]).map(
       (r) => r.org_id as string,
     );
 
@@ -275,7 +299,7 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
   });
 
   const linksOf = (seq: number) =>
-    (db.prepare('SELECT target_id, role FROM event_links WHERE event_seq = ? ORDER BY role, target_id').all(seq) as Row[]).map(
+    (prepare('SELECT target_id, role FROM event_links WHERE event_seq = ? ORDER BY role, target_id').all(seq) as Row[]).map(
       (r) => ({ targetId: r.target_id as string, role: r.role as EventRecord['links'][number]['role'] }),
     );
 
@@ -297,74 +321,74 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
   const newestFirst = (sql: string, params: unknown[], page: PageRequest): Row[] => {
     const cursor = page.after ? ' AND id < ?' : '';
     const args = page.after ? [...params, page.after, page.limit + 1] : [...params, page.limit + 1];
-    return db.prepare(`${sql}${cursor} ORDER BY id DESC LIMIT ?`).all(...args) as Row[];
+    return prepare(`${sql}${cursor} ORDER BY id DESC LIMIT ?`).all(...args) as Row[];
   };
 
   return {
     organizations: {
       insert: (o) =>
         write(() => {
-          db.prepare(
+          prepare(
             `INSERT INTO organizations (id, slug, type, name, province, commune, street, gln, puc_code, packing_house_code, parent_id, logo_sha256, created_at)
              VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
           ).run(o.id, o.slug, o.type, o.name, o.address.province, o.address.commune, o.address.street, o.gln, o.pucCode, o.packingHouseCode, o.parentId, o.logoSha256, o.createdAt);
         }),
-      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM organizations WHERE id = ?').get(id), toOrganization)),
-      findBySlug: (slug) => run(() => mapOne(db.prepare('SELECT * FROM organizations WHERE slug = ?').get(slug), toOrganization)),
-      findByGln: (gln) => run(() => mapOne(db.prepare('SELECT * FROM organizations WHERE gln = ?').get(gln), toOrganization)),
-      allIds: () => run(() => (db.prepare('SELECT id FROM organizations ORDER BY id').all() as Row[]).map((r) => r.id as string)),
+      findById: (id) => run(() => mapOne(prepare('SELECT * FROM organizations WHERE id = ?').get(id), toOrganization)),
+      findBySlug: (slug) => run(() => mapOne(prepare('SELECT * FROM organizations WHERE slug = ?').get(slug), toOrganization)),
+      findByGln: (gln) => run(() => mapOne(prepare('SELECT * FROM organizations WHERE gln = ?').get(gln), toOrganization)),
+      allIds: () => run(() => (prepare('SELECT id FROM organizations ORDER BY id').all() as Row[]).map((r) => r.id as string)),
       memberIds: (parentId) =>
-        run(() => (db.prepare('SELECT id FROM organizations WHERE parent_id = ? ORDER BY id').all(parentId) as Row[]).map((r) => r.id as string)),
+        run(() => (prepare('SELECT id FROM organizations WHERE parent_id = ? ORDER BY id').all(parentId) as Row[]).map((r) => r.id as string)),
       list: (ids, page) =>
         run(() => pageOf(newestFirst(`SELECT * FROM organizations WHERE id IN (${placeholders(ids)})`, ids, page).map(toOrganization), page.limit)),
       setLogo: (id, logoSha256) =>
         write(() => {
-          db.prepare('UPDATE organizations SET logo_sha256 = ? WHERE id = ?').run(logoSha256, id);
+          prepare('UPDATE organizations SET logo_sha256 = ? WHERE id = ?').run(logoSha256, id);
         }),
     },
     users: {
       insert: (u) =>
         write(() => {
-          db.prepare('INSERT INTO users (id, org_id, email, name, role, password_hash, created_at) VALUES (?,?,?,?,?,?,?)').run(
+          prepare('INSERT INTO users (id, org_id, email, name, role, password_hash, created_at) VALUES (?,?,?,?,?,?,?)').run(
             u.id, u.orgId, u.email, u.name, u.role, u.passwordHash, u.createdAt,
           );
         }),
-      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM users WHERE id = ?').get(id), toUser)),
-      findByEmail: (email) => run(() => mapOne(db.prepare('SELECT * FROM users WHERE email = ?').get(email), toUser)),
+      findById: (id) => run(() => mapOne(prepare('SELECT * FROM users WHERE id = ?').get(id), toUser)),
+      findByEmail: (email) => run(() => mapOne(prepare('SELECT * FROM users WHERE email = ?').get(email), toUser)),
       list: (orgIds, page) =>
         run(() => pageOf(newestFirst(`SELECT * FROM users WHERE org_id IN (${placeholders(orgIds)})`, orgIds, page).map(toUser), page.limit)),
     },
     apiKeys: {
       insert: (k) =>
         write(() => {
-          db.prepare('INSERT INTO api_keys (id, org_id, name, role, secret_hash, created_by, created_at, revoked_at) VALUES (?,?,?,?,?,?,?,?)').run(
+          prepare('INSERT INTO api_keys (id, org_id, name, role, secret_hash, created_by, created_at, revoked_at) VALUES (?,?,?,?,?,?,?,?)').run(
             k.id, k.orgId, k.name, k.role, k.secretHash, k.createdBy, k.createdAt, k.revokedAt,
           );
         }),
-      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id), toApiKey)),
+      findById: (id) => run(() => mapOne(prepare('SELECT * FROM api_keys WHERE id = ?').get(id), toApiKey)),
       list: (orgId, page) => run(() => pageOf(newestFirst('SELECT * FROM api_keys WHERE org_id = ?', [orgId], page).map(toApiKey), page.limit)),
       revoke: (id, at) =>
         write(() => {
-          db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id);
+          prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id);
         }),
     },
     plots: {
       insert: (p) =>
         write(() => {
-          db.prepare(
+          prepare(
             `INSERT INTO plots (id, org_id, name, crops, geometry, area_ha, declared_area_ha, certifications, gln, event_id, created_by, created_at)
              VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
           ).run(p.id, p.orgId, p.name, json(p.crops), json(p.geometry), p.areaHa, p.declaredAreaHa, json(p.certifications), p.gln, p.eventId, p.createdBy, p.createdAt);
         }),
-      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM plots WHERE id = ?').get(id), toPlot)),
-      findByGln: (gln) => run(() => mapOne(db.prepare('SELECT * FROM plots WHERE gln = ?').get(gln), toPlot)),
+      findById: (id) => run(() => mapOne(prepare('SELECT * FROM plots WHERE id = ?').get(id), toPlot)),
+      findByGln: (gln) => run(() => mapOne(prepare('SELECT * FROM plots WHERE gln = ?').get(gln), toPlot)),
       list: (orgIds, page) =>
         run(() => pageOf(newestFirst(`SELECT * FROM plots WHERE org_id IN (${placeholders(orgIds)})`, orgIds, page).map(toPlot), page.limit)),
     },
     batches: {
       insert: (b) =>
         write(() => {
-          db.prepare(
+          prepare(
             `INSERT INTO batches (id, org_id, custodian_org_id, pending_receiver_org_id, plot_ids, derived_from, product, variety, harvested_at,
                harvest_period, quantity, lot_number, gtin, code, published, published_at, created_by, created_at)
              VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
@@ -373,24 +397,23 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
             b.harvestPeriod ? json(b.harvestPeriod) : null, json(b.quantity), b.lotNumber, b.gtin, b.code, b.published ? 1 : 0, b.publishedAt,
             b.createdBy, b.createdAt,
           );
-          const grant = db.prepare('INSERT OR IGNORE INTO batch_access (batch_id, org_id) VALUES (?, ?)');
+          const grant = prepare('INSERT OR IGNORE INTO batch_access (batch_id, org_id) VALUES (?, ?)');
           for (const orgId of b.accessOrgIds) grant.run(b.id, orgId);
-          const fromPlot = db.prepare('INSERT OR IGNORE INTO batch_plots (plot_id, batch_id) VALUES (?, ?)');
+          const fromPlot = prepare('INSERT OR IGNORE INTO batch_plots (plot_id, batch_id) VALUES (?, ?)');
           for (const plotId of b.plotIds) fromPlot.run(plotId, b.id);
         }),
-      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM batches WHERE id = ?').get(id), toBatch)),
-      findByCode: (code) => run(() => mapOne(db.prepare('SELECT * FROM batches WHERE code = ?').get(code), toBatch)),
+      findById: (id) => run(() => mapOne(prepare('SELECT * FROM batches WHERE id = ?').get(id), toBatch)),
+      findByCode: (code) => run(() => mapOne(prepare('SELECT * FROM batches WHERE code = ?').get(code), toBatch)),
       findByGtinLot: (gtin, lot) =>
-        run(() => mapOne(db.prepare('SELECT * FROM batches WHERE gtin = ? AND lot_number = ?').get(gtin, lot), toBatch)),
+        run(() => mapOne(prepare('SELECT * FROM batches WHERE gtin = ? AND lot_number = ?').get(gtin, lot), toBatch)),
       findByOrgProductLot: (orgId, product, lot) =>
         run(() =>
-          mapOne(db.prepare('SELECT * FROM batches WHERE org_id = ? AND product = ? AND lot_number = ?').get(orgId, product, lot), toBatch),
+          mapOne(prepare('SELECT * FROM batches WHERE org_id = ? AND product = ? AND lot_number = ?').get(orgId, product, lot), toBatch),
         ),
       publishedFromPlot: (plotId, limit) =>
         run(() =>
           (
-            db
-              .prepare(
+            prepare(
                 `SELECT b.* FROM batch_plots bp JOIN batches b ON b.id = bp.batch_id
                  WHERE bp.plot_id = ? AND b.published = 1 ORDER BY bp.batch_id DESC LIMIT ?`,
               )
@@ -419,43 +442,41 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
           const entries = (Object.keys(patch) as Array<keyof BatchPatch>).filter((k) => patch[k] !== undefined);
           if (!entries.length) return;
           const values = entries.map((k) => (k === 'published' ? (patch.published ? 1 : 0) : patch[k]));
-          db.prepare(`UPDATE batches SET ${entries.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`).run(...values, id);
+          prepare(`UPDATE batches SET ${entries.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`).run(...values, id);
         }),
       grantAccess: (id, orgIds) =>
         write(() => {
-          const grant = db.prepare('INSERT OR IGNORE INTO batch_access (batch_id, org_id) VALUES (?, ?)');
+          const grant = prepare('INSERT OR IGNORE INTO batch_access (batch_id, org_id) VALUES (?, ?)');
           for (const orgId of orgIds) grant.run(id, orgId);
         }),
       addSerials: (id, gtin, serials) =>
         write(() => {
-          const add = db.prepare('INSERT OR IGNORE INTO lot_serials (gtin, serial, batch_id) VALUES (?, ?, ?)');
+          const add = prepare('INSERT OR IGNORE INTO lot_serials (gtin, serial, batch_id) VALUES (?, ?, ?)');
           for (const serial of serials) add.run(gtin, serial, id);
         }),
       findBySerial: (gtin, serial) =>
         run(() =>
-          mapOne(db.prepare('SELECT b.* FROM batches b JOIN lot_serials s ON s.batch_id = b.id WHERE s.gtin = ? AND s.serial = ?').get(gtin, serial), toBatch),
+          mapOne(prepare('SELECT b.* FROM batches b JOIN lot_serials s ON s.batch_id = b.id WHERE s.gtin = ? AND s.serial = ?').get(gtin, serial), toBatch),
         ),
     },
     events: {
       append: (e: NewEvent) =>
         write(() => {
-          const info = db
-            .prepare(
+          const info = prepare(
               `INSERT INTO events (id, org_id, type, step_type, event_time, hash, body, corrects, jws, created_at)
                VALUES (?,?,?,?,?,?,?,?,?,?)`,
             )
             .run(e.id, e.orgId, e.type, e.stepType, e.eventTime, e.hash, json(e.body), e.corrects, e.jws, e.createdAt);
           const seq = Number(info.lastInsertRowid);
-          const link = db.prepare('INSERT OR IGNORE INTO event_links (target_id, event_seq, role) VALUES (?, ?, ?)');
+          const link = prepare('INSERT OR IGNORE INTO event_links (target_id, event_seq, role) VALUES (?, ?, ?)');
           for (const l of e.links) link.run(l.targetId, seq, l.role);
           return { ...e, seq, links: linksOf(seq) };
         }),
-      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM events WHERE id = ?').get(id), toEvent)),
+      findById: (id) => run(() => mapOne(prepare('SELECT * FROM events WHERE id = ?').get(id), toEvent)),
       listFor: (targetId, page) =>
         run(() => {
           const after = page.after ? Number(page.after) : 0;
-          const rows = db
-            .prepare(
+          const rows = prepare(
               `SELECT e.* FROM events e WHERE e.seq IN (SELECT event_seq FROM event_links WHERE target_id = ?) AND e.seq > ?
                ORDER BY e.seq LIMIT ?`,
             )
@@ -463,18 +484,17 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
           const items = rows.slice(0, page.limit).map(toEvent);
           return { items, next: rows.length > page.limit ? String(items.at(-1)?.seq) : null };
         }),
-      findByHash: (hash) => run(() => mapOne(db.prepare('SELECT * FROM events WHERE hash = ?').get(hash), toEvent)),
+      findByHash: (hash) => run(() => mapOne(prepare('SELECT * FROM events WHERE hash = ?').get(hash), toEvent)),
       query: (q, page) =>
         run(() => {
-          const rows = db.prepare(eventQuerySql(q)).all(...eventQueryArgs(q, page)) as Row[];
+          const rows = prepare(eventQuerySql(q)).all(...eventQueryArgs(q, page)) as Row[];
           const items = rows.slice(0, page.limit).map(toEvent);
           return { items, next: rows.length > page.limit ? String(items.at(-1)?.seq) : null };
         }),
       headOf: (lotId) =>
         run(() =>
           mapOne(
-            db
-              .prepare(
+            prepare(
                 "SELECT e.* FROM events e WHERE e.seq = (SELECT MAX(event_seq) FROM event_links WHERE target_id = ? AND role IN ('subject', 'output'))",
               )
               .get(lotId),
@@ -485,32 +505,32 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
     signingKeys: {
       insert: (k) =>
         write(() => {
-          db.prepare(
+          prepare(
             'INSERT INTO signing_keys (kid, org_id, public_jwk, encrypted_private_key, valid_from, valid_to, revoked_at) VALUES (?,?,?,?,?,?,?)',
           ).run(k.kid, k.orgId, json(k.publicJwk), k.encryptedPrivateKey, k.validFrom, k.validTo, k.revokedAt);
         }),
-      findByKid: (kid) => run(() => mapOne(db.prepare('SELECT * FROM signing_keys WHERE kid = ?').get(kid), toSigningKey)),
+      findByKid: (kid) => run(() => mapOne(prepare('SELECT * FROM signing_keys WHERE kid = ?').get(kid), toSigningKey)),
       currentFor: (orgId) =>
         run(() =>
-          mapOne(db.prepare('SELECT * FROM signing_keys WHERE org_id = ? AND valid_to IS NULL AND revoked_at IS NULL').get(orgId), toSigningKey),
+          mapOne(prepare('SELECT * FROM signing_keys WHERE org_id = ? AND valid_to IS NULL AND revoked_at IS NULL').get(orgId), toSigningKey),
         ),
       list: (orgId) =>
         run(() =>
           (orgId === null
-            ? (db.prepare('SELECT * FROM signing_keys ORDER BY valid_from, kid').all() as Row[])
-            : (db.prepare('SELECT * FROM signing_keys WHERE org_id = ? ORDER BY valid_from, kid').all(orgId) as Row[])
+            ? (prepare('SELECT * FROM signing_keys ORDER BY valid_from, kid').all() as Row[])
+            : (prepare('SELECT * FROM signing_keys WHERE org_id = ? ORDER BY valid_from, kid').all(orgId) as Row[])
           ).map(toSigningKey),
         ),
       update: (kid, patch) =>
         write(() => {
-          if (patch.validTo !== undefined) db.prepare('UPDATE signing_keys SET valid_to = ? WHERE kid = ?').run(patch.validTo, kid);
-          if (patch.revokedAt !== undefined) db.prepare('UPDATE signing_keys SET revoked_at = ? WHERE kid = ?').run(patch.revokedAt, kid);
+          if (patch.validTo !== undefined) prepare('UPDATE signing_keys SET valid_to = ? WHERE kid = ?').run(patch.validTo, kid);
+          if (patch.revokedAt !== undefined) prepare('UPDATE signing_keys SET revoked_at = ? WHERE kid = ?').run(patch.revokedAt, kid);
         }),
     },
     media: {
       insert: (m) =>
         write(() => {
-          db.prepare(
+          prepare(
             `INSERT INTO media (id, org_id, target_kind, target_id, attaches_to, sha256, media_type, bytes, width, height, renditions, evidence,
                event_id, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
           ).run(
@@ -518,75 +538,74 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
             json(m.evidence), m.eventId, m.createdBy, m.createdAt,
           );
         }),
-      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM media WHERE id = ?').get(id), toMedia)),
-      listFor: (targetId) => run(() => (db.prepare('SELECT * FROM media WHERE target_id = ? ORDER BY id').all(targetId) as Row[]).map(toMedia)),
+      findById: (id) => run(() => mapOne(prepare('SELECT * FROM media WHERE id = ?').get(id), toMedia)),
+      listFor: (targetId) => run(() => (prepare('SELECT * FROM media WHERE target_id = ? ORDER BY id').all(targetId) as Row[]).map(toMedia)),
       usesBlob: (sha256) =>
-        run(() => db.prepare("SELECT 1 FROM media WHERE sha256 = ? OR renditions LIKE '%' || ? || '%' LIMIT 1").get(sha256, sha256) !== undefined),
+        run(() => prepare("SELECT 1 FROM media WHERE sha256 = ? OR renditions LIKE '%' || ? || '%' LIMIT 1").get(sha256, sha256) !== undefined),
     },
     products: {
       insert: (p) =>
         write(() => {
           const { id, orgId, gtin, createdAt, updatedAt, ...doc } = p;
-          db.prepare('INSERT INTO products (id, org_id, gtin, doc, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(id, orgId, gtin, json(doc), createdAt, updatedAt);
+          prepare('INSERT INTO products (id, org_id, gtin, doc, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(id, orgId, gtin, json(doc), createdAt, updatedAt);
         }),
-      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM products WHERE id = ?').get(id), toProduct)),
-      findByGtin: (gtin) => run(() => mapOne(db.prepare('SELECT * FROM products WHERE gtin = ?').get(gtin), toProduct)),
+      findById: (id) => run(() => mapOne(prepare('SELECT * FROM products WHERE id = ?').get(id), toProduct)),
+      findByGtin: (gtin) => run(() => mapOne(prepare('SELECT * FROM products WHERE gtin = ?').get(gtin), toProduct)),
       list: (orgIds, page) =>
         run(() => pageOf(newestFirst(`SELECT * FROM products WHERE org_id IN (${placeholders(orgIds)})`, orgIds, page).map(toProduct), page.limit)),
       update: (id, patch) =>
         write(() => {
-          const current = mapOne(db.prepare('SELECT * FROM products WHERE id = ?').get(id), toProduct);
+          const current = mapOne(prepare('SELECT * FROM products WHERE id = ?').get(id), toProduct);
           if (!current) return;
           const { id: _id, orgId: _org, gtin: _gtin, createdAt: _created, updatedAt, ...doc } = { ...current, ...patch };
-          db.prepare('UPDATE products SET doc = ?, updated_at = ? WHERE id = ?').run(json(doc), updatedAt, id);
+          prepare('UPDATE products SET doc = ?, updated_at = ? WHERE id = ?').run(json(doc), updatedAt, id);
         }),
     },
     listings: {
       insert: (l) =>
         write(() => {
           const { id, orgId, productId, createdAt, ...doc } = l;
-          db.prepare('INSERT INTO listings (id, org_id, product_id, doc, created_at) VALUES (?,?,?,?,?)').run(id, orgId, productId, json(doc), createdAt);
+          prepare('INSERT INTO listings (id, org_id, product_id, doc, created_at) VALUES (?,?,?,?,?)').run(id, orgId, productId, json(doc), createdAt);
         }),
-      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM listings WHERE id = ?').get(id), toListing)),
+      findById: (id) => run(() => mapOne(prepare('SELECT * FROM listings WHERE id = ?').get(id), toListing)),
       list: (orgIds, page) =>
         run(() => pageOf(newestFirst(`SELECT * FROM listings WHERE org_id IN (${placeholders(orgIds)})`, orgIds, page).map(toListing), page.limit)),
-      listForProduct: (productId) => run(() => (db.prepare('SELECT * FROM listings WHERE product_id = ? ORDER BY id').all(productId) as Row[]).map(toListing)),
+      listForProduct: (productId) => run(() => (prepare('SELECT * FROM listings WHERE product_id = ? ORDER BY id').all(productId) as Row[]).map(toListing)),
       remove: (id) =>
         write(() => {
-          db.prepare('DELETE FROM listings WHERE id = ?').run(id);
+          prepare('DELETE FROM listings WHERE id = ?').run(id);
         }),
     },
     captureJobs: {
       insert: (j) =>
         write(() => {
-          db.prepare(
+          prepare(
             `INSERT INTO capture_jobs (id, org_id, submitted_by, created_at, finished_at, running, success, event_count, event_ids, errors)
              VALUES (?,?,?,?,?,?,?,?,?,?)`,
           ).run(j.id, j.orgId, j.submittedBy, j.createdAt, j.finishedAt, j.running ? 1 : 0, j.success ? 1 : 0, j.eventCount, json(j.eventIds), json(j.errors));
         }),
-      findById: (id) => run(() => mapOne(db.prepare('SELECT * FROM capture_jobs WHERE id = ?').get(id), toCaptureJob)),
+      findById: (id) => run(() => mapOne(prepare('SELECT * FROM capture_jobs WHERE id = ?').get(id), toCaptureJob)),
       finish: (id, o) =>
         write(() => {
-          const info = db.prepare('UPDATE capture_jobs SET running = 0, finished_at = ?, success = ?, event_ids = ?, errors = ? WHERE id = ? AND running = 1').run(
+          const info = prepare('UPDATE capture_jobs SET running = 0, finished_at = ?, success = ?, event_ids = ?, errors = ? WHERE id = ? AND running = 1').run(
             o.finishedAt, o.success ? 1 : 0, json(o.eventIds), json(o.errors), id,
           );
           return info.changes === 1;
         }),
       list: (orgIds, page) =>
         run(() => pageOf(newestFirst(`SELECT * FROM capture_jobs WHERE org_id IN (${placeholders(orgIds)})`, orgIds, page).map(toCaptureJob), page.limit)),
-      listRunning: () => run(() => (db.prepare('SELECT id FROM capture_jobs WHERE running = 1 ORDER BY id').all() as Row[]).map((r) => r.id as string)),
+      listRunning: () => run(() => (prepare('SELECT id FROM capture_jobs WHERE running = 1 ORDER BY id').all() as Row[]).map((r) => r.id as string)),
     },
     idempotency: {
       claim: (r: IdempotencyRecord) =>
         write(() => {
-          const inserted = db
-            .prepare(
+          const inserted = prepare(
               `INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, state, status, body, location, created_at)
                VALUES (?,?,?,?,?,?,?,?)`,
             )
             .run(r.scope, r.key, r.requestHash, r.state, r.status, json(r.body ?? null), r.location, r.createdAt);
           if (inserted.changes === 1) return null;
-          const row = db.prepare('SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?').get(r.scope, r.key) as Row;
+          const row = prepare('SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?').get(r.scope, r.key) as Row;
           return {
             scope: row.scope as string,
             key: row.key as string,
@@ -600,29 +619,29 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
         }),
       complete: (scope, key, status, body, location) =>
         write(() => {
-          db.prepare("UPDATE idempotency_keys SET state = 'done', status = ?, body = ?, location = ? WHERE scope = ? AND key = ?").run(
+          prepare("UPDATE idempotency_keys SET state = 'done', status = ?, body = ?, location = ? WHERE scope = ? AND key = ?").run(
             status, json(body), location, scope, key,
           );
         }),
       release: (scope, key) =>
         write(() => {
-          db.prepare("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'pending'").run(scope, key);
+          prepare("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'pending'").run(scope, key);
         }),
     },
     log: {
       // Inside a transaction (BEGIN IMMEDIATE on the one connection), nothing else appends between this read and the insert.
-      nextLeafIndex: () => run(() => (db.prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) AS n FROM log_leaves').get() as Row).n as number),
+      nextLeafIndex: () => run(() => (prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) AS n FROM log_leaves').get() as Row).n as number),
       appendLeaf: (index, eventHash, nodes) =>
         write(() => {
-          db.prepare('INSERT INTO log_leaves (leaf_index, event_hash) VALUES (?, ?)').run(index, eventHash);
-          const insert = db.prepare('INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)');
+          prepare('INSERT INTO log_leaves (leaf_index, event_hash) VALUES (?, ?)').run(index, eventHash);
+          const insert = prepare('INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)');
           for (const n of nodes) insert.run(n.level, n.index, n.hash);
         }),
-      size: () => run(() => (db.prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) AS n FROM log_leaves').get() as Row).n as number),
-      leafIndexOf: (eventHash) => run(() => ((db.prepare('SELECT leaf_index FROM log_leaves WHERE event_hash = ?').get(eventHash) as Row | undefined)?.leaf_index as number | undefined) ?? null),
+      size: () => run(() => (prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) AS n FROM log_leaves').get() as Row).n as number),
+      leafIndexOf: (eventHash) => run(() => ((prepare('SELECT leaf_index FROM log_leaves WHERE event_hash = ?').get(eventHash) as Row | undefined)?.leaf_index as number | undefined) ?? null),
       findNodes: (refs) =>
         run(() => {
-          const select = db.prepare('SELECT level, idx, hash FROM log_nodes WHERE level = ? AND idx = ?');
+          const select = prepare('SELECT level, idx, hash FROM log_nodes WHERE level = ? AND idx = ?');
           return refs.flatMap((r) => {
             const row = select.get(r.level, r.index) as Row | undefined;
             return row ? [{ level: row.level as number, index: row.idx as number, hash: row.hash as string }] : [];
@@ -631,14 +650,14 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
       insertCheckpoint: (c) =>
         write(
           () =>
-            db.prepare('INSERT OR IGNORE INTO log_checkpoints (tree_size, root_hash, note, issued_at) VALUES (?, ?, ?, ?)').run(c.treeSize, c.rootHash, c.note, c.issuedAt)
+            prepare('INSERT OR IGNORE INTO log_checkpoints (tree_size, root_hash, note, issued_at) VALUES (?, ?, ?, ?)').run(c.treeSize, c.rootHash, c.note, c.issuedAt)
               .changes === 1,
         ),
-      latestCheckpoint: () => run(() => mapOne(db.prepare('SELECT * FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1').get(), toCheckpoint)),
-      findCheckpoint: (treeSize) => run(() => mapOne(db.prepare('SELECT * FROM log_checkpoints WHERE tree_size = ?').get(treeSize), toCheckpoint)),
+      latestCheckpoint: () => run(() => mapOne(prepare('SELECT * FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1').get(), toCheckpoint)),
+      findCheckpoint: (treeSize) => run(() => mapOne(prepare('SELECT * FROM log_checkpoints WHERE tree_size = ?').get(treeSize), toCheckpoint)),
       signingKey: () =>
         run(() =>
-          mapOne(db.prepare('SELECT * FROM log_keys').get(), (r) => ({
+          mapOne(prepare('SELECT * FROM log_keys').get(), (r) => ({
             kid: r.kid as string,
             publicKey: r.public_key as string,
             encryptedPrivateKey: r.encrypted_private_key as string,
@@ -648,14 +667,13 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
       insertSigningKey: (k) =>
         write(
           () =>
-            db.prepare('INSERT OR IGNORE INTO log_keys (kid, public_key, encrypted_private_key, created_at) VALUES (?, ?, ?, ?)').run(k.kid, k.publicKey, k.encryptedPrivateKey, k.createdAt)
+            prepare('INSERT OR IGNORE INTO log_keys (kid, public_key, encrypted_private_key, created_at) VALUES (?, ?, ?, ?)').run(k.kid, k.publicKey, k.encryptedPrivateKey, k.createdAt)
               .changes === 1,
         ),
       unloggedEventHashes: (limit) =>
         run(() =>
           (
-            db
-              .prepare('SELECT e.hash FROM events e LEFT JOIN log_leaves l ON l.event_hash = e.hash WHERE l.leaf_index IS NULL ORDER BY e.seq LIMIT ?')
+            prepare('SELECT e.hash FROM events e LEFT JOIN log_leaves l ON l.event_hash = e.hash WHERE l.leaf_index IS NULL ORDER BY e.seq LIMIT ?')
               .all(limit) as Row[]
           ).map((r) => r.hash as string),
         ),
@@ -663,7 +681,7 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
     scans: {
       insertMany: (scans) =>
         write(() => {
-          const insert = db.prepare('INSERT INTO scans (batch_id, at, client_type) VALUES (?, ?, ?)');
+          const insert = prepare('INSERT INTO scans (batch_id, at, client_type) VALUES (?, ?, ?)');
           // One commit for all the rows (a savepoint when already inside `transaction`), not one per row.
           db.transaction(() => {
             for (const scan of scans) insert.run(scan.batchId, scan.at, scan.clientType);
@@ -674,12 +692,12 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
           const where = 'FROM scans WHERE batch_id = ? AND at >= ? AND at < ?';
           const args = [batchId, window.from, window.to];
           const counts: ScanCounts = { total: 0, byClientType: zeroClientTypeCounts(), byDay: [] };
-          for (const r of db.prepare(`SELECT client_type, COUNT(*) AS n ${where} GROUP BY client_type`).all(...args) as Row[]) {
+          for (const r of prepare(`SELECT client_type, COUNT(*) AS n ${where} GROUP BY client_type`).all(...args) as Row[]) {
             counts.total += r.n as number;
             if (isClientType(r.client_type)) counts.byClientType[r.client_type] += r.n as number;
           }
           counts.byDay = (
-            db.prepare(`SELECT date(at, '+${SCAN_DAY_UTC_OFFSET_MINUTES} minutes') AS day, COUNT(*) AS n ${where} GROUP BY day ORDER BY day`).all(...args) as Row[]
+            prepare(`SELECT date(at, '+${SCAN_DAY_UTC_OFFSET_MINUTES} minutes') AS day, COUNT(*) AS n ${where} GROUP BY day ORDER BY day`).all(...args) as Row[]
           ).map((r) => ({ day: r.day as string, count: r.n as number }));
           return counts;
         }),
