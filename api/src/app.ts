@@ -43,6 +43,7 @@ import { TransparencyLog } from './log/transparency-log.js';
 import { KeyRing } from './provenance/key-ring.js';
 import type { Store } from './store/port.js';
 import { browserAssets } from '../../web/browser-assets.js';
+import { consoleRouter } from '../../web/console/console-routes.js';
 
 export interface Services {
   log: TransparencyLog;
@@ -120,7 +121,10 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
-  app.use(helmet());
+  // Helmet's defaults, but `upgrade-insecure-requests` only when the service is published over
+  // https: on a plain-http address (a phone on the cooperative's LAN) it made browsers fetch the
+  // page's own scripts over https, which is not there.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.publicBaseUrl.startsWith('https:') ? [] : null } } }));
   app.use(
     pinoHttp({
       logger,
@@ -167,8 +171,16 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
     if (!asset) return next();
     // Entry names are stable, so revalidate them; chunk names carry a content hash.
     res.setHeader('Cache-Control', req.params.file.startsWith('chunk-') ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
-    res.type(asset.contentType).send(Buffer.from(asset.contents));
+    res.setHeader('Vary', 'Accept-Encoding');
+    if (req.acceptsEncodings('gzip') === 'gzip') {
+      res.setHeader('Content-Encoding', 'gzip');
+      res.type(asset.contentType).send(asset.gzip);
+    } else {
+      res.type(asset.contentType).send(Buffer.from(asset.contents));
+    }
   });
+
+  app.use(consoleRouter());
 
   const openapi = buildOpenApi([api], { title: 'Farm trace API', version: '1', serverUrl: config.publicBaseUrl });
   app.get('/api/v1/openapi.json', (_req, res) => {

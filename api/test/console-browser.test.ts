@@ -1,0 +1,444 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { area as turfArea } from '@turf/area';
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import request from 'supertest';
+import { chromiumMissingReason, launchChromium } from './support/chromium.js';
+import { startHarness, type Harness } from './support/harness.js';
+
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/console');
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const PHONE = { viewport: { width: 360, height: 740 }, locale: 'vi-VN', deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const ALL_SENT = 'Mọi thứ đã được gửi.';
+/** A 1.1 ha rectangle near Ea Tóh, Krông Năng. */
+const PASTED_PLOT = {
+  type: 'Feature',
+  properties: {},
+  geometry: {
+    type: 'Polygon',
+    coordinates: [[[108.380001, 13.050001], [108.381001, 13.050001], [108.381001, 13.051001], [108.380001, 13.051001], [108.380001, 13.050001]]],
+  },
+};
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: Array<{ target: string[] }>;
+}
+
+interface ApiBatch {
+  id: string;
+  lotNumber: string;
+  plotIds: string[];
+  product: string;
+  digitalLink: string;
+}
+
+describe('the farmer console in a real browser', function () {
+  const missing = chromiumMissingReason();
+  let h: Harness;
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+  let farmer: string;
+  let photo: Buffer;
+
+  before(async function () {
+    if (missing) return this.skip();
+    // Each test logs in through the form; the default limit of 10 a window would cut the suite short.
+    h = await startHarness({ seed: true, env: { LOGIN_RATE_LIMIT: '100' } });
+    server = h.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    farmer = await h.login('farmer@demo.test');
+    photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 140, b: 60 } } }).jpeg().toBuffer();
+    rmSync(ARTIFACTS, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await h?.close();
+  });
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  }
+
+  /** A phone-sized context with the console open and the demo farmer logged in through the form. */
+  async function loggedIn(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    const context = await browser.newContext({ ...PHONE, ...options });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/console`);
+    await page.fill('#email', 'farmer@demo.test');
+    await page.fill('#password', 'demo-password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('h1:has-text("Hôm nay bạn muốn ghi gì?")');
+    return { context, page, errors };
+  }
+
+  async function waitUntilAllSent(page: Page): Promise<void> {
+    await page.goto(`${base}/console#/sync`);
+    try {
+      await page.waitForFunction((text) => document.getElementById('sync-state')?.textContent === text, ALL_SENT, { timeout: 30_000 });
+    } catch (error) {
+      throw new Error(`the outbox did not empty: ${await page.textContent('main')}`, { cause: error });
+    }
+  }
+
+  async function recordHarvest(page: Page, input: { plot?: string; product: string; kg: string; lot: string; photo?: Buffer }): Promise<void> {
+    await page.goto(`${base}/console#/harvest`);
+    await page.waitForSelector('text=Bước 1/3');
+    if (input.plot) await page.getByLabel(input.plot).check();
+    await page.fill('#harvest-product', input.product);
+    await page.click('button:has-text("Tiếp")');
+    await page.waitForSelector('text=Bước 2/3');
+    await page.fill('#harvest-quantity', input.kg);
+    await page.fill('#harvest-lot', input.lot);
+    await page.click('button:has-text("Tiếp")');
+    await page.waitForSelector('text=Bước 3/3');
+    if (input.photo) await page.setInputFiles('#harvest-photo', { name: 'thu-hoach.jpg', mimeType: 'image/jpeg', buffer: input.photo });
+    await page.click('button:has-text("Lưu lô thu hoạch")');
+    await page.waitForSelector('text=Đã lưu lô thu hoạch');
+  }
+
+  async function farmerBatches(lotNumber: string): Promise<ApiBatch[]> {
+    const res = await request(h.app).get('/api/v1/batches?limit=500').set('Authorization', farmer).expect(200);
+    return (res.body.items as ApiBatch[]).filter((b) => b.lotNumber === lotNumber);
+  }
+
+  async function farmerPlots(name: string): Promise<Array<{ id: string; areaHa: number; geometry: { type: string; coordinates: unknown } }>> {
+    const res = await request(h.app).get('/api/v1/plots?limit=500').set('Authorization', farmer).expect(200);
+    return (res.body.items as Array<{ id: string; name: string; areaHa: number; geometry: { type: string; coordinates: unknown } }>).filter((p) => p.name === name);
+  }
+
+  it(missing ? `when Chromium is missing, then the console's browser checks are skipped (${missing})` : 'when a farmer logs in on a 360 px phone, then the console greets in Vietnamese and nothing is wider than the screen', async function () {
+    const { context, page, errors } = await loggedIn();
+    expect(await page.getAttribute('html', 'lang')).to.equal('vi');
+    expect(await page.isVisible('a:has-text("Ghi thu hoạch")')).to.equal(true);
+    expect(await page.textContent('#batches')).to.contain('Cà phê Robusta quả tươi');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(360);
+    await screenshot(page, 'home');
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('when a farmer pastes a GeoJSON polygon, then its area in hectares shows before saving and the plot reaches the server once', async function () {
+    if (missing) return this.skip();
+    const { context, page, errors } = await loggedIn();
+    await page.click('a:has-text("Đăng ký thửa đất")');
+    await page.fill('#plot-name', 'Rẫy dán GeoJSON');
+    await page.click('button:has-text("Dán GeoJSON")');
+    await page.fill('#plot-geojson', JSON.stringify(PASTED_PLOT));
+    const expectedHa = turfArea(PASTED_PLOT.geometry as Parameters<typeof turfArea>[0]) / 10_000;
+    expect(await page.textContent('#plot-area')).to.equal(`Diện tích: ${expectedHa.toLocaleString('vi-VN', { maximumFractionDigits: 2 })} ha`);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(360);
+    await screenshot(page, 'plot-pasted');
+    await page.click('button:has-text("Lưu thửa đất")');
+    await page.waitForSelector('text=Đã lưu thửa đất');
+    await waitUntilAllSent(page);
+    const plots = await farmerPlots('Rẫy dán GeoJSON');
+    expect(plots).to.have.length(1);
+    expect(plots[0]!.areaHa).to.be.closeTo(expectedHa, 1e-9);
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('when a pasted ring crosses itself, then the server’s own rule is shown and the plot cannot be saved', async function () {
+    if (missing) return this.skip();
+    const { context, page } = await loggedIn();
+    await page.goto(`${base}/console#/plot`);
+    await page.fill('#plot-name', 'Hình nơ');
+    await page.click('button:has-text("Dán GeoJSON")');
+    await page.fill('#plot-geojson', JSON.stringify({ type: 'Polygon', coordinates: [[[108.38, 13.05], [108.381, 13.051], [108.381, 13.05], [108.38, 13.051], [108.38, 13.05]]] }));
+    expect(await page.textContent('#plot-area')).to.contain('the ring intersects itself');
+    expect(await page.isDisabled('button:has-text("Lưu thửa đất")')).to.equal(true);
+    await context.close();
+  });
+
+  it('when a farmer drops a point where the phone stands, then the plot is registered at those coordinates with its declared area', async function () {
+    if (missing) return this.skip();
+    const { context, page, errors } = await loggedIn({ geolocation: { latitude: 13.0412345, longitude: 108.3734567, accuracy: 5 }, permissions: ['geolocation'] });
+    await page.goto(`${base}/console#/plot`);
+    await page.fill('#plot-name', 'Rẫy một điểm');
+    await page.click('button:has-text("Một điểm")');
+    await page.click('button:has-text("Lấy vị trí của tôi")');
+    await page.waitForFunction(() => (document.getElementById('plot-lat') as HTMLInputElement).value !== '');
+    await page.fill('#plot-declared', '1,5');
+    expect(await page.textContent('#plot-area')).to.equal('Diện tích: 1,5 ha');
+    await page.click('button:has-text("Lưu thửa đất")');
+    await page.waitForSelector('text=Đã lưu thửa đất');
+    await waitUntilAllSent(page);
+    const plots = await farmerPlots('Rẫy một điểm');
+    expect(plots).to.have.length(1);
+    expect(plots[0]!.geometry).to.deep.equal({ type: 'Point', coordinates: [108.3734567, 13.0412345] });
+    expect(plots[0]!.areaHa).to.equal(1.5);
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('when a farmer walks the boundary, then each GPS fix is a corner and closing the ring shows the area', async function () {
+    if (missing) return this.skip();
+    const { context, page } = await loggedIn({ geolocation: { latitude: 13.06, longitude: 108.39, accuracy: 4 }, permissions: ['geolocation'] });
+    await page.goto(`${base}/console#/plot`);
+    await page.fill('#plot-name', 'Rẫy đi bộ');
+    await page.click('button:has-text("Bắt đầu")');
+    for (const [latitude, longitude] of [[13.06, 108.39], [13.06, 108.391], [13.061, 108.391], [13.061, 108.39]] as const) {
+      await context.setGeolocation({ latitude, longitude, accuracy: 4 });
+      await page.click('button:has-text("Ghi điểm tại đây")');
+    }
+    await page.waitForSelector('text=4 điểm đã ghi');
+    await page.click('button:has-text("Khép vòng")');
+    const ring = [[108.39, 13.06], [108.391, 13.06], [108.391, 13.061], [108.39, 13.061], [108.39, 13.06]];
+    const expectedHa = turfArea({ type: 'Polygon', coordinates: [ring] }) / 10_000;
+    expect(await page.textContent('#plot-area')).to.equal(`Diện tích: ${expectedHa.toLocaleString('vi-VN', { maximumFractionDigits: 2 })} ha`);
+    await screenshot(page, 'plot-walked');
+    await page.click('button:has-text("Lưu thửa đất")');
+    await page.waitForSelector('text=Đã lưu thửa đất');
+    await waitUntilAllSent(page);
+    const plots = await farmerPlots('Rẫy đi bộ');
+    expect(plots.map((p) => p.geometry)).to.deep.equal([{ type: 'Polygon', coordinates: [ring] }]);
+    await context.close();
+  });
+
+  it('when a farmer records a harvest with a photo in three screens and the cooperative publishes it, then its origin page shows the lot and the photo', async function () {
+    if (missing) return this.skip();
+    const { context, page, errors } = await loggedIn();
+    await recordHarvest(page, { plot: 'Rẫy Ea Tóh 1', product: 'Cà phê Robusta quả tươi', kg: '1250', lot: 'CON-2611-01', photo });
+    await screenshot(page, 'harvest-saved');
+    await waitUntilAllSent(page);
+    await screenshot(page, 'sync-all-sent');
+    const [batch, ...others] = await farmerBatches('CON-2611-01');
+    expect(others).to.deep.equal([]);
+    expect(batch!.plotIds).to.deep.equal([(await farmerPlots('Rẫy Ea Tóh 1'))[0]!.id]);
+    const steps = await request(h.app).get(`/api/v1/batches/${batch!.id}/steps`).set('Authorization', farmer).expect(200);
+    expect(JSON.stringify(steps.body)).to.contain(createHash('sha256').update(photo).digest('hex'));
+
+    // Publishing is the cooperative admin's decision, not the farmer's.
+    await request(h.app).post(`/api/v1/batches/${batch!.id}/publish`).set('Authorization', await h.login('coop@demo.test')).expect(200);
+    await page.goto(`${base}/console`);
+    await page.click(`#batches li:has-text("CON-2611-01") a:has-text("Trang nguồn gốc")`);
+    await page.waitForURL((url) => url.pathname === new URL(batch!.digitalLink).pathname);
+    expect(await page.textContent('h1')).to.equal('Cà phê Robusta quả tươi');
+    expect(await page.textContent('main')).to.contain('CON-2611-01');
+    expect(await page.locator('main img').count()).to.be.at.least(1);
+    await screenshot(page, 'origin-page');
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('when a farmer adds a drying step with a camera photo, then the photo is attached to that step', async function () {
+    if (missing) return this.skip();
+    const { context, page, errors } = await loggedIn();
+    await recordHarvest(page, { product: 'Cà phê Robusta quả tươi', kg: '300', lot: 'CON-2611-02' });
+    await page.click('a:has-text("Thêm công đoạn và ảnh")');
+    await page.selectOption('#step-batch', { label: `Cà phê Robusta quả tươi · CON-2611-02 · ${await page.evaluate(() => new Date().toLocaleDateString('vi-VN'))}` });
+    await page.selectOption('#step-type', 'drying');
+    await page.fill('#step-notes', 'phơi sân xi măng');
+    await page.setInputFiles('#step-photo', { name: 'phoi.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await screenshot(page, 'step-form');
+    await page.click('button:has-text("Lưu công đoạn")');
+    await page.waitForSelector('text=Đã lưu công đoạn');
+    await waitUntilAllSent(page);
+    const [batch] = await farmerBatches('CON-2611-02');
+    const steps = (await request(h.app).get(`/api/v1/batches/${batch!.id}/steps`).set('Authorization', farmer).expect(200)).body.items as Array<{ id: string; type: string; event: unknown }>;
+    const drying = steps.find((s) => s.type === 'drying');
+    expect(drying, 'a drying step').to.not.equal(undefined);
+    const sha = createHash('sha256').update(photo).digest('hex');
+    const mediaEvents = steps.filter((s) => JSON.stringify(s.event).includes(sha));
+    expect(mediaEvents).to.have.length(1);
+    expect(JSON.stringify(mediaEvents[0]!.event)).to.contain(drying!.id);
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('when the phone is offline, then a new plot and a harvest on it wait in the outbox, and back online exactly one copy of each is synced with the real plot id', async function () {
+    if (missing) return this.skip();
+    const { context, page, errors } = await loggedIn();
+    await context.setOffline(true);
+    await page.goto(`${base}/console#/plot`);
+    await page.fill('#plot-name', 'Rẫy ngoại tuyến');
+    await page.click('button:has-text("Một điểm")');
+    await page.fill('#plot-lat', '13.0455555');
+    await page.fill('#plot-lon', '108.3855555');
+    await page.fill('#plot-declared', '0.8');
+    await page.click('button:has-text("Lưu thửa đất")');
+    await page.waitForSelector('text=Đã lưu thửa đất');
+    await recordHarvest(page, { plot: 'Rẫy ngoại tuyến', product: 'Cà phê Robusta quả tươi', kg: '410', lot: 'OFF-2611-01', photo });
+    await page.click('a#sync-summary');
+    await page.waitForSelector('#outbox');
+    expect(await page.locator('#outbox li[data-status=queued]').count()).to.equal(3);
+    expect(await page.textContent('#sync-state')).to.contain('3 mục đang chờ gửi');
+    expect(await page.isVisible('text=Đang ngoại tuyến')).to.equal(true);
+    await screenshot(page, 'offline-queued');
+    expect(await farmerBatches('OFF-2611-01')).to.deep.equal([]);
+
+    await context.setOffline(false);
+    await page.waitForFunction((text) => document.getElementById('sync-state')?.textContent === text, ALL_SENT, { timeout: 30_000 });
+    expect(await page.locator('#outbox li[data-status=synced]').count()).to.equal(3);
+    await screenshot(page, 'offline-synced');
+    const plots = await farmerPlots('Rẫy ngoại tuyến');
+    expect(plots).to.have.length(1);
+    const batches = await farmerBatches('OFF-2611-01');
+    expect(batches).to.have.length(1);
+    expect(batches[0]!.plotIds).to.deep.equal([plots[0]!.id]);
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('when the answer to a create is lost after the server stored it, then the retry with the same Idempotency-Key makes no second copy', async function () {
+    if (missing) return this.skip();
+    const { context, page } = await loggedIn();
+    const keys: string[] = [];
+    await page.route('**/api/v1/batches', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length > 1) return route.continue();
+      await route.fetch(); // the server records the lot…
+      await route.abort('connectionreset'); // …and the phone never hears back
+    });
+    await recordHarvest(page, { product: 'Cà phê Robusta quả tươi', kg: '75', lot: 'RETRY-01' });
+    await waitUntilAllSent(page);
+    expect(keys).to.have.length(2);
+    expect(keys[0]).to.match(/^[0-9a-f-]{36}$/).and.equal(keys[1]);
+    expect(await farmerBatches('RETRY-01')).to.have.length(1);
+    await context.close();
+  });
+
+  it('when the server refuses an entry, then the sync screen shows it failed with the server’s problem detail', async function () {
+    if (missing) return this.skip();
+    const { context, page } = await loggedIn();
+    // The same product and lot number as the household's demo lot: 409 from the server.
+    await recordHarvest(page, { product: 'Cà phê Robusta quả tươi', kg: '10', lot: 'ETO-2511-01' });
+    await page.goto(`${base}/console#/sync`);
+    await page.waitForSelector('#outbox li[data-status=failed]');
+    const failed = await page.textContent('#outbox li[data-status=failed]');
+    expect(failed).to.contain('Lỗi').and.contain('409');
+    expect(await page.textContent('#sync-state')).to.equal('1 mục lỗi.');
+    await screenshot(page, 'sync-failed');
+    await page.click('button:has-text("Xóa mục này")');
+    await page.waitForFunction((text) => document.getElementById('sync-state')?.textContent === text, ALL_SENT);
+    await context.close();
+  });
+
+  it('when the server refuses a plot registered offline, then the lot recorded on it is not sent and says why', async function () {
+    if (missing) return this.skip();
+    const { context, page } = await loggedIn();
+    // Stands in for any refusal the phone cannot foresee (here, as if another device had taken the plot's GLN).
+    await page.route('**/api/v1/plots', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 409, contentType: 'application/problem+json', body: JSON.stringify({ type: '/problems/conflict', title: 'Conflict', status: 409, detail: 'gln: already registered' }) })
+        : route.continue(),
+    );
+    await context.setOffline(true);
+    await page.goto(`${base}/console#/plot`);
+    await page.fill('#plot-name', 'Rẫy bị từ chối');
+    await page.click('button:has-text("Một điểm")');
+    await page.fill('#plot-lat', '13.0466666');
+    await page.fill('#plot-lon', '108.3866666');
+    await page.fill('#plot-declared', '0.5');
+    await page.click('button:has-text("Lưu thửa đất")');
+    await page.waitForSelector('text=Đã lưu thửa đất');
+    await recordHarvest(page, { plot: 'Rẫy bị từ chối', product: 'Cà phê Robusta quả tươi', kg: '20', lot: 'DEP-2611-01' });
+    await context.setOffline(false);
+    await page.goto(`${base}/console#/sync`);
+    await page.waitForFunction(() => document.getElementById('sync-state')?.textContent === '2 mục lỗi.');
+    expect(await page.textContent('#outbox li[data-status=failed]:has-text("Thửa đất")')).to.contain('409 Conflict: gln: already registered');
+    expect(await page.textContent('#outbox li[data-status=failed]:has-text("Lô thu hoạch")')).to.contain('Không gửi được vì mục trước nó bị lỗi.');
+    expect(await farmerBatches('DEP-2611-01')).to.deep.equal([]);
+    // Removing the refused plot removes the lot that could never be sent with it.
+    await page.click('#outbox li:has-text("Thửa đất") button:has-text("Xóa mục này")');
+    await page.waitForFunction((text) => document.getElementById('sync-state')?.textContent === text, ALL_SENT);
+    await context.close();
+  });
+
+  it('when the server no longer accepts the login token, then queued entries wait for the farmer to log in again and are sent once', async function () {
+    if (missing) return this.skip();
+    const { context, page } = await loggedIn();
+    await page.evaluate(() => {
+      const key = 'farm-trace-console-session';
+      const session = JSON.parse(localStorage.getItem(key)!) as { token: string };
+      localStorage.setItem(key, JSON.stringify({ ...session, token: `${session.token.split('.').slice(0, 2).join('.')}.revoked` }));
+    });
+    await page.reload();
+    await recordHarvest(page, { product: 'Cà phê Robusta quả tươi', kg: '55', lot: 'AUTH-2611-01' });
+    await page.waitForSelector('text=Phiên đăng nhập đã hết hạn');
+    expect(await farmerBatches('AUTH-2611-01')).to.deep.equal([]);
+    await page.click('main a:has-text("Đăng nhập")');
+    expect(await page.inputValue('#email')).to.equal('farmer@demo.test');
+    await page.fill('#password', 'demo-password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('h1:has-text("Hôm nay bạn muốn ghi gì?")');
+    await waitUntilAllSent(page);
+    expect(await farmerBatches('AUTH-2611-01')).to.have.length(1);
+    await context.close();
+  });
+
+  it('when the console was opened once, then it opens again with no connection and keeps the farmer logged in', async function () {
+    if (missing) return this.skip();
+    const { context, page, errors } = await loggedIn();
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await context.setOffline(true);
+    await page.goto(`${base}/console?lang=vi`);
+    await page.waitForSelector('h1:has-text("Hôm nay bạn muốn ghi gì?")');
+    expect(await page.isVisible('text=Đang ngoại tuyến')).to.equal(true);
+    expect(await page.textContent('#plots')).to.contain('Rẫy Ea Tóh 1');
+    await screenshot(page, 'offline-start');
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('when the farmer switches to English, then the console speaks English and remembers it in the address', async function () {
+    if (missing) return this.skip();
+    const { context, page } = await loggedIn();
+    await page.click('button:has-text("English")');
+    await page.waitForSelector('h1:has-text("What would you like to record?")');
+    expect(await page.getAttribute('html', 'lang')).to.equal('en');
+    expect(new URL(page.url()).searchParams.get('lang')).to.equal('en');
+    await page.reload();
+    await page.waitForSelector('h1:has-text("What would you like to record?")');
+    await screenshot(page, 'home-english');
+    await context.close();
+  });
+
+  it('when axe-core checks each screen, then it finds no serious or critical accessibility violation', async function () {
+    if (missing) return this.skip();
+    // The console's CSP forbids inline scripts, axe's own included; the test context lets it in.
+    const found: string[] = [];
+    const check = async (page: Page, screen: string) => {
+      await page.waitForSelector('h1');
+      await page.addScriptTag({ content: AXE_SOURCE });
+      const violations = (await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
+        return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+      })) as AxeViolation[];
+      found.push(...violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+    };
+    const anonymous = await browser.newContext({ ...PHONE, bypassCSP: true });
+    const loginPage = await anonymous.newPage();
+    await loginPage.goto(`${base}/console`);
+    await check(loginPage, 'login');
+    await screenshot(loginPage, 'login');
+    await anonymous.close();
+    const { context, page } = await loggedIn({ bypassCSP: true });
+    for (const screen of ['#/', '#/plot', '#/harvest', '#/step', '#/sync']) {
+      await page.goto(`${base}/console${screen}`);
+      await check(page, screen);
+    }
+    expect(found).to.deep.equal([]);
+    await context.close();
+  });
+});

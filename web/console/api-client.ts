@@ -1,0 +1,77 @@
+/**
+ * HTTP to the farm-trace API from the browser: the bearer token, JSON or multipart bodies, and
+ * RFC 9457 problem details turned into `ProblemError`s that keep the server's own words.
+ */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: Array<{ path: string; message: string }>;
+}
+
+export class ProblemError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail || problem.title);
+    this.name = 'ProblemError';
+  }
+}
+
+export interface ApiRequest {
+  method?: 'GET' | 'POST';
+  token?: string | null;
+  json?: unknown;
+  form?: FormData;
+  idempotencyKey?: string;
+}
+
+/** Sends one request; rejects with a `ProblemError` on 4xx/5xx and with a `TypeError` when the network fails. */
+export async function apiRequest<T>(path: string, request: ApiRequest = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (request.token) headers.authorization = `Bearer ${request.token}`;
+  if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
+  let body: BodyInit | undefined;
+  if (request.form) body = request.form;
+  else if (request.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(request.json);
+  }
+  const response = await fetch(path, { method: request.method ?? (body ? 'POST' : 'GET'), headers, body, cache: 'no-store' });
+  if (!response.ok) throw new ProblemError(await readProblem(response));
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+async function readProblem(response: Response): Promise<Problem> {
+  const fallback: Problem = { type: 'about:blank', title: response.statusText || `HTTP ${response.status}`, status: response.status, detail: '' };
+  try {
+    const body = (await response.json()) as Partial<Problem>;
+    return { ...fallback, ...body, status: response.status };
+  } catch {
+    return fallback;
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** What the console shows of a plot (a subset of the API's Plot). */
+export interface PlotSummary {
+  id: string;
+  name: string;
+  crops: string[];
+  areaHa: number | null;
+}
+
+/** What the console shows of a lot (a subset of the API's Batch). */
+export interface BatchSummary {
+  id: string;
+  product: string;
+  lotNumber: string;
+  quantity: { value: number; unit: 'kg' | 't' | 'bag'; bagKg?: number };
+  harvestedAt: string | null;
+  plotIds: string[];
+  published: boolean;
+  digitalLink: string;
+}

@@ -1,0 +1,256 @@
+import { apiRequest, ProblemError, type Problem } from './api-client.js';
+import type { ConsoleDb } from './console-db.js';
+import { isExpired, type Session } from './session.js';
+
+/**
+ * Every write the console makes goes through this one queue in IndexedDB, so recording works
+ * the same with or without a connection. Entries are sent one at a time in the order they were
+ * recorded, each with its own Idempotency-Key: a retry after a lost response is answered by the
+ * server with the stored result instead of a second copy. A write that names a resource created
+ * by an earlier entry (a lot on a plot registered offline) carries that resource's local id,
+ * replaced by the server's id once the earlier entry is synced.
+ */
+export type OutboxKind = 'plot' | 'batch' | 'step' | 'photo';
+export type OutboxStatus = 'queued' | 'sending' | 'synced' | 'failed';
+
+export type OutboxError =
+  | { kind: 'network' }
+  | { kind: 'problem'; problem: Problem }
+  /** An entry it depends on failed, so its local id can never be resolved. */
+  | { kind: 'dependency' };
+
+export interface OutboxEntry {
+  seq: number;
+  /** The user who recorded it: only that user's token sends it. */
+  owner: string;
+  kind: OutboxKind;
+  /** API path; may contain local ids of resources created by earlier entries. */
+  path: string;
+  json?: unknown;
+  photo?: Blob;
+  photoName?: string;
+  idempotencyKey: string;
+  /** The id the created resource goes by until the server answers with its real one. */
+  localId: string | null;
+  serverId: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  lastError: OutboxError | null;
+  recordedAt: string;
+}
+
+export type NewOutboxEntry = Pick<OutboxEntry, 'kind' | 'path' | 'json' | 'photo' | 'photoName'> & { localId?: string };
+
+const LOCAL_ID = /local:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/g;
+const KEEP_SYNCED = 30;
+const MAX_BACKOFF_SECONDS = 300;
+
+/** A random v4 UUID; `crypto.randomUUID` exists only on secure origins, `getRandomValues` everywhere. */
+function randomUuid(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The id a resource goes by until its create is synced; usable in later entries' paths and bodies. */
+export function newLocalId(): string {
+  return `local:${randomUuid()}`;
+}
+
+function localIdsIn(entry: OutboxEntry): string[] {
+  return [...`${entry.path}\n${JSON.stringify(entry.json ?? null)}`.matchAll(LOCAL_ID)].map((m) => m[0]);
+}
+
+function withRealIds<T>(value: T, ids: Map<string, string>): T {
+  if (typeof value === 'string') return value.replace(LOCAL_ID, (local) => ids.get(local) ?? local) as T;
+  if (Array.isArray(value)) return value.map((v) => withRealIds(v, ids)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withRealIds(v, ids)])) as T;
+  return value;
+}
+
+type Verdict = 'retry' | 'login' | 'fail';
+
+/** Network failures, timeouts, rate limits, server errors and a still-running first attempt are worth retrying; other 4xx are final. */
+function verdictOn(error: unknown): { verdict: Verdict; lastError: OutboxError } {
+  if (!(error instanceof ProblemError)) return { verdict: 'retry', lastError: { kind: 'network' } };
+  const { problem } = error;
+  const lastError: OutboxError = { kind: 'problem', problem };
+  if (problem.status === 401) return { verdict: 'login', lastError };
+  if (problem.status === 408 || problem.status === 425 || problem.status === 429 || problem.status >= 500) return { verdict: 'retry', lastError };
+  if (problem.status === 409 && problem.type.endsWith('/idempotency-key-in-progress')) return { verdict: 'retry', lastError };
+  return { verdict: 'fail', lastError };
+}
+
+export class Outbox {
+  private readonly listeners = new Set<() => void>();
+  private running: Promise<void> | null = null;
+  private runAgain = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private consecutiveRetries = 0;
+  /** When the next automatic retry is due (ms since the epoch), or null. */
+  retryAt: number | null = null;
+
+  constructor(
+    private readonly db: ConsoleDb,
+    private readonly session: () => Session | null,
+    private readonly onLoginNeeded: () => void,
+  ) {}
+
+  /** Sends whatever is queued now, and again whenever the browser comes back online. */
+  start(): void {
+    window.addEventListener('online', () => void this.flush());
+    void this.flush();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** The user's entries, oldest first. */
+  async entries(owner: string): Promise<OutboxEntry[]> {
+    return (await this.db.all<OutboxEntry>('outbox')).filter((e) => e.owner === owner);
+  }
+
+  /** Queues writes recorded together (a lot and its photo), in order, then tries to send them. */
+  async add(owner: string, entries: NewOutboxEntry[]): Promise<void> {
+    for (const entry of entries) {
+      const record: Omit<OutboxEntry, 'seq'> = {
+        ...entry,
+        owner,
+        localId: entry.localId ?? null,
+        idempotencyKey: randomUuid(),
+        serverId: null,
+        status: 'queued',
+        attempts: 0,
+        lastError: null,
+        recordedAt: new Date().toISOString(),
+      };
+      await this.db.put('outbox', record);
+    }
+    this.changed();
+    void this.flush();
+  }
+
+  /** Drops a failed entry, with the unsent entries that depend on it (they could never be sent). */
+  async remove(seq: number): Promise<void> {
+    const all = await this.db.all<OutboxEntry>('outbox');
+    const root = all.find((e) => e.seq === seq);
+    if (root?.status !== 'failed') return;
+    const doomed = [root];
+    for (const entry of all) {
+      if (entry.status === 'synced' || doomed.includes(entry)) continue;
+      if (localIdsIn(entry).some((id) => doomed.some((d) => d.localId === id))) doomed.push(entry);
+    }
+    for (const entry of doomed) await this.db.delete('outbox', entry.seq);
+    this.changed();
+  }
+
+  /** Sends the queue now; a call while a send is running makes it run once more afterwards. */
+  flush(): Promise<void> {
+    if (this.running) {
+      this.runAgain = true;
+      return this.running;
+    }
+    this.running = this.sendWithLock().finally(() => {
+      this.running = null;
+      if (this.runAgain) {
+        this.runAgain = false;
+        void this.flush();
+      }
+    });
+    return this.running;
+  }
+
+  /** Two tabs of the console must not send the same entry at once: a Web Lock makes one wait for the other. */
+  private async sendWithLock(): Promise<void> {
+    if (navigator.locks) await navigator.locks.request('farm-trace-console-outbox', () => this.sendQueued());
+    else await this.sendQueued();
+  }
+
+  private async sendQueued(): Promise<void> {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryAt = null;
+    const session = this.session();
+    if (!session || !navigator.onLine) return;
+    const all = await this.db.all<OutboxEntry>('outbox');
+    const pending = all.filter((e) => e.owner === session.userId && (e.status === 'queued' || e.status === 'sending'));
+    if (pending.length && isExpired(session)) return this.onLoginNeeded();
+    const realIds = new Map(all.filter((e) => e.localId && e.serverId).map((e) => [e.localId!, e.serverId!]));
+    const failedIds = new Set(all.filter((e) => e.status === 'failed' && e.localId).map((e) => e.localId!));
+
+    for (const entry of pending) {
+      const needs = localIdsIn(entry);
+      if (needs.some((id) => failedIds.has(id))) {
+        await this.save(entry, { status: 'failed', lastError: { kind: 'dependency' } });
+        if (entry.localId) failedIds.add(entry.localId);
+        continue;
+      }
+      // Its create was recorded by another user on this phone: it waits for that user to log in.
+      if (needs.some((id) => !realIds.has(id))) continue;
+      await this.save(entry, { status: 'sending' });
+      try {
+        const serverId = await this.send(entry, session.token, realIds);
+        await this.save(entry, { status: 'synced', serverId, attempts: entry.attempts + 1, lastError: null, photo: undefined });
+        if (entry.localId && serverId) realIds.set(entry.localId, serverId);
+        this.consecutiveRetries = 0;
+      } catch (error) {
+        const { verdict, lastError } = verdictOn(error);
+        if (verdict === 'fail') {
+          await this.save(entry, { status: 'failed', attempts: entry.attempts + 1, lastError });
+          if (entry.localId) failedIds.add(entry.localId);
+          continue;
+        }
+        await this.save(entry, { status: 'queued', attempts: entry.attempts + 1, lastError });
+        if (verdict === 'login') this.onLoginNeeded();
+        else this.scheduleRetry();
+        return;
+      }
+    }
+    await this.pruneSynced(session.userId);
+  }
+
+  /** Exponential backoff with jitter, up to five minutes; `online` events and new entries retry sooner. */
+  private scheduleRetry(): void {
+    const seconds = Math.min(MAX_BACKOFF_SECONDS, 2 ** this.consecutiveRetries++) * (0.75 + Math.random() * 0.5);
+    this.retryAt = Date.now() + seconds * 1000;
+    this.retryTimer = setTimeout(() => void this.flush(), seconds * 1000);
+    this.changed();
+  }
+
+  private async send(entry: OutboxEntry, token: string, realIds: Map<string, string>): Promise<string | null> {
+    const path = withRealIds(entry.path, realIds);
+    const request = { method: 'POST' as const, token, idempotencyKey: entry.idempotencyKey };
+    if (entry.photo) {
+      const form = new FormData();
+      form.append('file', entry.photo, entry.photoName ?? 'photo.jpg');
+      await apiRequest(path, { ...request, form });
+      return null;
+    }
+    const created = await apiRequest<{ id?: string }>(path, { ...request, json: withRealIds(entry.json, realIds) });
+    return typeof created?.id === 'string' ? created.id : null;
+  }
+
+  private async save(entry: OutboxEntry, change: Partial<OutboxEntry>): Promise<void> {
+    Object.assign(entry, change);
+    await this.db.put('outbox', entry);
+    this.changed();
+  }
+
+  /** Keeps the last few synced entries for the sync list; older ones go unless a queued entry still names their local id. */
+  private async pruneSynced(owner: string): Promise<void> {
+    const mine = await this.entries(owner);
+    const stillNeeded = new Set(mine.filter((e) => e.status !== 'synced').flatMap(localIdsIn));
+    const synced = mine.filter((e) => e.status === 'synced');
+    for (const old of synced.slice(0, Math.max(0, synced.length - KEEP_SYNCED))) {
+      if (!old.localId || !stillNeeded.has(old.localId)) await this.db.delete('outbox', old.seq);
+    }
+  }
+}
