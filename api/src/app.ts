@@ -163,8 +163,10 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
   qrRoutes(api, services.qr, perClientLimit(config.rateLimits.qr));
   scanRoutes(api, services.scans);
   logRoutes(api, services.log);
-  app.use(api.router);
+  // The resolver first: a scan is the hottest request, and its routes never match /api/… paths,
+  // so scans skip testing every API route.
   app.use(resolverRouter(services.resolver, services.scans));
+  app.use(api.router);
 
   app.get('/assets/:file', async (req, res, next) => {
     const asset = (await browserAssets()).get(req.params.file);
