@@ -266,3 +266,28 @@ describe('the public origin page', () => {
     expect(fact(facts, 'Mã số vùng trồng')).to.match(/^VN-/);
   });
 });
+
+describe('the origin page of a lot with a long history', () => {
+  it('when a warehouse logs the same storage check 60 times, then the page shows one entry with its count and time span, and stays within its size budget', async () => {
+    const h = await startHarness({ seed: true });
+    try {
+      const coop = await h.login('coop@demo.test');
+      const lots = await request(h.app).get('/api/v1/batches?limit=500').set('Authorization', coop).expect(200);
+      const lot = (lots.body.items as Array<{ id: string; lotNumber: string }>).find((b) => b.lotNumber === 'EHO-2512-S1')!;
+      for (let i = 0; i < 60; i++) {
+        const occurredAt = new Date(Date.UTC(2026, 0, 5, 0, i)).toISOString();
+        await request(h.app).post(`/api/v1/batches/${lot.id}/steps`).set('Authorization', coop).send({ type: 'storage', occurredAt, place: { name: 'Kho HTX' }, notes: 'Kiểm tra kho' }).expect(201);
+      }
+      const res = await request(h.app).get(`${SINGLE_ORIGIN}?lang=en`).set('Accept', BROWSER_ACCEPT).expect(200);
+      expect(Buffer.byteLength(res.text)).to.be.below(PAGE_BUDGET_BYTES);
+      const page = parse(res.text);
+      const runs = page.querySelectorAll('li').filter((li) => li.text.includes('recorded 60 times'));
+      expect(runs).to.have.length(1);
+      expect(runs[0]!.querySelectorAll('time').map((t) => t.getAttribute('datetime'))).to.deep.equal(['2026-01-05T00:00:00.000Z', '2026-01-05T00:59:00.000Z']);
+      // The other steps still have their own entries.
+      expect(page.querySelectorAll('li').some((li) => li.text.startsWith('Hulling'))).to.equal(true);
+    } finally {
+      await h.close();
+    }
+  });
+});

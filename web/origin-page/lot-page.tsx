@@ -54,6 +54,13 @@ function StageItem({ stage, m, resolvableGlns }: { stage: Stage; m: Messages; re
       <div class="when">
         {/* A harvest is recorded by its day; its midnight time means nothing to a reader. */}
         <time dateTime={stage.eventTime}>{stage.stepType === 'harvest' ? formatDate(stage.eventTime, m) : formatDateTime(stage.eventTime, m)}</time>
+        {stage.lastTime ? (
+          <>
+            {' – '}
+            <time dateTime={stage.lastTime}>{formatDateTime(stage.lastTime, m)}</time>
+            {` · ${m.repeated(stage.repeats)}`}
+          </>
+        ) : null}
       </div>
       <dl class="facts">
         <dt>{m.actor}</dt>

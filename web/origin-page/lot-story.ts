@@ -25,6 +25,10 @@ export interface Stage {
   notes: string | null;
   receiver: OrganizationRecord | null;
   photos: Photo[];
+  /** How many like events this entry stands for (a run of identical storage checks is one entry). */
+  repeats: number;
+  /** eventTime of the last event of the run, when `repeats` > 1. */
+  lastTime: string | null;
 }
 
 export interface PlotStory extends PlotFacts {
@@ -86,6 +90,8 @@ export function lotStory(origin: LotOrigin): LotStory {
       notes: typeof body['ft:notes'] === 'string' ? body['ft:notes'] : null,
       receiver: org((body.destinationList as Array<{ destination?: unknown }> | undefined)?.[0]?.destination),
       photos: photos.get(String(body.eventID)) ?? [],
+      repeats: 1,
+      lastTime: null,
     }));
 
   const plots: PlotStory[] = byTime.flatMap(({ body }) => {
@@ -104,7 +110,7 @@ export function lotStory(origin: LotOrigin): LotStory {
   const ends = harvests.map((i) => i?.['cbvmda:harvestEndDate']).filter((d): d is string => typeof d === 'string').sort();
 
   return {
-    stages,
+    stages: foldRuns(stages),
     plots,
     lotPhotos: photos.get('') ?? [],
     certificates,
@@ -152,4 +158,38 @@ function lotsOf(body: Record<string, unknown>): string[] {
   const lists = [body.outputQuantityList, body.quantityList] as Array<Array<{ epcClass?: unknown }> | undefined>;
   const classes = lists.flatMap((l) => l ?? []).map((q) => q.epcClass).filter((c): c is string => typeof c === 'string');
   return [...new Set(classes.map(lotLabel))];
+}
+
+/** Stages that say the same thing but when: same step, actor, place, lots, receiver and notes, no photos. */
+function sameButTime(a: Stage, b: Stage): boolean {
+  return (
+    a.stepType === b.stepType &&
+    a.actorUri === b.actorUri &&
+    a.placeName === b.placeName &&
+    a.gln === b.gln &&
+    a.lots.join('|') === b.lots.join('|') &&
+    a.receiver?.id === b.receiver?.id &&
+    a.notes === b.notes &&
+    a.photos.length === 0 &&
+    b.photos.length === 0
+  );
+}
+
+/**
+ * Consecutive like stages (a warehouse logging the lot every hour) become one entry with a count
+ * and a time span, so a long history stays a readable, small page; every event is still in the
+ * bundle the badge verifies.
+ */
+function foldRuns(stages: Stage[]): Stage[] {
+  const out: Stage[] = [];
+  for (const stage of stages) {
+    const last = out[out.length - 1];
+    if (last && sameButTime(last, stage)) {
+      last.repeats += 1;
+      last.lastTime = stage.eventTime;
+    } else {
+      out.push({ ...stage });
+    }
+  }
+  return out;
 }
