@@ -165,7 +165,7 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
   logRoutes(api, services.log);
   // The resolver first: a scan is the hottest request, and its routes never match /api/… paths,
   // so scans skip testing every API route.
-  app.use(resolverRouter(services.resolver, services.scans));
+  app.use(resolverRouter(services.resolver, services.scans, perClientLimit(config.rateLimits.resolver)));
   app.use(api.router);
 
   app.get('/assets/:file', async (req, res, next) => {

@@ -231,3 +231,21 @@ describe('GS1 Digital Link resolver', () => {
     }
   });
 });
+
+describe('the resolver’s rate limit', () => {
+  it('when a client resolves more links a minute than RESOLVER_RATE_LIMIT, then 429 problem+json with Retry-After, while the API still answers it', async () => {
+    const limited = await startHarness({ seed: true, env: { RESOLVER_RATE_LIMIT: '3' } });
+    try {
+      await request(limited.app).get(PACK).expect(200);
+      await request(limited.app).get(`${PACK}?linkType=linkset`).expect(200);
+      await request(limited.app).get('/01/08936123450021').expect(200);
+      const refused = await request(limited.app).get(PACK).set('Accept', 'application/json').expect(429);
+      expect(refused.headers['content-type']).to.match(/application\/problem\+json/);
+      expect(Number(refused.headers['retry-after'])).to.be.greaterThan(0);
+      await request(limited.app).get('/healthz').expect(200);
+      await request(limited.app).get('/.well-known/jwks.json').expect(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});

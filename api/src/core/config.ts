@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   /** QR images and label sheets rendered per client a minute: a new size, ECC or logo is a fresh render. */
   QR_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
+  /** Digital Link resolutions (origin pages, linksets, redirects) per client a minute: generous, a shop's Wi-Fi is one address. */
+  RESOLVER_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   MEDIA_MAX_FILE_MB: z.coerce.number().positive().max(100).default(15),
   MEDIA_MAX_FILES: z.coerce.number().int().min(1).max(50).default(10),
@@ -58,7 +60,7 @@ export interface Config {
   demoSeed: boolean;
   logLevel: string;
   tokenTtlSeconds: number;
-  rateLimits: Record<'login' | 'verify' | 'qr', { max: number; windowSeconds: number }>;
+  rateLimits: Record<'login' | 'verify' | 'qr' | 'resolver', { max: number; windowSeconds: number }>;
   /** Reverse proxies in front of the service whose X-Forwarded-For is believed (a hop count, never "all"). */
   trustProxy: number;
   media: { maxFileBytes: number; maxFiles: number; maxPixels: number; maxConcurrentUploads: number };
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       login: { max: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
       verify: { max: e.VERIFY_RATE_LIMIT, windowSeconds: 60 },
       qr: { max: e.QR_RATE_LIMIT, windowSeconds: 60 },
+      resolver: { max: e.RESOLVER_RATE_LIMIT, windowSeconds: 60 },
     },
     trustProxy: e.TRUST_PROXY,
     media: { maxFileBytes: Math.round(e.MEDIA_MAX_FILE_MB * 1024 * 1024), maxFiles: e.MEDIA_MAX_FILES, maxPixels: e.MEDIA_MAX_PIXELS, maxConcurrentUploads: e.MEDIA_MAX_CONCURRENT_UPLOADS },

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError, ValidationError, problemType } from '../../core/errors.js';
 import { DIGITAL_LINK_PRIMARY_KEYS, canonicalDigitalLink, parseDigitalLink } from '../../domain/digital-link-syntax.js';
 import { renderResolverMiss, type ResolverMiss } from '../../../../web/origin-page/error-page.js';
@@ -43,9 +43,10 @@ interface RenderedAnswer {
  *
  * Answers are keyed by what identifies the item (the canonical Digital Link: key, qualifiers and
  * GS1 data attributes), never by the raw URL, so made-up query parameters cannot fill the cache
- * or force renders; concurrent misses of one item share one resolution.
+ * or force renders; concurrent misses of one item share one resolution. Resolutions are limited
+ * per client (RESOLVER_RATE_LIMIT a minute): each new item costs a resolution and a render.
  */
-export function resolverRouter(resolver: ResolverService, scans: ScanService): Router {
+export function resolverRouter(resolver: ResolverService, scans: ScanService, limit: RequestHandler): Router {
   const router = Router();
   const resolutions = new TtlCache<Promise<Resolution>>({ ttlMs: ANSWER_TTL_MS, maxEntries: 2_000 });
   const answers = new TtlCache<RenderedAnswer>({ ttlMs: ANSWER_TTL_MS, maxEntries: 5_000, maxBytes: 64 * 1024 * 1024, sizeOf: (a) => a.body.length + (a.gzip?.length ?? 0) });
@@ -65,13 +66,13 @@ export function resolverRouter(resolver: ResolverService, scans: ScanService): R
     res.status(204).end();
   });
 
-  router.get('/l/:code', async (req, res) => {
+  router.get('/l/:code', limit, async (req, res) => {
     const code = String(req.params.code);
     if (!/^[0-9A-Z]{10}$/.test(code)) throw new AppError({ status: 404, type: problemType('not-found'), title: 'Not found', detail: 'No lot has this code.' });
     await answer(req, res, `/l/${code}`, () => resolver.byCode(code));
   });
 
-  router.get(keyPattern, async (req, res) => {
+  router.get(keyPattern, limit, async (req, res) => {
     const parsed = parseDigitalLink(req.originalUrl);
     if (!parsed.ok) {
       const error = new AppError({
