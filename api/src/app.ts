@@ -55,14 +55,23 @@ export interface Services {
   batches: BatchService;
   provenance: ProvenanceService;
   epcis: EpcisService;
-  /** EPCIS capture jobs run in the background: close it (before the store) when shutting down. */
+  /** EPCIS capture jobs run in the background: see `finishBackgroundWork`. */
   capture: CaptureService;
   media: MediaService;
   products: ProductService;
   exports: ExportService;
   resolver: ResolverService;
-  /** Buffers scan counts in memory: close it (before the store) when shutting down, or the last few seconds of scans are lost. */
+  /** Buffers scan counts in memory: see `finishBackgroundWork`, or the last few seconds of scans are lost. */
   scans: ScanService;
+}
+
+/**
+ * Finishes the services' writes still in memory: accepted capture jobs, then buffered scan counts.
+ * Call it before the store closes (the server on shutdown, the tests, the bench).
+ */
+export async function finishBackgroundWork(services: Services): Promise<void> {
+  await services.capture.close();
+  await services.scans.close();
 }
 
 export function buildServices(config: Config, store: Store, logger: Logger = createLogger(config.logLevel)): Services {

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { buildApp, buildServices } from './app.js';
+import { buildApp, buildServices, finishBackgroundWork } from './app.js';
 import { loadConfigOrExit } from './core/config.js';
 import { createLogger } from './core/logger.js';
 import { openStore } from './store/open-store.js';
@@ -49,9 +49,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(() => {
       // Accepted capture jobs and buffered scan counts are written before the store closes under them.
-      services.capture
-        .close()
-        .then(() => services.scans.close())
+      finishBackgroundWork(services)
         .catch((error: unknown) => logger.error({ err: error }, 'writing the last capture jobs or scan counts failed'))
         .then(() => store.close())
         .catch((error: unknown) => logger.error({ err: error }, 'closing the store failed'))

@@ -1,7 +1,7 @@
 import { ValidationError, type FieldError } from '../core/errors.js';
 import { PROJECT_NAMESPACE, type EpcisEvent } from '../domain/event-model.js';
 import type { EventLinkRole } from '../store/port.js';
-import { pointerToken } from './epcis-schema.js';
+import { extensionPrefix, pointerToken } from './epcis-schema.js';
 
 /**
  * Reading a captured EPCISDocument (already checked against the EPCIS 2.0 JSON Schema) into the
@@ -162,7 +162,7 @@ function keysOf(event: Record<string, unknown>, base: string, errors: FieldError
     for (const [key, item] of Object.entries(value)) {
       const at = `${path}/${pointerToken(key)}`;
       if (key.startsWith(`${PROJECT_NAMESPACE.prefix}:`) || key.startsWith(PROJECT_NAMESPACE.iri)) errors.push({ path: at, message: OWN_NAMESPACE });
-      const prefix = /^([A-Za-z][A-Za-z0-9_-]*):(?!\/\/)/.exec(key)?.[1];
+      const prefix = extensionPrefix(key);
       if (prefix) used.add(prefix);
       keys.add(key);
       stack.push({ value: item, path: at, depth: depth + 1 });

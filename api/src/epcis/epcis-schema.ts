@@ -91,6 +91,11 @@ function toFieldError(e: ErrorObject): FieldError {
   return { path: e.instancePath || '/', message: e.message ?? e.keyword };
 }
 
+/** The namespace prefix of an extension key (`ex:temperature` → `ex`); null for plain keys and absolute IRIs. */
+export function extensionPrefix(key: string): string | null {
+  return /^([A-Za-z][\w.-]*):(?!\/\/)/.exec(key)?.[1] ?? null;
+}
+
 /** A key as a JSON Pointer (RFC 6901) reference token. */
 export function pointerToken(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -120,7 +125,7 @@ function undeclaredPrefixErrors(doc: unknown): FieldError[] {
   const check = (object: unknown, path: string, declared: ReadonlySet<string>) => {
     if (!object || typeof object !== 'object' || Array.isArray(object)) return;
     for (const key of Object.keys(object)) {
-      const prefix = /^([A-Za-z][\w.-]*):(?!\/\/)/.exec(key)?.[1];
+      const prefix = extensionPrefix(key);
       if (prefix && !declared.has(prefix)) errors.push({ path: `${path}/${pointerToken(key)}`, message: `the prefix "${prefix}" is not declared in the document's @context` });
     }
   };

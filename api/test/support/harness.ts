@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
-import { buildApp, buildServices, type Services } from '../../src/app.js';
+import { buildApp, buildServices, finishBackgroundWork, type Services } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -73,8 +73,7 @@ export async function startHarness(options: { seed?: boolean; env?: Record<strin
     },
     async close() {
       try {
-        await services.capture.close();
-        await services.scans.close();
+        await finishBackgroundWork(services);
       } finally {
         await store.close();
         rmSync(dir, { recursive: true, force: true });
