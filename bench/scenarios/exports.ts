@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildServices } from '../../api/src/app.js';
+import { buildServices, finishBackgroundWork } from '../../api/src/app.js';
 import { loadConfig } from '../../api/src/core/config.js';
 import { createLogger } from '../../api/src/core/logger.js';
 import { newId } from '../../api/src/core/ids.js';
@@ -100,8 +100,7 @@ export const exportsScenario: Scenario = {
         const services = buildServices(loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, PUBLIC_BASE_URL: 'https://trace.test', ...SECRETS }), store, createLogger('silent'));
         await seedDemo(services);
         t = await template(store);
-        await services.scans.close();
-        await services.capture.close();
+        await finishBackgroundWork(services);
       } finally {
         await store.close();
       }

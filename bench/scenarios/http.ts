@@ -1,5 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { captureAndWait, fetchJson, login } from '../lib/client.js';
 import { ratioOf, type Figure } from '../lib/figures.js';
 import { load } from '../lib/load.js';
 import { startBaseline, startService, type RunningServer } from '../lib/servers.js';
@@ -38,21 +39,9 @@ function captureDocument(count: number, offset: number): string {
   return JSON.stringify({ '@context': [CONTEXT], type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '2026-02-01T00:00:00Z', epcisBody: { eventList: events } });
 }
 
-async function login(service: RunningServer, email: string): Promise<string> {
-  const res = await fetch(`${service.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'demo-password' }) });
-  if (!res.ok) throw new Error(`login ${email}: ${res.status}`);
-  return `Bearer ${((await res.json()) as { token: string }).token}`;
-}
-
-async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(url, init);
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 /** Events in the lot's bundle: the size the page figures are taken at. */
 async function historySize(service: RunningServer, batchId: string): Promise<number> {
-  return (await json<{ events: unknown[] }>(`${service.url}/api/v1/batches/${batchId}/provenance`)).events.length;
+  return (await fetchJson<{ events: unknown[] }>(`${service.url}/api/v1/batches/${batchId}/provenance`)).events.length;
 }
 
 async function logSize(service: RunningServer): Promise<number> {
@@ -71,21 +60,11 @@ function rawSigningRate(): number {
   return (count * 1000) / (performance.now() - started);
 }
 
-/** POSTs a capture document and waits for its job: events captured a second, end to end. */
+/** Events captured a second, end to end: the POST, the job, the polling. */
 async function captureRate(service: RunningServer, auth: string, count: number, offset: number): Promise<number> {
   const body = captureDocument(count, offset);
   const started = performance.now();
-  const res = await fetch(`${service.url}/epcis/capture`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/ld+json' }, body });
-  if (res.status !== 202) throw new Error(`capture: ${res.status} ${await res.text()}`);
-  const location = res.headers.get('location')!;
-  for (;;) {
-    const job = await json<{ running: boolean; success: boolean; errors: unknown[] }>(`${service.url}${location}`, { headers: { authorization: auth } });
-    if (!job.running) {
-      if (!job.success) throw new Error(`capture job failed: ${JSON.stringify(job.errors)}`);
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await captureAndWait(service, auth, body);
   return (count * 1000) / (performance.now() - started);
 }
 
@@ -101,7 +80,7 @@ export const http: Scenario = {
       const jsonPost = await load({ url: `${baseline.url}/json`, method: 'POST', headers: { 'content-type': 'application/json' }, body: jsonBody(600), connections: 16, expectStatus: 201 });
       const signing = rawSigningRate();
       const coop = await login(service, 'coop@demo.test');
-      const lot = (await json<{ items: Array<{ id: string; lotNumber: string }> }>(`${service.url}/api/v1/batches?limit=500`, { headers: { authorization: coop } })).items.find((b) => b.lotNumber === LOT.lotNumber)!;
+      const lot = (await fetchJson<{ items: Array<{ id: string; lotNumber: string }> }>(`${service.url}/api/v1/batches?limit=500`, { headers: { authorization: coop } })).items.find((b) => b.lotNumber === LOT.lotNumber)!;
 
       const helloBaseline = { name: 'Express hello world', value: hello.rps, unit: 'req/s' };
       const pages = async (size: string) => {

@@ -9,28 +9,17 @@
  * Over HTTP: POST /api/v1/verify requests per second with a demo bundle and a ~1,000-event bundle,
  * against the Express JSON-POST baseline given a body of the same bytes (no target in the issue).
  */
-import { fork } from 'node:child_process';
 import { createPublicKey, verify as ed25519Verify, type KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildServices, type Services } from '../../api/src/app.js';
 import type { Actor } from '../../api/src/core/auth.js';
-import { loadConfig } from '../../api/src/core/config.js';
-import { createLogger } from '../../api/src/core/logger.js';
 import { verifyBundle, type ProvenanceBundle } from '../../api/src/provenance/verify-bundle.js';
-import type { Store } from '../../api/src/store/port.js';
-import { openSqliteStore } from '../../api/src/store/sqlite/sqlite-store.js';
-import { DEMO_PASSWORD, seedDemo } from '../../seeds/demo.js';
+import { startHarness, type Harness } from '../../api/test/support/harness.js';
+import { captureAndWait, fetchJson, login } from '../lib/client.js';
 import { ratioOf, type Figure } from '../lib/figures.js';
 import { load } from '../lib/load.js';
 import { startBaseline, startService, type RunningServer } from '../lib/servers.js';
 import { medianMs } from '../lib/timing.js';
 import type { Scenario } from './scenario.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The cooperative's published single-origin green lot: in its custody, so captured events naming it join its history. */
 const LOT = { gtin: '08936123450038', lotNumber: 'EHO-2512-S1' };
@@ -59,47 +48,8 @@ function observationDocument(n: number, startIndex = 0): Record<string, unknown>
   return { '@context': [EPCIS_CONTEXT], type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '2026-01-10T08:00:00+07:00', epcisBody: { eventList } };
 }
 
-interface SeededStore {
-  store: Store;
-  services: Services;
-  close(): Promise<void>;
-}
-
-/** The demo data on a fresh SQLite file in a temp folder, with the services over it (as the test harness builds them). */
-async function seededStore(): Promise<SeededStore> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ft-bench-verify-'));
-  try {
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      DATABASE_URL: `sqlite:${path.join(dir, 'trace.db')}`,
-      PUBLIC_BASE_URL: 'http://trace.test',
-      JWT_SECRET: 'bench-jwt-secret-of-at-least-32-characters',
-      KEY_ENCRYPTION_KEY: 'bench-key-encryption-key-of-32-characters',
-    });
-    const store = openSqliteStore(path.join(dir, 'trace.db'));
-    const services = buildServices(config, store, createLogger('silent'));
-    await seedDemo(services);
-    return {
-      store,
-      services,
-      async close() {
-        try {
-          await services.capture.close();
-          await services.scans.close();
-        } finally {
-          await store.close();
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
-    };
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-}
-
 /** Captures the document as `actor` and waits for its job; throws with the job's errors when it failed. */
-async function captureAll(s: SeededStore, actor: Actor, document: Record<string, unknown>): Promise<void> {
+async function captureAll(s: Harness, actor: Actor, document: Record<string, unknown>): Promise<void> {
   const job = await s.services.capture.submit(actor, document);
   let done = await s.store.captureJobs.findById(job.id);
   while (done?.running) {
@@ -129,9 +79,10 @@ function rawVerifyAll(bundle: ProvenanceBundle): number {
 }
 
 async function offlineFigures(): Promise<Figure[]> {
-  const s = await seededStore();
+  // The demo data on a fresh SQLite file in a temp folder, with the services over it: the test harness.
+  const s = await startHarness({ seed: true });
   try {
-    const actor = await s.services.auth.authenticate((await s.services.auth.login('coop@demo.test', DEMO_PASSWORD)).token);
+    const actor = await s.services.auth.authenticate((await s.login('coop@demo.test')).slice('Bearer '.length));
     const lot = await s.store.batches.findByGtinLot(LOT.gtin, LOT.lotNumber);
     if (!lot) throw new Error(`the demo data has no lot ${LOT.lotNumber}`);
     const figures: Figure[] = [];
@@ -171,42 +122,12 @@ async function offlineFigures(): Promise<Figure[]> {
   }
 }
 
-/** The JSON-POST baseline with a 20 MB body limit (startBaseline's route keeps express.json()'s 100 kB). */
-async function startLargeJsonBaseline(): Promise<RunningServer> {
-  const child = fork(path.join(root, 'bench/baselines/json-post-large.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { port: number }).port));
-    child.once('exit', (code) => reject(new Error(`the large JSON baseline exited with ${code}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    pid: child.pid!,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-async function json<T>(res: Response): Promise<T> {
-  if (!res.ok) throw new Error(`${res.url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 async function httpFigures(): Promise<Figure[]> {
   const service = await startService();
   const servers: RunningServer[] = [service];
   try {
-    const { token } = await json<{ token: string }>(
-      await fetch(`${service.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'coop@demo.test', password: DEMO_PASSWORD }) }),
-    );
-    const auth = { authorization: `Bearer ${token}` };
-    const lots = await json<{ items: Array<{ id: string; lotNumber: string }> }>(await fetch(`${service.url}/api/v1/batches?limit=500`, { headers: auth }));
+    const coop = await login(service, 'coop@demo.test');
+    const lots = await fetchJson<{ items: Array<{ id: string; lotNumber: string }> }>(`${service.url}/api/v1/batches?limit=500`, { headers: { authorization: coop } });
     const lot = lots.items.find((b) => b.lotNumber === LOT.lotNumber);
     if (!lot) throw new Error(`the service's demo data has no lot ${LOT.lotNumber}`);
     const bundleText = async () => {
@@ -217,46 +138,29 @@ async function httpFigures(): Promise<Figure[]> {
     const demoBundle = await bundleText();
 
     // The second size: the same lot after a capture of 1,000 more events.
-    const accepted = await fetch(`${service.url}/epcis/capture`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/ld+json' },
-      body: JSON.stringify(observationDocument(1_000)),
-    });
-    if (accepted.status !== 202) throw new Error(`capture: ${accepted.status} ${await accepted.text()}`);
-    const job = new URL(accepted.headers.get('location')!, service.url).href;
-    for (let i = 0; ; i++) {
-      const state = await json<{ running: boolean; success: boolean; errors: unknown[] }>(await fetch(job, { headers: auth }));
-      if (!state.running) {
-        if (!state.success) throw new Error(`capture failed: ${JSON.stringify(state.errors).slice(0, 500)}`);
-        break;
-      }
-      if (i > 1200) throw new Error('the capture job did not finish in 60 s');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await captureAndWait(service, coop, JSON.stringify(observationDocument(1_000)));
     const largeBundle = await bundleText();
 
-    const small = await startBaseline();
-    servers.push(small);
-    const large = await startLargeJsonBaseline();
-    servers.push(large);
+    const baseline = await startBaseline();
+    servers.push(baseline);
     const figures: Figure[] = [];
     const cases = [
       // One verification of the large bundle takes over a second of the service's one event loop,
       // and concurrent ones interleave (each finishes only when all do): one connection, a longer run.
-      { body: demoBundle, label: 'demo bundle', baseline: small, connections: 16, seconds: 5, name: 'Express JSON POST, same body' },
-      { body: largeBundle, label: '1,000-event bundle', baseline: large, connections: 1, seconds: 10, name: 'Express JSON POST (20 MB limit), same body' },
+      { body: demoBundle, label: 'demo bundle', connections: 16, seconds: 5 },
+      { body: largeBundle, label: '1,000-event bundle', connections: 1, seconds: 10 },
     ];
     for (const c of cases) {
       const events = (JSON.parse(c.body) as ProvenanceBundle).events.length;
       const headers = { 'content-type': 'application/json' };
       const measured = await load({ url: `${service.url}/api/v1/verify`, method: 'POST', headers, body: c.body, connections: c.connections, seconds: c.seconds });
-      const base = await load({ url: `${c.baseline.url}/json`, method: 'POST', headers, body: c.body, connections: c.connections, seconds: c.seconds, expectStatus: 201 });
+      const base = await load({ url: `${baseline.url}/json`, method: 'POST', headers, body: c.body, connections: c.connections, seconds: c.seconds, expectStatus: 201 });
       figures.push({
         name: 'POST /api/v1/verify',
         size: `${c.label} (${count(events)} events, ${Math.round(Buffer.byteLength(c.body) / 1024).toLocaleString('en-US')} kB)`,
         value: measured.rps,
         unit: 'req/s',
-        baseline: { name: c.name, value: base.rps, unit: 'req/s' },
+        baseline: { name: 'Express JSON POST, same body', value: base.rps, unit: 'req/s' },
         ratio: ratioOf(measured.rps, base.rps),
         details: { p99Ms: measured.p99, baselineP99Ms: base.p99, connections: c.connections, failures: measured.failures, baselineFailures: base.failures },
       });
