@@ -85,11 +85,24 @@ describe('products, listings and exports', () => {
     await request(h.app).patch(`/api/v1/products/${created.body.id}`).set('Authorization', coop).send({}).expect(400);
   });
 
+  it('when a patch sends null for an optional catalog field, then the field is removed and stays removed; null for a required one is a 400 naming it', async () => {
+    const created = await newProduct(coop).expect(201);
+    const url = `/api/v1/products/${created.body.id}`;
+    await request(h.app).patch(url).set('Authorization', coop).send({ brand: 'HTX Krông Năng', dimensionsCm: { length: 20, width: 10, height: 5 } }).expect(200);
+    const cleared = await request(h.app).patch(url).set('Authorization', coop).send({ brand: null, priceVnd: null, dimensionsCm: null }).expect(200);
+    expect(cleared.body).to.include({ brand: null, priceVnd: null, dimensionsCm: null, stock: created.body.stock });
+    expect((await request(h.app).get(url).set('Authorization', coop).expect(200)).body).to.include({ brand: null, priceVnd: null, dimensionsCm: null });
+    const refused = await request(h.app).patch(url).set('Authorization', coop).send({ stock: null }).expect(400);
+    expect(refused.body.errors[0].path).to.equal('stock');
+  });
+
   it('when a product lacks what Shopee needs, then readiness lists it, and once supplied Shopee is ready', async () => {
     const created = await newProduct(coop).expect(201);
     const before = (await request(h.app).get(`/api/v1/products/${created.body.id}/readiness`).set('Authorization', coop).expect(200)).body;
     expect(before.marketplaces.shopee.ready).to.equal(false);
     expect(before.marketplaces.shopee.missing.join(' | ')).to.match(/leaf category/).and.match(/brand/).and.match(/square JPEG or PNG/).and.match(/package weight/);
+    expect(before.marketplaces.shopee.gaps.map((g: { code: string }) => g.code)).to.include.members(['category', 'brand', 'square_image', 'package_weight', 'dimensions']);
+    expect(before.marketplaces.shopee.gaps).to.have.length(before.marketplaces.shopee.missing.length);
     await request(h.app).patch(`/api/v1/products/${created.body.id}`).set('Authorization', coop).send({
       brand: 'No Brand',
       packageWeightKg: 0.3,
@@ -100,7 +113,7 @@ describe('products, listings and exports', () => {
     const photo = await sharp({ create: { width: 600, height: 600, channels: 3, background: { r: 90, g: 60, b: 30 } } }).jpeg().toBuffer();
     await request(h.app).post(`/api/v1/products/${created.body.id}/media`).set('Authorization', coop).attach('file', photo, 'pack.jpg').expect(201);
     const after = (await request(h.app).get(`/api/v1/products/${created.body.id}/readiness`).set('Authorization', coop).expect(200)).body;
-    expect(after.marketplaces.shopee).to.deep.equal({ ready: true, missing: [] });
+    expect(after.marketplaces.shopee).to.deep.equal({ ready: true, missing: [], gaps: [] });
     expect(after.marketplaces.lazada.ready).to.equal(false);
   });
 

@@ -18,7 +18,7 @@ export class ProblemError extends Error {
 }
 
 export interface ApiRequest {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   token?: string | null;
   json?: unknown;
   form?: FormData;
@@ -27,7 +27,17 @@ export interface ApiRequest {
 
 /** Sends one request; rejects with a `ProblemError` on 4xx/5xx and with a `TypeError` when the network fails. */
 export async function apiRequest<T>(path: string, request: ApiRequest = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const response = await send(path, request, 'application/json');
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+/** Fetches a file the API streams (a label sheet, an export) as a Blob, with the same errors as `apiRequest`. */
+export async function apiFile(path: string, token: string): Promise<Blob> {
+  return (await send(path, { token }, '*/*')).blob();
+}
+
+async function send(path: string, request: ApiRequest, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { accept };
   if (request.token) headers.authorization = `Bearer ${request.token}`;
   if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
   let body: BodyInit | undefined;
@@ -38,7 +48,7 @@ export async function apiRequest<T>(path: string, request: ApiRequest = {}): Pro
   }
   const response = await fetch(path, { method: request.method ?? (body ? 'POST' : 'GET'), headers, body, cache: 'no-store' });
   if (!response.ok) throw new ProblemError(await readProblem(response));
-  return (response.status === 204 ? undefined : await response.json()) as T;
+  return response;
 }
 
 async function readProblem(response: Response): Promise<Problem> {

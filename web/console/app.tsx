@@ -4,7 +4,8 @@ import { farmRecords, refreshFarmRecords, type FarmRecords } from './farm-record
 import { CONSOLE_MESSAGES, type ConsoleLang } from './messages.js';
 import { Outbox, type NewOutboxEntry, type OutboxEntry } from './outbox.js';
 import { chooseLang } from './preferences.js';
-import { endSession, isExpired, storedSession, type Session } from './session.js';
+import { endSession, isExpired, seesCooperativeScreens, storedSession, type Session } from './session.js';
+import type { CoopArea } from './coop/coop-area.js';
 import { HarvestScreen } from './screens/harvest-screen.js';
 import { HomeScreen } from './screens/home-screen.js';
 import { LoginScreen } from './screens/login-screen.js';
@@ -12,23 +13,40 @@ import { PlotScreen } from './screens/plot-screen.js';
 import { StepScreen } from './screens/step-screen.js';
 import { SyncScreen } from './screens/sync-screen.js';
 
-const ROUTES = ['home', 'plot', 'harvest', 'step', 'sync', 'login'] as const;
+const ROUTES = ['home', 'plot', 'harvest', 'step', 'sync', 'login', 'coop'] as const;
 type Route = (typeof ROUTES)[number];
 
-function routeFromHash(): Route {
-  const name = location.hash.replace(/^#\/?/, '');
-  return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'home';
+/** The screen the address names, and for the cooperative screens the rest of it (`#/coop/lots/<id>`). */
+function routeFromHash(): { route: Route; rest: string } {
+  const [name = '', ...rest] = location.hash.replace(/^#\/?/, '').split('/');
+  return (ROUTES as readonly string[]).includes(name) ? { route: name as Route, rest: rest.join('/') } : { route: 'home', rest: '' };
 }
 
 function go(route: Route): void {
   location.hash = route === 'home' ? '#/' : `#/${route}`;
 }
 
+/**
+ * The cooperative screens, fetched as their own chunk the first time they are shown: a farmer's
+ * phone never downloads them, and they are not in the offline cache (they need the network anyway).
+ */
+function useCoopArea(wanted: boolean): typeof CoopArea | 'failed' | null {
+  const [area, setArea] = useState<typeof CoopArea | 'failed' | null>(null);
+  useEffect(() => {
+    if (!wanted || (area && area !== 'failed')) return;
+    import('./coop/coop-area.js').then(
+      (module) => setArea(() => module.CoopArea),
+      () => setArea('failed'),
+    );
+  }, [wanted, area]);
+  return area;
+}
+
 /** The console: session, language, the outbox and the farm's records, and the screen the address names. */
 export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLang }) {
   const [lang, setLang] = useState(initialLang);
   const [session, setSession] = useState<Session | null>(storedSession);
-  const [route, setRoute] = useState<Route>(routeFromHash);
+  const [{ route, rest }, setRoute] = useState(routeFromHash);
   const [entries, setEntries] = useState<OutboxEntry[]>([]);
   const [records, setRecords] = useState<FarmRecords>({ plots: [], batches: [] });
   const [flash, setFlash] = useState('');
@@ -59,7 +77,7 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
   useEffect(() => {
     const onHash = () => {
       const next = routeFromHash();
-      if (next !== 'home') setFlash('');
+      if (next.route !== 'home') setFlash('');
       setRoute(next);
     };
     const onNetwork = () => setOnline(navigator.onLine);
@@ -118,6 +136,9 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
 
   const showLogin = !session || route === 'login';
   const expired = session !== null && (loginNeeded || isExpired(session));
+  // Admins and operators land on the cooperative office; the farmer screens stay one link away.
+  const showCoop = session !== null && !showLogin && seesCooperativeScreens(session) && (route === 'coop' || route === 'home');
+  const Coop = useCoopArea(showCoop);
 
   return (
     <>
@@ -139,7 +160,7 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
           ) : null}
         </nav>
       </header>
-      <main id="content">
+      <main id="content" class={showCoop ? 'wide' : undefined}>
         {!online ? <p class="note">{m.offline}</p> : null}
         {expired && !showLogin ? (
           <p class="note">
@@ -149,7 +170,15 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
         <p aria-live="polite" class={flash ? 'ok' : ''} role="status">
           {flash}
         </p>
-        {showLogin ? (
+        {showCoop ? (
+          Coop === 'failed' ? (
+            <p class="error">{m.coopNeedsNetwork}</p>
+          ) : Coop ? (
+            <Coop session={session!} lang={lang} path={route === 'coop' ? rest : ''} onLoginNeeded={() => setLoginNeeded(true)} />
+          ) : (
+            <p>{m.loading}</p>
+          )
+        ) : showLogin ? (
           <LoginScreen m={m} online={online} pendingCount={entries.filter((e) => e.status !== 'synced').length} previous={session} onLoggedIn={loggedIn} />
         ) : route === 'plot' ? (
           <PlotScreen m={m} onSave={record} />

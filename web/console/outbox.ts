@@ -46,7 +46,7 @@ const KEEP_SYNCED = 30;
 const MAX_BACKOFF_SECONDS = 300;
 
 /** A random v4 UUID; `crypto.randomUUID` exists only on secure origins, `getRandomValues` everywhere. */
-function randomUuid(): string {
+export function randomUuid(): string {
   const b = crypto.getRandomValues(new Uint8Array(16));
   b[6] = (b[6]! & 0x0f) | 0x40;
   b[8] = (b[8]! & 0x3f) | 0x80;

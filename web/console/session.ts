@@ -8,20 +8,23 @@ export interface Session {
   token: string;
   /** The user the token names (JWT `sub`): outbox entries belong to the user who recorded them. */
   userId: string;
+  /** The user's organization and role (JWT `org`, `role`): admins and operators get the cooperative screens. */
+  orgId: string;
+  role: string;
   email: string;
   expiresAt: number;
 }
 
-function tokenSubject(token: string): string {
+/** The claims the console reads from the API's token; the server checks the signature, the console only routes by them. */
+function tokenClaims(token: string): Pick<Session, 'userId' | 'orgId' | 'role'> {
   const payload = token.split('.')[1] ?? '';
-  const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-  const sub = (JSON.parse(json) as { sub?: unknown }).sub;
-  if (typeof sub !== 'string') throw new Error('the token names no user');
-  return sub;
+  const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown; org?: unknown; role?: unknown };
+  if (typeof claims.sub !== 'string' || typeof claims.org !== 'string' || typeof claims.role !== 'string') throw new Error('the token names no user');
+  return { userId: claims.sub, orgId: claims.org, role: claims.role };
 }
 
 export function startSession(token: string, expiresInSeconds: number, email: string): Session {
-  const session = { token, userId: tokenSubject(token), email, expiresAt: Date.now() + expiresInSeconds * 1000 };
+  const session = { token, ...tokenClaims(token), email, expiresAt: Date.now() + expiresInSeconds * 1000 };
   localStorage.setItem(KEY, JSON.stringify(session));
   return session;
 }
@@ -29,11 +32,16 @@ export function startSession(token: string, expiresInSeconds: number, email: str
 /** The stored session, even an expired one (its user still owns the queued entries). */
 export function storedSession(): Session | null {
   try {
-    const session = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Session | null;
-    return session && typeof session.token === 'string' && typeof session.userId === 'string' ? session : null;
+    const stored = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Session | null;
+    return stored && typeof stored.token === 'string' ? { ...stored, ...tokenClaims(stored.token) } : null;
   } catch {
     return null;
   }
+}
+
+/** Cooperative admins and operators act for the member households: they get the cooperative screens. */
+export function seesCooperativeScreens(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'operator';
 }
 
 export function isExpired(session: Session): boolean {

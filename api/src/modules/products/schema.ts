@@ -29,8 +29,16 @@ export const ProductCreate = z.strictObject({
 });
 export type ProductCreate = z.output<typeof ProductCreate>;
 
+/** The catalog fields a product may be without: an update sends null to remove one. */
+export const CLEARABLE_PRODUCT_FIELDS = ['brand', 'googleCategory', 'netWeight', 'packageWeightKg', 'dimensionsCm', 'priceVnd', 'ocopStars'] as const;
+type Clearable = (typeof CLEARABLE_PRODUCT_FIELDS)[number];
+
 export const ProductUpdate = z
-  .strictObject(Object.fromEntries(Object.entries(ProductFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as { [K in keyof typeof ProductFields]: z.ZodOptional<(typeof ProductFields)[K]> })
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(ProductFields).map(([k, v]) => [k, (CLEARABLE_PRODUCT_FIELDS as readonly string[]).includes(k) ? (v as z.ZodType).nullable().optional() : (v as z.ZodType).optional()]),
+    ) as { [K in keyof typeof ProductFields]: K extends Clearable ? z.ZodOptional<z.ZodNullable<(typeof ProductFields)[K]>> : z.ZodOptional<(typeof ProductFields)[K]> },
+  )
   .refine((p) => Object.keys(p).length > 0, 'nothing to change');
 export type ProductUpdate = z.output<typeof ProductUpdate>;
 
@@ -81,5 +89,14 @@ export const Listing = z.object({
 export const Readiness = z.object({
   productId: z.string(),
   gtin: z.string(),
-  marketplaces: z.record(z.string(), z.object({ ready: z.boolean(), missing: z.array(z.string()) })),
+  marketplaces: z.record(
+    z.string(),
+    z.object({
+      ready: z.boolean(),
+      missing: z.array(z.string()),
+      gaps: z
+        .array(z.object({ code: z.string(), limit: z.number().int().optional(), now: z.number().int().optional() }))
+        .describe('The same as `missing`, as codes for translating: category, name_too_long, description_too_short, price, stock, package_weight, dimensions, brand, square_image, too_many_images'),
+    }),
+  ),
 });

@@ -1,9 +1,9 @@
 import { requireRole, type Actor } from '../../core/auth.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
-import { marketplaceGaps } from '../../domain/marketplace-rules.js';
+import { marketplaceGaps, type Gap } from '../../domain/marketplace-rules.js';
 import type { ListingRecord, MediaRecord, Page, PageRequest, ProductRecord, Store } from '../../store/port.js';
-import type { ListingCreate, ProductCreate, ProductUpdate } from './schema.js';
+import { CLEARABLE_PRODUCT_FIELDS, type ListingCreate, type ProductCreate, type ProductUpdate } from './schema.js';
 
 /** Products as a cooperative sells them, their marketplace listings, and what each marketplace still needs. */
 export class ProductService {
@@ -36,7 +36,7 @@ export class ProductService {
     const patch: Partial<ProductRecord> = { updatedAt: nowIso() };
     if (input.name) patch.name = { vi: input.name.vi, en: input.name.en ?? null };
     if (input.description) patch.description = { vi: input.description.vi, en: input.description.en ?? null };
-    for (const key of ['brand', 'googleCategory', 'netWeight', 'packageWeightKg', 'dimensionsCm', 'priceVnd', 'ocopStars'] as const) {
+    for (const key of CLEARABLE_PRODUCT_FIELDS) {
       if (input[key] !== undefined) (patch as Record<string, unknown>)[key] = input[key];
     }
     if (input.stock !== undefined) patch.stock = input.stock;
@@ -61,7 +61,7 @@ export class ProductService {
     return (await this.store.media.listFor(productId)).filter((m) => m.mediaType.startsWith('image/'));
   }
 
-  async readiness(actor: Actor, id: string): Promise<{ productId: string; gtin: string; marketplaces: Record<string, { ready: boolean; missing: string[] }> }> {
+  async readiness(actor: Actor, id: string): Promise<{ productId: string; gtin: string; marketplaces: Record<string, { ready: boolean; missing: string[]; gaps: Array<{ code: Gap['code']; limit?: number; now?: number }> }> }> {
     const product = await this.get(actor, id);
     const listings = await this.store.listings.listForProduct(id);
     const gaps = marketplaceGaps({
@@ -78,7 +78,7 @@ export class ProductService {
     return {
       productId: id,
       gtin: product.gtin,
-      marketplaces: Object.fromEntries(Object.entries(gaps).map(([m, missing]) => [m, { ready: missing.length === 0, missing }])),
+      marketplaces: Object.fromEntries(Object.entries(gaps).map(([m, missing]) => [m, { ready: missing.length === 0, missing: missing.map((g) => g.message), gaps: missing.map(({ message: _, ...gap }) => gap) }])),
     };
   }
 

@@ -1,0 +1,80 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
+import { startHarness, type Harness } from './harness.js';
+
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test-artifacts/coop');
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** An office PC; the screens must also fit a tablet (`TABLET`). */
+export const DESKTOP = { viewport: { width: 1280, height: 800 }, locale: 'vi-VN' };
+export const TABLET = { viewport: { width: 768, height: 1024 }, locale: 'vi-VN', hasTouch: true };
+export const OVERVIEW_HEADING = 'Hôm nay ở hợp tác xã';
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** The seeded demo service on a real port, Chromium, and the cooperative admin's login through the console's form. */
+export interface CoopBrowser {
+  h: Harness;
+  base: string;
+  browser: Browser;
+  /** A new browser context with the console open and `email` (default the cooperative admin) logged in, once `landing` (an h1's text) shows. */
+  loggedIn(options?: Parameters<Browser['newContext']>[0] & { email?: string; landing?: string }): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
+  /** Saves a full-page screenshot to test-artifacts/coop/<name>.png. */
+  screenshot(page: Page, name: string): Promise<void>;
+  /** axe-core's serious and critical violations on the page (the context must bypass CSP to inject axe). */
+  seriousViolations(page: Page): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function startCoopBrowser(): Promise<CoopBrowser> {
+  // Each test logs in through the form; the default limit of 10 a window would cut a suite short.
+  const h = await startHarness({ seed: true, env: { LOGIN_RATE_LIMIT: '100' } });
+  const server: Server = h.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await launchChromium();
+  mkdirSync(ARTIFACTS, { recursive: true });
+
+  return {
+    h,
+    base,
+    browser,
+    async loggedIn({ email = 'coop@demo.test', landing = OVERVIEW_HEADING, ...options } = {}) {
+      const context = await browser.newContext({ ...DESKTOP, ...options });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${base}/console`);
+      await page.fill('#email', email);
+      await page.fill('#password', 'demo-password');
+      await page.click('button[type=submit]');
+      await page.waitForSelector(`h1:has-text("${landing}")`);
+      return { context, page, errors };
+    },
+    async screenshot(page, name) {
+      await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+    },
+    async seriousViolations(page) {
+      await page.addScriptTag({ content: AXE_SOURCE });
+      const violations = (await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
+        return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+      })) as AxeViolation[];
+      return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    },
+    async close() {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+      await h.close();
+    },
+  };
+}
