@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import express, { type Express, type RequestHandler } from 'express';
-import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
+import express, { type Express, type Request, type RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { ApiRouter } from './core/api-router.js';
+import type { Actor } from './core/auth.js';
 import type { Config } from './core/config.js';
 import { AppError, TooManyRequestsError, problemType } from './core/errors.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { buildOpenApi } from './core/openapi.js';
 import { notFoundHandler, problemHandler } from './core/problem-middleware.js';
 import { authRoutes } from './modules/auth/routes.js';
+import { loginAccount } from './modules/auth/schema.js';
 import { AuthService } from './modules/auth/service.js';
 import { batchRoutes } from './modules/batches/routes.js';
 import { BatchService } from './modules/batches/service.js';
@@ -35,12 +37,15 @@ import { provenanceRoutes } from './modules/provenance/routes.js';
 import { ProvenanceService } from './modules/provenance/service.js';
 import { scanRoutes } from './modules/scans/routes.js';
 import { logRoutes } from './modules/log/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { AuditService } from './modules/audit/service.js';
 import { ScanService } from './modules/scans/service.js';
 import { PlotService } from './modules/plots/service.js';
 import { FilesystemBlobStore } from './media/blob-store.js';
 import { EventRecorder } from './provenance/event-recorder.js';
 import { TransparencyLog } from './log/transparency-log.js';
 import { KeyRing } from './provenance/key-ring.js';
+import { KeyWrap } from './provenance/signing-keys.js';
 import type { Store } from './store/port.js';
 import { browserAssets } from '../../web/browser-assets.js';
 import { consoleRouter } from '../../web/console/console-routes.js';
@@ -63,6 +68,7 @@ export interface Services {
   resolver: ResolverService;
   /** Buffers scan counts in memory: see `finishBackgroundWork`, or the last few seconds of scans are lost. */
   scans: ScanService;
+  audit: AuditService;
 }
 
 /**
@@ -75,8 +81,9 @@ export async function finishBackgroundWork(services: Services): Promise<void> {
 }
 
 export function buildServices(config: Config, store: Store, logger: Logger = createLogger(config.logLevel)): Services {
-  const keys = new KeyRing(config.secrets.KEY_ENCRYPTION_KEY);
-  const log = new TransparencyLog(store, config.secrets.KEY_ENCRYPTION_KEY, config.log.origin);
+  const keyWrap = KeyWrap.fromSecrets(config.secrets);
+  const keys = new KeyRing(keyWrap);
+  const log = new TransparencyLog(store, keyWrap, config.log.origin);
   const recorder = new EventRecorder(keys, log);
   const batches = new BatchService(store, recorder);
   const plots = new PlotService(store, recorder);
@@ -100,18 +107,36 @@ export function buildServices(config: Config, store: Store, logger: Logger = cre
     epcis: new EpcisService(provenance, store),
     capture: new CaptureService(store, recorder, config.epcisCapture, logger),
     scans: new ScanService(store, batches, logger),
+    audit: new AuditService(store),
   };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
-/** Requests per client IP per window, answered with a 429 problem and Retry-After past the limit. */
-function perClientLimit(limit: { max: number; windowSeconds: number }): RequestHandler {
+/**
+ * Requests per caller per window, answered with a 429 problem and Retry-After past the limit. The
+ * caller is the API key or the user of an authenticated request (so one office behind one address
+ * is not one bucket, and each machine client has its own), else the client IP; `keyOf` names
+ * another key (the login's account). `failuresOnly` counts only requests answered 4xx or 5xx.
+ */
+function rateLimiter(
+  limit: { max: number; windowSeconds: number },
+  options: { keyOf?: (req: Request) => string; failuresOnly?: boolean } = {},
+): RequestHandler {
   return rateLimit({
     windowMs: limit.windowSeconds * 1000,
     limit: limit.max,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    skipSuccessfulRequests: options.failuresOnly ?? false,
+    keyGenerator:
+      options.keyOf ??
+      ((req, res) => {
+        const actor = res.locals.actor as Actor | null | undefined;
+        if (actor?.apiKeyId) return `key:${actor.apiKeyId}`;
+        if (actor?.userId) return `user:${actor.userId}`;
+        return `ip:${ipKeyGenerator(req.ip ?? '')}`;
+      }),
     handler: (req, _res, next) => {
       const reset = (req as typeof req & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime?.getTime() ?? Date.now() + limit.windowSeconds * 1000;
       next(new TooManyRequestsError(Math.max(1, Math.ceil((reset - Date.now()) / 1000))));
@@ -159,22 +184,29 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
     res.json({ status: 'ok', database: store.kind });
   });
 
-  const api = new ApiRouter((bearer) => services.auth.authenticate(bearer), store.idempotency);
-  authRoutes(api, services.auth, perClientLimit(config.rateLimits.login));
+  const api = new ApiRouter((bearer) => services.auth.authenticate(bearer), store.idempotency, {
+    uploadRateLimiter: rateLimiter(config.rateLimits.upload),
+    bodyTimeoutMs: config.bodyTimeoutSeconds * 1000,
+  });
+  authRoutes(api, services.auth, {
+    perClient: rateLimiter(config.rateLimits.login),
+    perAccount: rateLimiter(config.rateLimits.loginAccountFailures, { keyOf: (req) => `account:${loginAccount(req.body)}`, failuresOnly: true }),
+  });
   organizationRoutes(api, services.organizations, services.logos, config.media);
   plotRoutes(api, services.plots);
   batchRoutes(api, services.batches, config.publicBaseUrl);
-  provenanceRoutes(api, services.provenance, perClientLimit(config.rateLimits.verify));
+  provenanceRoutes(api, services.provenance, rateLimiter(config.rateLimits.verify));
   epcisRoutes(api, services.epcis, services.capture);
   mediaRoutes(api, services.media, config.publicBaseUrl);
   productRoutes(api, services.products, config.publicBaseUrl);
   exportRoutes(api, services.exports, services.batches);
-  qrRoutes(api, services.qr, perClientLimit(config.rateLimits.qr));
+  qrRoutes(api, services.qr, rateLimiter(config.rateLimits.qr));
   scanRoutes(api, services.scans);
   logRoutes(api, services.log);
+  auditRoutes(api, services.audit);
   // The resolver first: a scan is the hottest request, and its routes never match /api/… paths,
   // so scans skip testing every API route.
-  app.use(resolverRouter(services.resolver, services.scans, perClientLimit(config.rateLimits.resolver)));
+  app.use(resolverRouter(services.resolver, services.scans, rateLimiter(config.rateLimits.resolver)));
   app.use(api.router);
 
   app.get('/assets/:file', async (req, res, next) => {

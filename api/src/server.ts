@@ -2,20 +2,23 @@ import type { Server } from 'node:http';
 import { buildApp, buildServices, finishBackgroundWork } from './app.js';
 import { loadConfigOrExit } from './core/config.js';
 import { createLogger } from './core/logger.js';
-import { openStore } from './store/open-store.js';
+import { openStore, openStoreFilledIfEmpty } from './store/open-store.js';
+import type { Store } from './store/port.js';
 import { seedDemo } from '../../seeds/demo.js';
 
 /** Process entry: read config, open the store, seed an empty demo database, listen, shut down gracefully. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
-  const store = await openStore(config.database);
+  const started = Date.now();
+  const seed = async (empty: Store) => {
+    const seeder = buildServices(config, empty, logger);
+    await seedDemo(seeder);
+    await finishBackgroundWork(seeder);
+  };
+  const { store, filled } = config.demoSeed ? await openStoreFilledIfEmpty(config.database, seed) : { store: await openStore(config.database), filled: false };
+  if (filled) logger.info({ ms: Date.now() - started }, 'demo data loaded (DEMO_SEED=0 turns this off)');
   const services = buildServices(config, store, logger);
-  if (config.demoSeed && (await store.isEmpty())) {
-    const started = Date.now();
-    await seedDemo(services);
-    logger.info({ ms: Date.now() - started }, 'demo data loaded (DEMO_SEED=0 turns this off)');
-  }
   // Events recorded before the transparency log existed join it once, in their append order.
   const backfilled = await services.log.backfill();
   if (backfilled) logger.info({ events: backfilled }, 'earlier events appended to the transparency log');

@@ -62,9 +62,9 @@ describe('loadConfig', function () {
     expect(existsSync(path.join(dir, 'secrets.json'))).to.equal(false);
   });
 
-  it('when both secrets are set, then config.secrets holds exactly those two and no other setting', function () {
+  it('when both secrets are set, then config.secrets holds exactly those two (and no previous key-encryption key) and no other setting', function () {
     const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: sqlite(), JWT_SECRET, KEY_ENCRYPTION_KEY });
-    expect(config.secrets).to.deep.equal({ JWT_SECRET, KEY_ENCRYPTION_KEY });
+    expect(config.secrets).to.deep.equal({ JWT_SECRET, KEY_ENCRYPTION_KEY, KEY_ENCRYPTION_KEY_PREVIOUS: null });
   });
 
   it('when NODE_ENV=development without secrets, then <dataDir>/secrets.json is created with mode 0600 and a second load returns the same secrets', function () {
@@ -78,7 +78,9 @@ describe('loadConfig', function () {
     expect(first.secrets.JWT_SECRET).to.have.length.of.at.least(32);
     expect(first.secrets.KEY_ENCRYPTION_KEY).to.have.length.of.at.least(32);
     expect(first.secrets.JWT_SECRET).to.not.equal(first.secrets.KEY_ENCRYPTION_KEY);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).to.deep.equal(first.secrets);
+    const { KEY_ENCRYPTION_KEY_PREVIOUS, ...generated } = first.secrets;
+    expect(KEY_ENCRYPTION_KEY_PREVIOUS).to.equal(null);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).to.deep.equal(generated);
     expect(first.demoSeed).to.equal(true);
 
     const second = loadConfig(env);

@@ -1,46 +1,19 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { squarePlot } from './support/harness.js';
 import { childEnv } from './support/child-env.js';
+import { ROOT, startServerProcess, type Exit, type ServerProcess } from './support/server-process.js';
 
 /**
  * The real server as a child process: an acknowledged write (2xx) survives SIGKILL right after
  * the answer, and SIGTERM shuts the server down cleanly with exit code 0.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ADMIN_EMAIL = 'admin@durable.example.vn';
 const ADMIN_PASSWORD = 'durable-admin-password';
-
-
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-interface ServerProcess {
-  child: ChildProcess;
-  base: string;
-  exited: Promise<Exit>;
-  output(): string;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -51,46 +24,18 @@ describe('durability of the real server process', function () {
 
   const databaseUrl = () => `sqlite:${path.join(dir, 'trace.db')}`;
 
-  /** Starts `node --import tsx api/src/server.ts` on the test's database file and waits for /healthz. */
+  /** The server on the test's database file, remembered so that afterEach stops it. */
   async function startServer(): Promise<ServerProcess> {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/server.ts'], {
-      cwd: ROOT,
-      env: childEnv({
-        PORT: String(port),
-        DATABASE_URL: databaseUrl(),
-        DEMO_SEED: '0',
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'info',
-        // Fixed, so that bodies holding Digital Links do not depend on the port of each run.
-        PUBLIC_BASE_URL: 'http://trace.test',
-      }),
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const server = await startServerProcess({
+      DATABASE_URL: databaseUrl(),
+      DEMO_SEED: '0',
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      // Fixed, so that bodies holding Digital Links do not depend on the port of each run.
+      PUBLIC_BASE_URL: 'http://trace.test',
     });
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    const server: ServerProcess = { child, base: `http://127.0.0.1:${port}`, exited, output: () => output };
     children.push(server);
-
-    let gone: Exit | null = null;
-    void exited.then((e) => (gone = e));
-    const deadline = Date.now() + 45_000;
-    while (Date.now() < deadline) {
-      if (gone) throw new Error(`the server exited early (${JSON.stringify(gone)}):\n${output}`);
-      try {
-        const res = await fetch(`${server.base}/healthz`);
-        if (res.status === 200) {
-          expect(await res.json()).to.deep.equal({ status: 'ok' });
-          return server;
-        }
-      } catch {
-        // Not listening yet.
-      }
-      await sleep(100);
-    }
-    throw new Error(`the server did not answer /healthz in time:\n${output}`);
+    return server;
   }
 
   async function kill(server: ServerProcess): Promise<Exit> {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
+import { MAX_JSON_DEPTH } from '../src/core/api-router.js';
 import { startHarness, squarePlot, type Harness } from './support/harness.js';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -61,6 +62,21 @@ describe('HTTP contract', () => {
     const res = await request(h.app).post('/api/v1/plots').set('Authorization', coop).set('Content-Type', 'application/json').send('{"name": ').expect(400);
     expect(res.headers['content-type']).to.match(PROBLEM);
     expect(res.body.errors[0].path).to.equal('(body)');
+  });
+
+  it('when a JSON body nests thousands of levels deep, then the answer is 400 naming the body instead of a 500, and no capture is accepted', async () => {
+    // Found by the fuzz suite: a schema that takes any object let such a body through to the
+    // Idempotency-Key hash, whose recursion overflowed the stack.
+    const deep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    const jobs = async () => (await request(h.app).get('/epcis/capture').set('Authorization', coop).expect(200)).body;
+    const before = await jobs();
+    const res = await request(h.app).post('/epcis/capture').set('Authorization', coop).set('Idempotency-Key', 'deep-1').set('Content-Type', 'application/json').send(deep).expect(400);
+    expect(res.headers['content-type']).to.match(PROBLEM);
+    expect(res.body.errors[0]).to.deep.equal({ path: '(body)', message: `the body nests deeper than ${MAX_JSON_DEPTH} levels` });
+    expect(await jobs()).to.deep.equal(before);
+    // A body just within the limit still reaches its route's own validation.
+    const within = await request(h.app).post('/api/v1/plots').set('Authorization', coop).send({ crops: ['coffee'], geometry: squarePlot(), name: JSON.parse('['.repeat(MAX_JSON_DEPTH - 1) + ']'.repeat(MAX_JSON_DEPTH - 1)) }).expect(400);
+    expect(within.body.errors[0].path).to.equal('name');
   });
 
   it('when the body is not JSON at all, then the answer is 415', async () => {

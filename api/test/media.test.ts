@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import request from 'supertest';
@@ -584,6 +585,24 @@ describe('Media uploads', function () {
       coop = await h.login('coop@demo.test');
     });
     afterEach(() => h.close());
+
+    it('when an upload’s transaction fails after its files are stored, then the files stay, so an upload of the same bytes racing it never names a missing file', async () => {
+      const lotId = await newLot(h, coop);
+      const photo = await jpegPlain(480, 360);
+      // Fault injection on the real database: the media row cannot be written.
+      const db = new Database(path.join(h.dir, 'trace.db'));
+      db.exec("CREATE TRIGGER refuse_media BEFORE INSERT ON media BEGIN SELECT RAISE(ABORT, 'injected fault'); END");
+      const failed = await upload(h, `/api/v1/batches/${lotId}/media`, coop, [[photo, 'a.jpg']]);
+      expect(failed.status).to.equal(500);
+      expect(existsSync(originalFile(h, sha256(photo))), 'the original stays after the failure').to.equal(true);
+      db.exec('DROP TRIGGER refuse_media');
+      db.close();
+
+      const stored = await upload(h, `/api/v1/batches/${lotId}/media`, coop, [[photo, 'b.jpg']]);
+      expect(stored.status, JSON.stringify(stored.body)).to.equal(201);
+      for (const r of (stored.body.items as MediaItem[])[0]!.renditions) await getBytes(h, pathOf(r.url)).expect(200);
+      expect(blobSnapshot(h).tmp).to.deep.equal([]);
+    });
 
     it('when the farmer attaches a photo to his own plot, then it answers 201 attached to the plot’s registration and GET /plots/{id}/media lists it for him and the coop', async () => {
       const farmer = await h.login('farmer@demo.test');

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import request from 'supertest';
 import { lotUri, plotUri } from '../src/domain/event-model.js';
-import { decryptPrivateKey, deriveKeyEncryptionKey } from '../src/provenance/signing-keys.js';
+import { KeyWrap } from '../src/provenance/signing-keys.js';
 import { verifyBundle, type EventReport, type ProvenanceBundle, type PublishedKey, type VerificationReport } from '../src/provenance/verify-bundle.js';
 import { logSectionFor } from './support/log-fixture.js';
 import { startHarness, squarePlot, type Harness } from './support/harness.js';
@@ -574,13 +574,13 @@ describe('Provenance', () => {
         db.close();
       }
       expect(rows.length).to.be.greaterThan(3);
-      const right = deriveKeyEncryptionKey(h.config.secrets.KEY_ENCRYPTION_KEY);
-      const wrong = deriveKeyEncryptionKey('another-secret-of-at-least-32-characters!');
+      const right = new KeyWrap(h.config.secrets.KEY_ENCRYPTION_KEY);
+      const wrong = new KeyWrap('another-secret-of-at-least-32-characters!');
       for (const row of rows) {
-        expect(row.encrypted_private_key.startsWith('v1.'), row.encrypted_private_key.slice(0, 8)).to.equal(true);
+        expect(right.isCurrent(row.encrypted_private_key), row.encrypted_private_key.slice(0, 16)).to.equal(true);
         expect(row.encrypted_private_key).to.not.include('PRIVATE KEY');
-        expect(() => decryptPrivateKey(wrong, row.kid, row.encrypted_private_key)).to.throw();
-        const privateKey = decryptPrivateKey(right, row.kid, row.encrypted_private_key);
+        expect(() => wrong.unwrap(row.kid, row.encrypted_private_key)).to.throw();
+        const privateKey = right.unwrap(row.kid, row.encrypted_private_key);
         expect(privateKey.asymmetricKeyType).to.equal('ed25519');
         const publicJwk = createPublicKey(privateKey).export({ format: 'jwk' });
         expect(publicJwk.x).to.equal((JSON.parse(row.public_jwk) as { x: string }).x);

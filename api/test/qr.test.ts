@@ -96,7 +96,7 @@ describe('QR codes of lots', () => {
     await request(h.app).get(`/api/v1/batches/${unpublished().id}/qr.svg`).set('Authorization', tea).expect(404);
   });
 
-  it('when a client asks for more codes a minute than QR_RATE_LIMIT, then 429 problem+json with Retry-After; a fetch with a token is private', async () => {
+  it('when a client asks for more codes a minute than QR_RATE_LIMIT, then 429 problem+json with Retry-After; a fetch with a token is private and counted for its user', async () => {
     const limited = await startHarness({ seed: true, env: { QR_RATE_LIMIT: '2' } });
     try {
       const admin = await limited.login('coop@demo.test');
@@ -106,9 +106,12 @@ describe('QR codes of lots', () => {
       expect(first.headers['cross-origin-resource-policy']).to.equal('cross-origin');
       const private_ = await request(limited.app).get(`/api/v1/batches/${lot.id}/qr.svg`).set('Authorization', admin).expect(200);
       expect(private_.headers['cache-control']).to.equal('private, max-age=86400');
+      await request(limited.app).get(`/api/v1/batches/${lot.id}/qr.svg?ecc=H`).expect(200);
       const refused = await request(limited.app).get(`/api/v1/batches/${lot.id}/qr.png?size=300`).expect(429);
       expect(refused.headers['content-type']).to.match(/application\/problem\+json/);
       expect(Number(refused.headers['retry-after'])).to.be.greaterThan(0);
+      // A logged-in caller is counted on its own, not with everyone behind its address.
+      await request(limited.app).get(`/api/v1/batches/${lot.id}/qr.png?size=300`).set('Authorization', admin).expect(200);
     } finally {
       await limited.close();
     }

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { TransparencyLog } from '../../api/src/log/transparency-log.js';
+import { KeyWrap } from '../../api/src/provenance/signing-keys.js';
 import { openSqliteStore } from '../../api/src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../api/src/store/port.js';
 import { ratioOf, type Figure } from '../lib/figures.js';
@@ -116,7 +117,7 @@ export const log: Scenario = {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ft-bench-log-'));
     const store = openSqliteStore(path.join(dir, 'trace.db'));
     try {
-      const log = new TransparencyLog(store, 'bench-key-encryption-key-of-32-characters', 'bench.test/log');
+      const log = new TransparencyLog(store, new KeyWrap('bench-key-encryption-key-of-32-characters'), 'bench.test/log');
       const figures: Figure[] = [];
       const appendFigure = (size: string, ms: number, hexes: string[], details: Record<string, number | string>) => {
         const rawMs = median([0, 1, 2].map(() => {

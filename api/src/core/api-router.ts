@@ -3,7 +3,7 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler, t
 import multer from 'multer';
 import { z } from 'zod';
 import type { Actor } from './auth.js';
-import { AppError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, problemType } from './errors.js';
+import { AppError, PayloadTooLargeError, RequestTimeoutError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, problemType } from './errors.js';
 import { parseOrThrow } from './validation.js';
 import { canonicalJson } from '../provenance/canonical-json.js';
 import type { IdempotencyRepository } from '../store/port.js';
@@ -38,8 +38,10 @@ export interface RouteSpec<
   /** JSON body limit for this route (default 1mb). */
   bodyLimit?: string;
   responses: RouteResponse[];
-  /** Extra middleware run before validation (e.g. a rate limiter). */
+  /** Middleware run once the caller is known (`res.locals.actor`) and before the body is read: rate limiters keyed by caller. */
   before?: RequestHandler[];
+  /** Middleware run once the JSON body is parsed: a rate limiter keyed by a field of it (the login's email). */
+  afterBody?: RequestHandler[];
   /** false: Idempotency-Key is not honoured (the answer carries a secret that must not be stored). */
   idempotent?: boolean;
   /**
@@ -54,11 +56,16 @@ export interface RouteSpec<
   upload?: { field: string; maxFiles: number; maxFileBytes: number; maxConcurrent: number };
 }
 
+/**
+ * CORS for the public reads a verifier on another site needs (keys, bundles, the log, EPCIS
+ * documents, images): any origin may read them, without credentials. The rest of the API sends
+ * no CORS headers, so browsers keep other sites away from it.
+ */
+export const READABLE_FROM_ANY_ORIGIN: Record<string, string> = { 'Access-Control-Allow-Origin': '*' };
+
 /** A file of a multipart upload, in memory (uploads are bounded by the route's limits). */
 export interface UploadedFile {
   bytes: Buffer;
-  /** The name the client gave: shown to people, never used to decide anything. */
-  originalName: string;
 }
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -105,6 +112,12 @@ export class ApiRouter {
   constructor(
     private readonly authenticate: Authenticator,
     private readonly idempotency: IdempotencyRepository,
+    private readonly limits: {
+      /** Run on every upload route before its body is read: uploads per caller. */
+      uploadRateLimiter: RequestHandler;
+      /** How long a JSON body may take to arrive once its headers have (a slow body gets 408). */
+      bodyTimeoutMs: number;
+    },
   ) {}
 
   route<
@@ -122,17 +135,18 @@ export class ApiRouter {
         next();
       });
     }
-    middleware.push(...(spec.before ?? []));
     // Credentials are checked before any body is read, so anonymous clients cannot make us buffer uploads.
     middleware.push(async (req, res, next) => {
       res.locals.actor = await this.resolveActor(req, spec.auth);
       next();
     });
-    if (spec.upload) middleware.push(this.uploadGate(spec.upload.maxConcurrent), multipartBody(spec.upload));
-    else if (spec.body) middleware.push(jsonBody(spec.bodyLimit ?? DEFAULT_BODY_LIMIT));
+    middleware.push(...(spec.before ?? []));
+    if (spec.upload) middleware.push(this.limits.uploadRateLimiter, this.uploadGate(spec.upload.maxConcurrent), multipartBody(spec.upload));
+    else if (spec.body) middleware.push(jsonBody(spec.bodyLimit ?? DEFAULT_BODY_LIMIT, this.limits.bodyTimeoutMs));
+    middleware.push(...(spec.afterBody ?? []));
     middleware.push(async (req, res) => {
       const actor = res.locals.actor as Actor | null;
-      const files: UploadedFile[] = ((req.files as Express.Multer.File[] | undefined) ?? []).map((f) => ({ bytes: f.buffer, originalName: f.originalname }));
+      const files: UploadedFile[] = ((req.files as Express.Multer.File[] | undefined) ?? []).map((f) => ({ bytes: f.buffer }));
       const params = (spec.params ? parseOrThrow(spec.params, req.params) : undefined) as Infer<P>;
       const query = (spec.query ? parseOrThrow(spec.query, req.query) : undefined) as Infer<Q>;
       const body = (spec.body ? parseOrThrow(spec.body, req.body) : undefined) as Infer<B>;
@@ -286,7 +300,26 @@ function multipartBody(upload: NonNullable<RouteSpec<undefined, undefined, undef
   };
 }
 
-function jsonBody(limit: string): RequestHandler {
+/**
+ * Deepest JSON body accepted (our documents, EPCIS and provenance bundles included, nest about a
+ * dozen levels): what runs after parsing (canonical JSON for Idempotency-Key, schema validators,
+ * JSON-LD) recurses, and a body nested thousands deep overflowed its stack into a 500.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests arrays and objects deeper than `max` levels; iterative, so any depth is safe to ask about. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function jsonBody(limit: string, timeoutMs: number): RequestHandler {
   const parser = express.json({ limit, strict: false, type: ['application/json', 'application/*+json'] });
   return (req, res, next) => {
     const hasBody = req.headers['content-length'] !== '0' && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
@@ -294,8 +327,21 @@ function jsonBody(limit: string): RequestHandler {
       next(new UnsupportedMediaTypeError('application/json'));
       return;
     }
+    // A client trickling its body holds a connection and a parser; past the timeout it gets 408
+    // and the connection is closed (whatever the parser reports after that is dropped).
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      res.setHeader('Connection', 'close');
+      next(new RequestTimeoutError(timeoutMs / 1000));
+    }, timeoutMs);
     parser(req, res, (error?: unknown) => {
-      if (!error) return next();
+      clearTimeout(timer);
+      if (timedOut) return;
+      if (!error) {
+        if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) return next(ValidationError.field('(body)', `the body nests deeper than ${MAX_JSON_DEPTH} levels`));
+        return next();
+      }
       const type = (error as { type?: string }).type;
       if (type === 'entity.too.large') return next(new PayloadTooLargeError(limit));
       if (type === 'entity.parse.failed') return next(ValidationError.field('(body)', 'the body is not valid JSON'));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -20,8 +20,15 @@ const EnvSchema = z.object({
   DEMO_SEED: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
-  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  /** Login attempts per client IP per window: generous, since a carrier's NAT puts many farmers behind one address. */
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  /** Failed logins per account per window, from any address: what stops password guessing. */
+  LOGIN_ACCOUNT_FAILURE_LIMIT: z.coerce.number().int().min(1).default(10),
   LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Upload requests per caller (API key, user, else client IP) a minute, on every upload route. */
+  UPLOAD_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  /** Seconds a JSON body may take to arrive once its headers have (408 past it). */
+  BODY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   /** QR images and label sheets rendered per client a minute: a new size, ECC or logo is a fresh render. */
   QR_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
@@ -44,6 +51,8 @@ const EnvSchema = z.object({
   EPCIS_CAPTURE_MAX_BYTES: z.coerce.number().int().min(10_000).max(200_000_000).default(16_000_000),
   JWT_SECRET: secret.optional(),
   KEY_ENCRYPTION_KEY: secret.optional(),
+  /** While KEY_ENCRYPTION_KEY is being rotated: the old one, which still unwraps keys not yet re-wrapped. */
+  KEY_ENCRYPTION_KEY_PREVIOUS: secret.optional(),
 });
 
 /** Every environment variable the service reads (tests strip them from child processes). */
@@ -60,22 +69,32 @@ export interface Config {
   demoSeed: boolean;
   logLevel: string;
   tokenTtlSeconds: number;
-  rateLimits: Record<'login' | 'verify' | 'qr' | 'resolver', { max: number; windowSeconds: number }>;
+  rateLimits: Record<'login' | 'loginAccountFailures' | 'verify' | 'qr' | 'resolver' | 'upload', { max: number; windowSeconds: number }>;
+  bodyTimeoutSeconds: number;
   /** Reverse proxies in front of the service whose X-Forwarded-For is believed (a hop count, never "all"). */
   trustProxy: number;
   media: { maxFileBytes: number; maxFiles: number; maxPixels: number; maxConcurrentUploads: number };
   eudrMaxFileBytes: number;
   log: { origin: string; checkpointIntervalSeconds: number };
   epcisCapture: { maxEvents: number; maxBytes: number };
-  secrets: Record<SecretName, string>;
+  secrets: Record<SecretName, string> & { KEY_ENCRYPTION_KEY_PREVIOUS: string | null };
 }
 
 export class ConfigError extends Error {}
 
 /** loadConfig for process entry points: an invalid configuration prints its message and exits 78 (EX_CONFIG). */
 export function loadConfigOrExit(): Config {
+  return exitOnConfigError(loadConfig);
+}
+
+/** loadStorageConfig for the backup and restore CLIs, exiting 78 like loadConfigOrExit. */
+export function loadStorageConfigOrExit(): Pick<Config, 'database' | 'dataDir'> {
+  return exitOnConfigError(loadStorageConfig);
+}
+
+function exitOnConfigError<T>(load: () => T): T {
   try {
-    return loadConfig();
+    return load();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
@@ -94,18 +113,10 @@ export function parseDatabaseUrl(url: string): Database {
  * without them, naming the missing variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // An empty variable (a blank line in a compose file) means "not set", not "empty".
-  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const parsed = EnvSchema.safeParse(given);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
+  const parsed = EnvSchema.safeParse(setVariables(env));
+  if (!parsed.success) throw invalidConfiguration(parsed.error);
   const e = parsed.data;
-  const database = parseDatabaseUrl(e.DATABASE_URL);
-  const dataDir = path.resolve(
-    e.DATA_DIR ?? (database.kind === 'sqlite' && database.path !== ':memory:' ? path.dirname(database.path) : './data'),
-  );
+  const { database, dataDir } = storageOf(e);
   const secrets = resolveSecrets(e, e.NODE_ENV, dataDir);
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
@@ -119,17 +130,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
     rateLimits: {
       login: { max: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
+      loginAccountFailures: { max: e.LOGIN_ACCOUNT_FAILURE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
       verify: { max: e.VERIFY_RATE_LIMIT, windowSeconds: 60 },
       qr: { max: e.QR_RATE_LIMIT, windowSeconds: 60 },
       resolver: { max: e.RESOLVER_RATE_LIMIT, windowSeconds: 60 },
+      upload: { max: e.UPLOAD_RATE_LIMIT, windowSeconds: 60 },
     },
+    bodyTimeoutSeconds: e.BODY_TIMEOUT_SECONDS,
     trustProxy: e.TRUST_PROXY,
     media: { maxFileBytes: Math.round(e.MEDIA_MAX_FILE_MB * 1024 * 1024), maxFiles: e.MEDIA_MAX_FILES, maxPixels: e.MEDIA_MAX_PIXELS, maxConcurrentUploads: e.MEDIA_MAX_CONCURRENT_UPLOADS },
     eudrMaxFileBytes: e.EUDR_MAX_FILE_BYTES,
     log: { origin: e.LOG_ORIGIN ?? defaultLogOrigin(publicBaseUrl), checkpointIntervalSeconds: e.LOG_CHECKPOINT_INTERVAL_SECONDS },
     epcisCapture: { maxEvents: e.EPCIS_CAPTURE_MAX_EVENTS, maxBytes: e.EPCIS_CAPTURE_MAX_BYTES },
-    secrets,
+    secrets: { ...secrets, KEY_ENCRYPTION_KEY_PREVIOUS: e.KEY_ENCRYPTION_KEY_PREVIOUS ?? null },
   };
+}
+
+/**
+ * The database and the data folder alone, read without touching secrets.json: restore must not
+ * generate secrets into the empty folder it is about to fill (nor backup into the one it reads).
+ */
+export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): Pick<Config, 'database' | 'dataDir'> {
+  const parsed = EnvSchema.pick({ DATABASE_URL: true, DATA_DIR: true }).safeParse(setVariables(env));
+  if (!parsed.success) throw invalidConfiguration(parsed.error);
+  return storageOf(parsed.data);
+}
+
+/** An empty variable (a blank line in a compose file) means "not set", not "empty". */
+function setVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+}
+
+function invalidConfiguration(error: z.ZodError): ConfigError {
+  const lines = error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  return new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+}
+
+function storageOf(e: { DATABASE_URL: string; DATA_DIR?: string | undefined }): Pick<Config, 'database' | 'dataDir'> {
+  const database = parseDatabaseUrl(e.DATABASE_URL);
+  const dataDir = path.resolve(e.DATA_DIR ?? (database.kind === 'sqlite' && database.path !== ':memory:' ? path.dirname(database.path) : './data'));
+  return { database, dataDir };
 }
 
 /** A signed-note origin is a schema-less URL: `trace.example.vn/log`. */
@@ -163,8 +203,18 @@ function resolveSecrets(
   }
   if (changed) {
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
-    chmodSync(file, 0o600);
+    // Written whole under another name, flushed, then renamed: a process killed on its first start
+    // never leaves a truncated secrets.json that would keep every later start from reading it.
+    const temporary = `${file}.${process.pid}.tmp`;
+    const handle = openSync(temporary, 'w', 0o600);
+    try {
+      writeFileSync(handle, JSON.stringify(stored, null, 2) + '\n');
+      fsyncSync(handle);
+    } finally {
+      closeSync(handle);
+    }
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, file);
   }
   const result = {} as Record<SecretName, string>;
   for (const name of SECRET_NAMES) result[name] = given[name] ?? (stored[name] as string);

@@ -141,6 +141,18 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+export class RequestTimeoutError extends AppError {
+  constructor(seconds: number) {
+    super({
+      status: 408,
+      type: problemType('request-timeout'),
+      title: 'Request timeout',
+      detail: `The request body did not arrive within ${seconds} s; send it again.`,
+      errors: [{ path: '(body)', message: `not received within ${seconds} s` }],
+    });
+  }
+}
+
 export class UnsupportedMediaTypeError extends AppError {
   constructor(expected: string) {
     super({

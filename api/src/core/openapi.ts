@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ApiRouter } from './api-router.js';
+import type { ApiRouter, RouteSpec } from './api-router.js';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -17,6 +17,16 @@ const PROBLEM_SCHEMA = {
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
+}
+
+/** The multipart body of an upload route: its repeatable file field (binary parts, OpenAPI 3.1 style). */
+function uploadSchema(upload: NonNullable<RouteSpec<undefined, undefined, undefined>['upload']>): Record<string, unknown> {
+  return {
+    type: 'object',
+    required: [upload.field],
+    properties: { [upload.field]: { type: 'array', minItems: 1, maxItems: upload.maxFiles, items: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+    additionalProperties: false,
+  };
 }
 
 /** OpenAPI 3.1 document generated from the routes' zod schemas (JSON Schema 2020-12 throughout). */
@@ -54,6 +64,7 @@ export function buildOpenApi(routers: ApiRouter[], info: { title: string; versio
       ...(spec.auth === 'token' ? { security: [{ bearer: [] }] } : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } } : {}),
+      ...(spec.upload ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: uploadSchema(spec.upload) } } } } : {}),
       responses,
     };
   }

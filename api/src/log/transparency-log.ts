@@ -2,7 +2,7 @@ import { createHash, sign as ed25519Sign, type KeyObject } from 'node:crypto';
 import { base64UrlDecode, fromHex, toHex } from '../core/bytes.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 import { nowIso } from '../core/ids.js';
-import { decryptPrivateKey, deriveKeyEncryptionKey, generateSigningKey } from '../provenance/signing-keys.js';
+import { generateSigningKey, type KeyWrap } from '../provenance/signing-keys.js';
 import type { CheckpointRecord, LogKeyRecord, Repositories, Store } from '../store/port.js';
 import { formatVerifierKey, signCheckpoint } from './checkpoint.js';
 import { consistencyRanges, inclusionRanges, nodeKey, nodesCompletedBy, perfectSubtrees, subtreeHash, type LeafRange, type NodeRef, type Sha256 } from './merkle.js';
@@ -33,17 +33,14 @@ export interface ConsistencyProof {
  * C2SP signed notes under the log's own Ed25519 key; proofs are built from stored subtree hashes.
  */
 export class TransparencyLog {
-  private readonly kek: Buffer;
   private key: Promise<{ record: LogKeyRecord; privateKey: KeyObject; verifierKey: string }> | null = null;
 
   constructor(
     private readonly store: Store,
-    keyEncryptionSecret: string,
+    private readonly wrap: KeyWrap,
     /** The checkpoint origin line and key name, e.g. `trace.example.vn/log`. */
     readonly origin: string,
-  ) {
-    this.kek = deriveKeyEncryptionKey(keyEncryptionSecret);
-  }
+  ) {}
 
   /** Appends an event hash as the next leaf, inside the caller's transaction. Returns its index. */
   async append(tx: Repositories, eventHash: string): Promise<number> {
@@ -149,12 +146,12 @@ export class TransparencyLog {
     this.key ??= (async () => {
       let record = await this.store.log.signingKey();
       if (!record) {
-        const generated = await generateSigningKey(this.kek);
+        const generated = await generateSigningKey(this.wrap);
         const fresh: LogKeyRecord = { kid: generated.kid, publicKey: generated.publicJwk.x, encryptedPrivateKey: generated.encryptedPrivateKey, createdAt: nowIso() };
         // Two processes starting at once: the first stored key wins and both use it.
         record = (await this.store.log.insertSigningKey(fresh)) ? fresh : (await this.store.log.signingKey())!;
       }
-      const privateKey = decryptPrivateKey(this.kek, record.kid, record.encryptedPrivateKey);
+      const privateKey = this.wrap.unwrap(record.kid, record.encryptedPrivateKey);
       return { record, privateKey, verifierKey: await formatVerifierKey(this.origin, base64UrlDecode(record.publicKey), sha256) };
     })();
     this.key.catch(() => (this.key = null));

@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
  * Content-addressed blob storage: a blob's name is the SHA-256 of its bytes. Buckets keep
  * originals (private) apart from renditions (public WebP), so no route can serve one as the other;
- * organizations' logos (square PNGs) have their own, which media cleanup never touches.
- * This is the filesystem adapter; a deployment on object storage implements the same four calls
- * over a bucket per kind (see the README).
+ * organizations' logos (square PNGs) have their own. Blobs are only ever added: a record may name
+ * a blob another request stored a moment ago, so removing one is never safe without a sweep that
+ * stops uploads. This is the filesystem adapter; a deployment on object storage implements the
+ * same two calls over a bucket per kind (see the README).
  */
 export type Bucket = 'originals' | 'renditions' | 'logos';
 
 export interface BlobStore {
-  /** Stores bytes under their hash; `created` is false when an identical blob was already there. */
-  put(bucket: Bucket, sha256: string, bytes: Uint8Array): Promise<{ created: boolean }>;
+  /** Stores bytes under their hash (nothing to do when an identical blob is already there). */
+  put(bucket: Bucket, sha256: string, bytes: Uint8Array): Promise<void>;
   read(bucket: Bucket, sha256: string): Promise<Buffer | null>;
-  remove(bucket: Bucket, sha256: string): Promise<void>;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -35,9 +35,9 @@ export class FilesystemBlobStore implements BlobStore {
     return path.join(this.root, bucket, sha256.slice(0, 2), sha256);
   }
 
-  async put(bucket: Bucket, sha256: string, bytes: Uint8Array): Promise<{ created: boolean }> {
+  async put(bucket: Bucket, sha256: string, bytes: Uint8Array): Promise<void> {
     const target = this.pathOf(bucket, sha256);
-    if (await exists(target)) return { created: false };
+    if (await exists(target)) return;
     mkdirSync(path.dirname(target), { recursive: true });
     // Written whole and flushed to a temporary name, then renamed: a reader never sees half a file.
     const temporary = path.join(this.tmp, `${sha256}.${randomUUID()}`);
@@ -49,7 +49,14 @@ export class FilesystemBlobStore implements BlobStore {
       await handle.close();
     }
     await rename(temporary, target);
-    return { created: true };
+    // The rename itself reaches the disk before the record naming the blob commits (a power cut
+    // must not leave a committed record without its file).
+    const folder = await open(path.dirname(target), 'r');
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
   }
 
   async read(bucket: Bucket, sha256: string): Promise<Buffer | null> {
@@ -62,9 +69,6 @@ export class FilesystemBlobStore implements BlobStore {
     }
   }
 
-  async remove(bucket: Bucket, sha256: string): Promise<void> {
-    await rm(this.pathOf(bucket, sha256), { force: true });
-  }
 }
 
 async function exists(file: string): Promise<boolean> {

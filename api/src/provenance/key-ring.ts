@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../core/errors.js';
 import type { Repositories, SigningKeyRecord } from '../store/port.js';
-import { decryptPrivateKey, deriveKeyEncryptionKey, generateSigningKey } from './signing-keys.js';
+import { generateSigningKey, type KeyWrap } from './signing-keys.js';
 
 /**
  * Organizations' signing keys over their lifetime: created with the organization, rotated (the
@@ -9,16 +9,13 @@ import { decryptPrivateKey, deriveKeyEncryptionKey, generateSigningKey } from '.
  * private keys are cached in memory by kid; they never leave this object.
  */
 export class KeyRing {
-  private readonly kek: Buffer;
   private readonly decrypted = new Map<string, KeyObject>();
 
-  constructor(keyEncryptionSecret: string) {
-    this.kek = deriveKeyEncryptionKey(keyEncryptionSecret);
-  }
+  constructor(private readonly wrap: KeyWrap) {}
 
   /** Creates the organization's current key, valid from `at`. */
   async createKey(tx: Repositories, orgId: string, at: string): Promise<SigningKeyRecord> {
-    const generated = await generateSigningKey(this.kek);
+    const generated = await generateSigningKey(this.wrap);
     const record: SigningKeyRecord = {
       kid: generated.kid,
       orgId,
@@ -37,7 +34,7 @@ export class KeyRing {
     const record = (await tx.signingKeys.currentFor(orgId)) ?? (await this.createKey(tx, orgId, at));
     let privateKey = this.decrypted.get(record.kid);
     if (!privateKey) {
-      privateKey = decryptPrivateKey(this.kek, record.kid, record.encryptedPrivateKey);
+      privateKey = this.wrap.unwrap(record.kid, record.encryptedPrivateKey);
       this.decrypted.set(record.kid, privateKey);
     }
     return { kid: record.kid, privateKey };

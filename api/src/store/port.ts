@@ -453,6 +453,8 @@ export interface SigningKeyRepository {
   /** Keys of `orgId`, or of every organization when null; oldest first. */
   list(orgId: string | null): Promise<SigningKeyRecord[]>;
   update(kid: string, patch: Partial<Pick<SigningKeyRecord, 'validTo' | 'revokedAt'>>): Promise<void>;
+  /** Replaces the wrapped private key if it is still `from`; false when it has changed meanwhile. */
+  rewrap(kid: string, from: string, to: string): Promise<boolean>;
 }
 
 export interface MediaRepository {
@@ -460,8 +462,6 @@ export interface MediaRepository {
   findById(id: string): Promise<MediaRecord | null>;
   /** Files of a plot, lot or product, oldest first. */
   listFor(targetId: string): Promise<MediaRecord[]>;
-  /** Whether any stored file is, or has a rendition that is, the blob with this hash. */
-  usesBlob(sha256: string): Promise<boolean>;
 }
 
 export interface ProductRepository {
@@ -513,6 +513,8 @@ export interface LogRepository {
   signingKey(): Promise<LogKeyRecord | null>;
   /** Stores the log's key; false when it has one already (the stored one wins). */
   insertSigningKey(key: LogKeyRecord): Promise<boolean>;
+  /** Replaces the log key's wrapped private key if it is still `from`; false when it has changed meanwhile. */
+  rewrapSigningKey(kid: string, from: string, to: string): Promise<boolean>;
   /** Hashes of events not yet in the log, in append order (for logging events recorded before the log existed). */
   unloggedEventHashes(limit: number): Promise<string[]>;
 }
@@ -535,6 +537,42 @@ export interface CaptureJobRepository {
   listRunning(): Promise<string[]>;
 }
 
+export const AUDIT_ACTIONS = [
+  'organization.created',
+  'organization.logo_changed',
+  'organization.logo_removed',
+  'user.created',
+  'batch.published',
+  'batch.unpublished',
+  'api_key.created',
+  'api_key.revoked',
+  'signing_key.rotated',
+  'signing_key.revoked',
+  'signing_key.rewrapped',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One administrative action, kept forever: who did what to which resource, and when. */
+export interface AuditRecord {
+  id: string;
+  /** The organization whose admin acted (the one that may read the entry). */
+  orgId: string;
+  /** The user or API key that acted; both null for the operator's command line. */
+  actorUserId: string | null;
+  actorApiKeyId: string | null;
+  action: AuditAction;
+  targetId: string;
+  /** What changed, never a secret: names, roles, key ids, times. */
+  details: Record<string, string | number | boolean | null>;
+  at: string;
+}
+
+export interface AuditRepository {
+  insert(entry: AuditRecord): Promise<void>;
+  /** Newest first. */
+  list(orgId: string, page: PageRequest): Promise<Page<AuditRecord>>;
+}
+
 export interface Repositories {
   organizations: OrganizationRepository;
   users: UserRepository;
@@ -550,6 +588,7 @@ export interface Repositories {
   scans: ScanRepository;
   log: LogRepository;
   captureJobs: CaptureJobRepository;
+  audit: AuditRepository;
 }
 
 export interface Store extends Repositories {

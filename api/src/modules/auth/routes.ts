@@ -5,7 +5,13 @@ import { IdParams } from '../../core/schemas.js';
 import { ApiKey, ApiKeyCreate, ApiKeyCreated, LoginRequest, LoginResponse } from './schema.js';
 import type { AuthService } from './service.js';
 
-export function authRoutes(api: ApiRouter, auth: AuthService, loginRateLimiter: RequestHandler): void {
+/** Login limits: attempts per client address, and failed attempts per account from any address. */
+export interface LoginLimiters {
+  perClient: RequestHandler;
+  perAccount: RequestHandler;
+}
+
+export function authRoutes(api: ApiRouter, auth: AuthService, loginLimiters: LoginLimiters): void {
   api.route(
     {
       method: 'post',
@@ -14,7 +20,8 @@ export function authRoutes(api: ApiRouter, auth: AuthService, loginRateLimiter: 
       tag: 'auth',
       auth: 'public',
       body: LoginRequest,
-      before: [loginRateLimiter],
+      before: [loginLimiters.perClient],
+      afterBody: [loginLimiters.perAccount],
       responses: [{ status: 200, description: 'Token', schema: LoginResponse }],
     },
     async ({ body }) => ({ status: 200, body: await auth.login(body.email, body.password) }),

@@ -7,6 +7,12 @@ export const LoginRequest = z.strictObject({
   password: z.string().min(1).max(200),
 });
 
+/** The account a login body names, as the login compares it (before the body is validated: any value gives a key). */
+export function loginAccount(body: unknown): string {
+  const email = (body as { email?: unknown } | null)?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase() : '';
+}
+
 export const LoginResponse = z.object({ token: z.string(), expiresIn: z.number().int() });
 
 export const ApiKeyCreate = z.strictObject({

@@ -9,6 +9,7 @@ import {
   verifyToken,
   type Actor,
 } from '../../core/auth.js';
+import { recordAudit } from '../audit/service.js';
 import { NotFoundError, UnauthorizedError } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
 import type { ApiKeyRecord, Page, PageRequest, Role, Store } from '../../store/port.js';
@@ -62,7 +63,10 @@ export class AuthService {
       createdAt: nowIso(),
       revokedAt: null,
     };
-    await this.store.apiKeys.insert(record);
+    await this.store.transaction(async (tx) => {
+      await tx.apiKeys.insert(record);
+      await recordAudit(tx, { actor, action: 'api_key.created', targetId: id, details: { name: record.name, role: record.role } });
+    });
     return { ...publicApiKey(record), token };
   }
 
@@ -84,7 +88,12 @@ export class AuthService {
     const record = await this.store.apiKeys.findById(id);
     if (!record || record.orgId !== actor.orgId) throw new NotFoundError('API key');
     const revokedAt = record.revokedAt ?? nowIso();
-    if (!record.revokedAt) await this.store.apiKeys.revoke(id, revokedAt);
+    if (!record.revokedAt) {
+      await this.store.transaction(async (tx) => {
+        await tx.apiKeys.revoke(id, revokedAt);
+        await recordAudit(tx, { actor, action: 'api_key.revoked', targetId: id, details: { name: record.name } });
+      });
+    }
     return publicApiKey({ ...record, revokedAt });
   }
 

@@ -1,4 +1,5 @@
 import { requireRole, type Actor } from '../../core/auth.js';
+import { recordAudit } from '../audit/service.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError, problemType } from '../../core/errors.js';
 import { newId, newPublicCode, nowIso } from '../../core/ids.js';
 import { allPages } from '../../core/pagination.js';
@@ -300,7 +301,10 @@ export class BatchService {
     if (!actor.scopeOrgIds.includes(batch.orgId)) throw new ForbiddenError('Only the organization that owns the lot may publish it.');
     if (batch.published === published) return batch;
     const publishedAt = published ? nowIso() : null;
-    await this.store.batches.update(batchId, { published, publishedAt });
+    await this.store.transaction(async (tx) => {
+      await tx.batches.update(batchId, { published, publishedAt });
+      await recordAudit(tx, { actor, action: published ? 'batch.published' : 'batch.unpublished', targetId: batchId, details: { lotNumber: batch.lotNumber } });
+    });
     return { ...batch, published, publishedAt };
   }
 

@@ -1,4 +1,4 @@
-import type { ApiRouter } from '../../core/api-router.js';
+import { READABLE_FROM_ANY_ORIGIN, type ApiRouter } from '../../core/api-router.js';
 import { epcisExceptionType, ValidationError } from '../../core/errors.js';
 import { ListQuery, listResponseSchema, toListResponse, toPageRequest } from '../../core/pagination.js';
 import { IdParams } from '../../core/schemas.js';
@@ -100,6 +100,7 @@ export function epcisRoutes(api: ApiRouter, epcis: EpcisService, capture: Captur
     {
       method: 'get',
       path: '/api/v1/batches/:id/epcis',
+      headers: READABLE_FROM_ANY_ORIGIN,
       summary: 'The lot’s whole history as a GS1 EPCIS 2.0 EPCISDocument (public for published lots)',
       tag: 'epcis',
       auth: 'public',

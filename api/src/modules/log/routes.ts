@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ApiRouter } from '../../core/api-router.js';
+import { READABLE_FROM_ANY_ORIGIN, type ApiRouter } from '../../core/api-router.js';
 import type { TransparencyLog } from '../../log/transparency-log.js';
 
 /** Plain decimal digits only: no empty value, hex, exponent, sign or spaces sneaking through a numeric coercion. */
@@ -17,6 +17,7 @@ export function logRoutes(api: ApiRouter, log: TransparencyLog): void {
     {
       method: 'get',
       path: '/api/v1/log/checkpoint',
+      headers: READABLE_FROM_ANY_ORIGIN,
       summary: 'The latest checkpoint (C2SP signed note), freshly issued when the log has grown (at most one a second)',
       tag: 'log',
       auth: 'public',
@@ -29,6 +30,7 @@ export function logRoutes(api: ApiRouter, log: TransparencyLog): void {
     {
       method: 'get',
       path: '/api/v1/log/vkey',
+      headers: READABLE_FROM_ANY_ORIGIN,
       summary: 'The log’s signed-note verifier key (name+keyhash+base64 key)',
       tag: 'log',
       auth: 'public',
@@ -41,6 +43,7 @@ export function logRoutes(api: ApiRouter, log: TransparencyLog): void {
     {
       method: 'get',
       path: '/api/v1/log/proof/inclusion',
+      headers: READABLE_FROM_ANY_ORIGIN,
       summary: 'Inclusion proof (RFC 9162) of an event hash in the tree of treeSize leaves (up to the latest checkpoint)',
       tag: 'log',
       auth: 'public',
@@ -54,6 +57,7 @@ export function logRoutes(api: ApiRouter, log: TransparencyLog): void {
     {
       method: 'get',
       path: '/api/v1/log/proof/consistency',
+      headers: READABLE_FROM_ANY_ORIGIN,
       summary: 'Consistency proof (RFC 9162) that the tree of `to` leaves extends the tree of `from` leaves',
       tag: 'log',
       auth: 'public',

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ApiRouter } from '../../core/api-router.js';
+import { READABLE_FROM_ANY_ORIGIN, type ApiRouter } from '../../core/api-router.js';
 import { NotFoundError } from '../../core/errors.js';
 import { IdParams } from '../../core/schemas.js';
 import { renditionUrl } from '../../media/media-pipeline.js';
@@ -137,6 +137,7 @@ export function mediaRoutes(api: ApiRouter, media: MediaService, publicBaseUrl: 
     {
       method: 'get',
       path: '/media/:file',
+      headers: READABLE_FROM_ANY_ORIGIN,
       summary: 'A public WebP rendition, named by its SHA-256',
       tag: 'media',
       auth: 'public',

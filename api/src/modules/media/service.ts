@@ -50,60 +50,56 @@ export class MediaService {
     const processed: ProcessedMedia[] = [];
     for (const [index, file] of files.entries()) processed.push(await processUpload(file.bytes, `file[${index}]`, this.limits));
 
-    const written: Array<['originals' | 'renditions', string]> = [];
     const signed = resolved.signed;
-    try {
-      for (const p of processed) {
-        if ((await this.blobs.put('originals', p.sha256, p.bytes)).created) written.push(['originals', p.sha256]);
-        for (const r of p.renditions) if ((await this.blobs.put('renditions', r.sha256, r.bytes)).created) written.push(['renditions', r.sha256]);
-      }
-      const signer = signed ? await this.store.organizations.findById(actor.orgId) : null;
-      if (signed && !signer) throw new NotFoundError('Organization');
-      return await this.store.transaction(async (tx) => {
-        const recorded =
-          signed && signer
-            ? await this.recorder.record(tx, {
-                event: mediaEvent(
-                  { eventTime: toOffsetTime(nowIso()), recordedBy: signer, userId: actor.userId, prev: await signed.prev(tx) },
-                  {
-                    subject: signed.subject,
-                    attachesTo: resolved.attachesTo,
-                    files: processed.map((p) => ({ sha256: p.sha256, mediaType: p.mediaType, renditions: p.renditions.map(({ width, sha256 }) => ({ width, sha256 })), evidence: p.evidence })),
-                  },
-                ),
-                signer,
-                links: [signed.link],
-              })
-            : null;
-        const createdAt = recorded?.createdAt ?? nowIso();
-        const records = processed.map(
-          (p): MediaRecord => ({
-            id: newId(),
-            orgId: actor.orgId,
-            targetKind: resolved.kind,
-            targetId: resolved.targetId,
-            attachesTo: resolved.attachesTo,
-            sha256: p.sha256,
-            mediaType: p.mediaType,
-            bytes: p.bytes.length,
-            width: p.width,
-            height: p.height,
-            renditions: p.renditions.map(({ width, sha256 }) => ({ width, sha256 })),
-            evidence: p.evidence,
-            eventId: recorded?.id ?? null,
-            createdBy: actor.userId ?? actor.apiKeyId,
-            createdAt,
-          }),
-        );
-        for (const record of records) await tx.media.insert(record);
-        return records;
-      });
-    } catch (error) {
-      // Blobs this request added go again, unless a concurrent upload of the same bytes has
-      // committed a record that uses them meanwhile.
-      for (const [bucket, sha] of written) if (!(await this.store.media.usesBlob(sha))) await this.blobs.remove(bucket, sha);
-      throw error;
+    // Blobs first, so a record never names bytes that are not there. They are never removed again,
+    // not even when the transaction below fails: a concurrent upload of the same bytes may have
+    // found them already stored and be about to commit a record that names them. A blob no record
+    // names is harmless (content-addressed, and its name is the hash of bytes nobody else has).
+    for (const p of processed) {
+      await this.blobs.put('originals', p.sha256, p.bytes);
+      for (const r of p.renditions) await this.blobs.put('renditions', r.sha256, r.bytes);
     }
+    const signer = signed ? await this.store.organizations.findById(actor.orgId) : null;
+    if (signed && !signer) throw new NotFoundError('Organization');
+    return await this.store.transaction(async (tx) => {
+      const recorded =
+        signed && signer
+          ? await this.recorder.record(tx, {
+              event: mediaEvent(
+                { eventTime: toOffsetTime(nowIso()), recordedBy: signer, userId: actor.userId, prev: await signed.prev(tx) },
+                {
+                  subject: signed.subject,
+                  attachesTo: resolved.attachesTo,
+                  files: processed.map((p) => ({ sha256: p.sha256, mediaType: p.mediaType, renditions: p.renditions.map(({ width, sha256 }) => ({ width, sha256 })), evidence: p.evidence })),
+                },
+              ),
+              signer,
+              links: [signed.link],
+            })
+          : null;
+      const createdAt = recorded?.createdAt ?? nowIso();
+      const records = processed.map(
+        (p): MediaRecord => ({
+          id: newId(),
+          orgId: actor.orgId,
+          targetKind: resolved.kind,
+          targetId: resolved.targetId,
+          attachesTo: resolved.attachesTo,
+          sha256: p.sha256,
+          mediaType: p.mediaType,
+          bytes: p.bytes.length,
+          width: p.width,
+          height: p.height,
+          renditions: p.renditions.map(({ width, sha256 }) => ({ width, sha256 })),
+          evidence: p.evidence,
+          eventId: recorded?.id ?? null,
+          createdBy: actor.userId ?? actor.apiKeyId,
+          createdAt,
+        }),
+      );
+      for (const record of records) await tx.media.insert(record);
+      return records;
+    });
   }
 
   /** Files of a plot or lot the actor may read. */

@@ -1,4 +1,5 @@
 import { requireRole, type Actor } from '../../core/auth.js';
+import { recordAudit } from '../audit/service.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../core/errors.js';
 import type { BlobStore } from '../../media/blob-store.js';
 import { renderLogo } from '../../media/logo-rendition.js';
@@ -29,13 +30,19 @@ export class OrganizationLogoService {
     const logo = await renderLogo(file.bytes, 'file', this.maxPixels);
     // Blob first: a record never names bytes that are not there; an unused blob is harmless.
     await this.blobs.put('logos', logo.sha256, logo.png);
-    await this.store.organizations.setLogo(orgId, logo.sha256);
+    await this.store.transaction(async (tx) => {
+      await tx.organizations.setLogo(orgId, logo.sha256);
+      await recordAudit(tx, { actor, action: 'organization.logo_changed', targetId: orgId, details: { sha256: logo.sha256 } });
+    });
     return this.organizations.get(actor, orgId);
   }
 
   async clear(actor: Actor, orgId: string): Promise<void> {
     await this.authorize(actor, orgId);
-    await this.store.organizations.setLogo(orgId, null);
+    await this.store.transaction(async (tx) => {
+      await tx.organizations.setLogo(orgId, null);
+      await recordAudit(tx, { actor, action: 'organization.logo_removed', targetId: orgId });
+    });
   }
 
   /**

@@ -1,4 +1,5 @@
 import { requireRole, hashPassword, type Actor } from '../../core/auth.js';
+import { recordAudit } from '../audit/service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
 import type { KeyRing } from '../../provenance/key-ring.js';
@@ -47,6 +48,14 @@ export class OrganizationService {
         };
         await tx.users.insert(user);
       }
+      // Bootstrapping is the operator's command line (`npm run admin -- create-org`, the seed): no actor.
+      await recordAudit(tx, {
+        actor: null,
+        orgId: organization.id,
+        action: 'organization.created',
+        targetId: organization.id,
+        details: { type: organization.type, slug: organization.slug, name: organization.name, firstAdmin: user?.email ?? null },
+      });
       return { organization, user: user ? publicUser(user) : null };
     });
   }
@@ -61,6 +70,7 @@ export class OrganizationService {
     await this.store.transaction(async (tx) => {
       await tx.organizations.insert(organization);
       await this.keys.createKey(tx, organization.id, organization.createdAt);
+      await recordAudit(tx, { actor, action: 'organization.created', targetId: organization.id, details: { type: organization.type, slug: organization.slug, name: organization.name } });
     });
     return organization;
   }
@@ -100,7 +110,10 @@ export class OrganizationService {
       passwordHash: await hashPassword(input.password),
       createdAt: nowIso(),
     };
-    await this.store.users.insert(user);
+    await this.store.transaction(async (tx) => {
+      await tx.users.insert(user);
+      await recordAudit(tx, { actor, action: 'user.created', targetId: user.id, details: { orgId, email: user.email, role: user.role } });
+    });
     return publicUser(user);
   }
 

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { ApiRouter } from '../../core/api-router.js';
+import { READABLE_FROM_ANY_ORIGIN, type ApiRouter } from '../../core/api-router.js';
 import { IdParams } from '../../core/schemas.js';
 import { Bundle, BundleInput, Jwks, KidParams, PublishedKey, RevokeKey, VerificationReport } from './schema.js';
 import type { ProvenanceService } from './service.js';
@@ -13,6 +13,7 @@ export function provenanceRoutes(api: ApiRouter, provenance: ProvenanceService, 
     {
       method: 'get',
       path: '/.well-known/jwks.json',
+      headers: READABLE_FROM_ANY_ORIGIN,
       summary: 'Every organization’s Ed25519 public keys with validity windows and status',
       tag: 'provenance',
       auth: 'public',
@@ -71,6 +72,7 @@ export function provenanceRoutes(api: ApiRouter, provenance: ProvenanceService, 
     {
       method: 'get',
       path: '/api/v1/batches/:id/provenance',
+      headers: READABLE_FROM_ANY_ORIGIN,
       summary: 'Self-contained provenance bundle of the lot (public for published lots)',
       tag: 'provenance',
       auth: 'public',

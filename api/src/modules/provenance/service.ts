@@ -1,4 +1,5 @@
 import { requireRole, type Actor } from '../../core/auth.js';
+import { recordAudit } from '../audit/service.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { nowIso } from '../../core/ids.js';
 import { lotDigitalLink } from '../../domain/digital-link.js';
@@ -34,18 +35,24 @@ export class ProvenanceService {
 
   async rotateKey(actor: Actor): Promise<PublishedKey> {
     requireRole(actor, ['admin'], 'rotate signing keys');
-    const record = await this.store.transaction((tx) => this.keys.rotate(tx, actor.orgId, nowIso()));
+    const record = await this.store.transaction(async (tx) => {
+      const rotated = await this.keys.rotate(tx, actor.orgId, nowIso());
+      await recordAudit(tx, { actor, action: 'signing_key.rotated', targetId: rotated.kid });
+      return rotated;
+    });
     return (await this.publish([record]))[0]!;
   }
 
   async revokeKey(actor: Actor, kid: string, effectiveAt: string | undefined): Promise<PublishedKey> {
     requireRole(actor, ['admin'], 'revoke signing keys');
-    const record = await this.store.transaction((tx) => {
+    const record = await this.store.transaction(async (tx) => {
       // Taken inside the transaction: events signed by transactions that ran before it keep their validity.
       const now = nowIso();
       const effective = effectiveAt ? new Date(effectiveAt).toISOString() : now;
       if (effective > now) throw ValidationError.field('effectiveAt', 'a revocation cannot take effect in the future');
-      return this.keys.revoke(tx, actor.orgId, kid, effective, now);
+      const revoked = await this.keys.revoke(tx, actor.orgId, kid, effective, now);
+      await recordAudit(tx, { actor, action: 'signing_key.revoked', targetId: kid, details: { effectiveAt: effective } });
+      return revoked;
     });
     return (await this.publish([record]))[0]!;
   }

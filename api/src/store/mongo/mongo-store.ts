@@ -10,6 +10,7 @@ import mongoose from 'mongoose';
 import type { mongo } from 'mongoose';
 import type {
   ApiKeyRecord,
+  AuditRecord,
   BatchPatch,
   BatchRecord,
   CaptureJobRecord,
@@ -55,6 +56,7 @@ interface CounterDoc {
   seq: number;
 }
 type CaptureJobDoc = Doc<CaptureJobRecord>;
+type AuditDoc = Doc<AuditRecord>;
 /** `_id` is `${gtin}/${serial}` (the GTIN is 14 digits, so the split is unambiguous). */
 interface LotSerialDoc {
   _id: string;
@@ -111,6 +113,7 @@ interface Collections {
   logKeys: mongo.Collection<LogKeyDoc>;
   captureJobs: mongo.Collection<CaptureJobDoc>;
   lotSerials: mongo.Collection<LotSerialDoc>;
+  audit: mongo.Collection<AuditDoc>;
 }
 
 /**
@@ -174,6 +177,7 @@ const INDEXES: { [K in keyof Collections]: mongo.IndexDescription[] } = {
     { key: { _id: 1 }, name: 'capture_jobs_running', partialFilterExpression: { running: true } },
   ],
   lotSerials: [{ key: { batchId: 1 }, name: 'lot_serials_batch' }],
+  audit: [{ key: { orgId: 1, _id: 1 }, name: 'audit_log_org' }],
 };
 
 const LOG_SEQUENCER_ID = 'sequencer';
@@ -691,6 +695,8 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
           c.signingKeys.updateOne({ _id: kid }, { $set: { validTo, revokedAt, current: validTo === null && revokedAt === null } }, opts),
         );
       },
+      rewrap: async (kid, from, to) =>
+        (await c.signingKeys.updateOne({ _id: kid, encryptedPrivateKey: from }, { $set: { encryptedPrivateKey: to } }, opts)).matchedCount === 1,
     },
     media: {
       insert: async (m) => {
@@ -698,7 +704,6 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
       },
       findById: async (id) => mapOne(await c.media.findOne({ _id: id }, opts), toMedia),
       listFor: async (targetId) => (await c.media.find({ targetId }, opts).sort({ _id: 1 }).toArray()).map(toMedia),
-      usesBlob: async (sha256) => (await c.media.findOne({ $or: [{ sha256 }, { 'renditions.sha256': sha256 }] }, { ...opts, projection: { _id: 1 } })) !== null,
     },
     products: {
       insert: async (p) => {
@@ -738,6 +743,12 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
       },
       list: async (orgIds, page) => pageOf((await newestFirst(c.captureJobs, { orgId: { $in: orgIds } }, page, session)).map(fromDoc<CaptureJobRecord>), page.limit),
       listRunning: async () => (await c.captureJobs.find({ running: true }, { ...opts, projection: { _id: 1 } }).sort({ _id: 1 }).toArray()).map((d) => d._id),
+    },
+    audit: {
+      insert: async (a) => {
+        await write(() => c.audit.insertOne(toDoc(a), opts));
+      },
+      list: async (orgId, page) => pageOf((await newestFirst(c.audit, { orgId }, page, session)).map(fromDoc<AuditRecord>), page.limit),
     },
     idempotency: {
       // An upsert rather than insert-and-catch: a duplicate-key error would abort an enclosing
@@ -820,6 +831,8 @@ function buildRepositories(c: Collections, session?: mongo.ClientSession): Repos
       signingKey: async () => mapOne(await c.logKeys.findOne({ _id: LOG_KEY_ID }, opts), toLogKey),
       insertSigningKey: (k) =>
         insertIfAbsent(c.logKeys, { _id: LOG_KEY_ID, kid: k.kid, publicKey: k.publicKey, encryptedPrivateKey: k.encryptedPrivateKey, createdAt: k.createdAt }, opts),
+      rewrapSigningKey: async (kid, from, to) =>
+        (await c.logKeys.updateOne({ _id: LOG_KEY_ID, kid, encryptedPrivateKey: from }, { $set: { encryptedPrivateKey: to } }, opts)).matchedCount === 1,
       // Every event in seq order, joined to its leaf (by the unique eventHash index); correct, not fast.
       unloggedEventHashes: async (limit) => {
         if (!(limit > 0)) return [];
@@ -911,6 +924,7 @@ export async function openMongoStore(uri: string): Promise<Store> {
       logKeys: db.collection<LogKeyDoc>('log_keys'),
       captureJobs: db.collection<CaptureJobDoc>('capture_jobs'),
       lotSerials: db.collection<LotSerialDoc>('lot_serials'),
+      audit: db.collection<AuditDoc>('audit_log'),
     };
     for (const name of Object.keys(INDEXES) as Array<keyof Collections>) {
       const indexes = INDEXES[name];

@@ -274,4 +274,19 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER lot_serials_are_append_only_d BEFORE DELETE ON lot_serials
     BEGIN SELECT RAISE(ABORT, 'a serial stays in the lot it was commissioned into'); END;
   `,
+  /* 11: the audit trail of administrative actions, append-only like the log. */ `
+  CREATE TABLE audit_log (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organizations(id),
+    actor_user_id TEXT,
+    actor_api_key_id TEXT,
+    action TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    details TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX audit_log_org ON audit_log(org_id, id);
+  CREATE TRIGGER audit_log_append_only_u BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  CREATE TRIGGER audit_log_append_only_d BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  `,
 ];

@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import type {
   CheckpointRecord,
   ApiKeyRecord,
+  AuditAction,
+  AuditRecord,
   BatchPatch,
   BatchRecord,
   EventQuery,
@@ -131,6 +133,17 @@ const toApiKey = (r: Row): ApiKeyRecord => ({
   createdBy: r.created_by as string,
   createdAt: r.created_at as string,
   revokedAt: r.revoked_at as string | null,
+});
+
+const toAudit = (r: Row): AuditRecord => ({
+  id: r.id as string,
+  orgId: r.org_id as string,
+  actorUserId: r.actor_user_id as string | null,
+  actorApiKeyId: r.actor_api_key_id as string | null,
+  action: r.action as AuditAction,
+  targetId: r.target_id as string,
+  details: parse<AuditRecord['details']>(r.details),
+  at: r.at as string,
 });
 
 const toPlot = (r: Row): PlotRecord => ({
@@ -526,6 +539,8 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
           if (patch.validTo !== undefined) prepare('UPDATE signing_keys SET valid_to = ? WHERE kid = ?').run(patch.validTo, kid);
           if (patch.revokedAt !== undefined) prepare('UPDATE signing_keys SET revoked_at = ? WHERE kid = ?').run(patch.revokedAt, kid);
         }),
+      rewrap: (kid, from, to) =>
+        write(() => prepare('UPDATE signing_keys SET encrypted_private_key = ? WHERE kid = ? AND encrypted_private_key = ?').run(to, kid, from).changes === 1),
     },
     media: {
       insert: (m) =>
@@ -540,8 +555,6 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
         }),
       findById: (id) => run(() => mapOne(prepare('SELECT * FROM media WHERE id = ?').get(id), toMedia)),
       listFor: (targetId) => run(() => (prepare('SELECT * FROM media WHERE target_id = ? ORDER BY id').all(targetId) as Row[]).map(toMedia)),
-      usesBlob: (sha256) =>
-        run(() => prepare("SELECT 1 FROM media WHERE sha256 = ? OR renditions LIKE '%' || ? || '%' LIMIT 1").get(sha256, sha256) !== undefined),
     },
     products: {
       insert: (p) =>
@@ -595,6 +608,15 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
       list: (orgIds, page) =>
         run(() => pageOf(newestFirst(`SELECT * FROM capture_jobs WHERE org_id IN (${placeholders(orgIds)})`, orgIds, page).map(toCaptureJob), page.limit)),
       listRunning: () => run(() => (prepare('SELECT id FROM capture_jobs WHERE running = 1 ORDER BY id').all() as Row[]).map((r) => r.id as string)),
+    },
+    audit: {
+      insert: (a) =>
+        write(() => {
+          prepare('INSERT INTO audit_log (id, org_id, actor_user_id, actor_api_key_id, action, target_id, details, at) VALUES (?,?,?,?,?,?,?,?)').run(
+            a.id, a.orgId, a.actorUserId, a.actorApiKeyId, a.action, a.targetId, json(a.details), a.at,
+          );
+        }),
+      list: (orgId, page) => run(() => pageOf(newestFirst('SELECT * FROM audit_log WHERE org_id = ?', [orgId], page).map(toAudit), page.limit)),
     },
     idempotency: {
       claim: (r: IdempotencyRecord) =>
@@ -670,6 +692,8 @@ function buildRepositories(db: Database.Database, run: Run): Repositories {
             prepare('INSERT OR IGNORE INTO log_keys (kid, public_key, encrypted_private_key, created_at) VALUES (?, ?, ?, ?)').run(k.kid, k.publicKey, k.encryptedPrivateKey, k.createdAt)
               .changes === 1,
         ),
+      rewrapSigningKey: (kid, from, to) =>
+        write(() => prepare('UPDATE log_keys SET encrypted_private_key = ? WHERE kid = ? AND encrypted_private_key = ?').run(to, kid, from).changes === 1),
       unloggedEventHashes: (limit) =>
         run(() =>
           (

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net, { type AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { childEnv } from './child-env.js';
+
+/** The project's root, where `npm start` runs. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** `node --import tsx api/src/server.ts` as a child process, answering at `base`. */
+export interface ServerProcess {
+  child: ChildProcess;
+  base: string;
+  exited: Promise<Exit>;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+}
+
+export async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Spawns the server with `env` (on top of a clean environment and a free PORT), without waiting for it. */
+export async function spawnServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/server.ts'], {
+    cwd: ROOT,
+    env: childEnv({ PORT: String(port), ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, base: `http://127.0.0.1:${port}`, exited, output: () => output };
+}
+
+/** Waits until the server answers /healthz (45 s at most); throws with its output if it exits or never answers. */
+export async function untilHealthy(server: ServerProcess): Promise<ServerProcess> {
+  let gone: Exit | null = null;
+  void server.exited.then((e) => (gone = e));
+  const deadline = Date.now() + 45_000;
+  while (Date.now() < deadline) {
+    if (gone) throw new Error(`the server exited early (${JSON.stringify(gone)}):\n${server.output()}`);
+    try {
+      if ((await fetch(`${server.base}/healthz`)).status === 200) return server;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(50);
+  }
+  server.child.kill('SIGKILL');
+  throw new Error(`the server did not answer /healthz in time:\n${server.output()}`);
+}
+
+/** Starts the server with `env` and waits until it answers. */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  return untilHealthy(await spawnServerProcess(env));
+}

@@ -1,0 +1,63 @@
+/**
+ * `npm run backup -- <file> [--include-secrets]`
+ *
+ * A consistent backup of the embedded database named by DATABASE_URL and the blobs it names,
+ * taken while the server runs, written to <file> (a new gzipped tar with a manifest). The keys in
+ * the database stay wrapped under KEY_ENCRYPTION_KEY, which is left out unless --include-secrets
+ * adds the data folder's secrets.json (see the README's "Backup and restore").
+ */
+import { parseArgs } from 'node:util';
+import { BackupError } from '../api/src/backup/backup-error.js';
+import { createBackup } from '../api/src/backup/create-backup.js';
+import { loadStorageConfigOrExit } from '../api/src/core/config.js';
+
+const USAGE = 'usage: npm run backup -- <file.tar.gz> [--include-secrets]';
+
+let args: ReturnType<typeof parseCommandLine>;
+try {
+  args = parseCommandLine();
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (args.values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (args.positionals.length !== 1) {
+  console.error(`${args.positionals.length === 0 ? 'name the file to write' : 'name exactly one file to write'}\n${USAGE}`);
+  process.exit(2);
+}
+const out = args.positionals[0]!;
+
+const storage = loadStorageConfigOrExit();
+if (storage.database.kind !== 'sqlite') {
+  console.error(
+    'DATABASE_URL names MongoDB: npm run backup copies the embedded SQLite database only. Back up MongoDB with ' +
+      '`mongodump --oplog` (replica set) or a storage snapshot, together with the blob folder, as the README section "Backup and restore" → "MongoDB" describes.',
+  );
+  process.exit(1);
+}
+
+const started = Date.now();
+try {
+  const manifest = await createBackup({ databasePath: storage.database.path, dataDir: storage.dataDir, includeSecrets: args.values['include-secrets'] ?? false }, out);
+  const { counts } = manifest;
+  console.log(
+    `backup written to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s: database (schema ${manifest.database.schemaVersion}, ` +
+      `${counts.organizations} organizations, ${counts.batches} lots, ${counts.events} events, ${counts.logLeaves} log leaves, ${counts.media} files) and ${counts.blobs} blobs`,
+  );
+  console.log(
+    manifest.secretsIncluded
+      ? 'it includes secrets.json: whoever holds this file can unwrap every signing key in it; keep it as you keep the keys'
+      : 'secrets are not included: a restore needs the same KEY_ENCRYPTION_KEY (and JWT_SECRET), or the old secrets.json, kept apart from this file',
+  );
+} catch (error) {
+  if (!(error instanceof BackupError)) throw error;
+  console.error(`backup failed: ${error.message}`);
+  process.exitCode = 1;
+}
+
+function parseCommandLine() {
+  return parseArgs({ allowPositionals: true, options: { 'include-secrets': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+}
