@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { buildApp, buildServices, finishBackgroundWork } from './app.js';
 import { loadConfigOrExit } from './core/config.js';
 import { createLogger } from './core/logger.js';
+import { answerClientErrorsAsProblems } from './core/problem-middleware.js';
 import { openStore, openStoreFilledIfEmpty } from './store/open-store.js';
 import type { Store } from './store/port.js';
 import { seedDemo } from '../../seeds/demo.js';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   // Generous enough for a 15 MB photo over a slow 3G link; headers must still arrive quickly.
   server.requestTimeout = 300_000;
   server.headersTimeout = 15_000;
+  answerClientErrorsAsProblems(server);
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import request from 'supertest';
+import { answerClientErrorsAsProblems } from '../src/core/problem-middleware.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 const PROBLEM = /application\/problem\+json/;
@@ -105,6 +106,33 @@ describe('abuse limits', function () {
       }
       const after = (await request(h.app).get('/api/v1/plots?limit=500').set('Authorization', coop).expect(200)).body.items.length;
       expect(after).to.equal(before);
+    });
+
+    it('when Node’s HTTP parser refuses a request (headers over 16 KB, a broken request line), then the answer is still problem+json and the connection closes', async () => {
+      const server = h.app.listen(0, '127.0.0.1');
+      answerClientErrorsAsProblems(server);
+      await new Promise((resolve) => server.once('listening', resolve));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const exchange = (raw: string) =>
+          new Promise<string>((resolve, reject) => {
+            const socket = net.connect(port, '127.0.0.1');
+            let received = '';
+            socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+            socket.on('close', () => resolve(received));
+            socket.on('error', reject);
+            socket.write(raw);
+          });
+        const tooLarge = await exchange(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
+        expect(tooLarge).to.match(/^HTTP\/1\.1 431 /);
+        expect(tooLarge).to.match(/content-type: application\/problem\+json/i);
+        expect(JSON.parse(tooLarge.split('\r\n\r\n')[1]!)).to.include({ status: 431, title: 'Request headers too large' });
+        const broken = await exchange('HELLO THERE\r\n\r\n');
+        expect(broken).to.match(/^HTTP\/1\.1 400 /);
+        expect(JSON.parse(broken.split('\r\n\r\n')[1]!)).to.include({ status: 400 });
+      } finally {
+        server.close();
+      }
     });
 
     it('when another site reads keys, bundles, the log, EPCIS documents or images, then CORS allows any origin without credentials; the private API sends no CORS headers', async () => {

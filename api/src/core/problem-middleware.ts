@@ -1,3 +1,5 @@
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, NotFoundError, problemType } from './errors.js';
 
@@ -34,3 +36,26 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
   for (const [name, value] of Object.entries(appError.headers)) res.setHeader(name, value);
   res.status(appError.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...appError.toProblem(), instance: req.originalUrl }));
 };
+
+/**
+ * Requests Node's HTTP parser refuses before Express sees them (headers over its 16 KB, a broken
+ * request line, headers that never finish) get problem details too, and the connection is closed.
+ */
+export function answerClientErrorsAsProblems(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const problem =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? new AppError({ status: 431, type: problemType('headers-too-large'), title: 'Request headers too large', detail: 'The request line and headers must fit in 16 KB.' })
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new AppError({ status: 408, type: problemType('request-timeout'), title: 'Request timeout', detail: 'The request did not arrive in time; send it again.' })
+          : new AppError({ status: 400, type: problemType('bad-request'), title: 'Bad request', detail: 'The request is not well-formed HTTP.' });
+    const body = JSON.stringify(problem.toProblem());
+    socket.end(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}
