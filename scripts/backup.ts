@@ -6,42 +6,20 @@
  * the database stay wrapped under KEY_ENCRYPTION_KEY, which is left out unless --include-secrets
  * adds the data folder's secrets.json (see the README's "Backup and restore").
  */
-import { parseArgs } from 'node:util';
+import { readBackupCommandLine } from '../api/src/backup/backup-command-line.js';
 import { BackupError } from '../api/src/backup/backup-error.js';
 import { createBackup } from '../api/src/backup/create-backup.js';
-import { loadStorageConfigOrExit } from '../api/src/core/config.js';
 
-const USAGE = 'usage: npm run backup -- <file.tar.gz> [--include-secrets]';
-
-let args: ReturnType<typeof parseCommandLine>;
-try {
-  args = parseCommandLine();
-} catch (error) {
-  console.error(`${(error as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
-if (args.values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-if (args.positionals.length !== 1) {
-  console.error(`${args.positionals.length === 0 ? 'name the file to write' : 'name exactly one file to write'}\n${USAGE}`);
-  process.exit(2);
-}
-const out = args.positionals[0]!;
-
-const storage = loadStorageConfigOrExit();
-if (storage.database.kind !== 'sqlite') {
-  console.error(
-    'DATABASE_URL names MongoDB: npm run backup copies the embedded SQLite database only. Back up MongoDB with ' +
-      '`mongodump --oplog` (replica set) or a storage snapshot, together with the blob folder, as the README section "Backup and restore" → "MongoDB" describes.',
-  );
-  process.exit(1);
-}
+const { file: out, flags, databasePath, dataDir } = readBackupCommandLine({
+  usage: 'usage: npm run backup -- <file.tar.gz> [--include-secrets]',
+  flags: ['include-secrets'],
+  file: 'file to write',
+  mongoAdvice: 'npm run backup copies the embedded SQLite database only. Back up MongoDB with `mongodump --oplog` (replica set) or a storage snapshot, together with the blob folder',
+});
 
 const started = Date.now();
 try {
-  const manifest = await createBackup({ databasePath: storage.database.path, dataDir: storage.dataDir, includeSecrets: args.values['include-secrets'] ?? false }, out);
+  const manifest = await createBackup({ databasePath, dataDir, includeSecrets: flags['include-secrets'] ?? false }, out);
   const { counts } = manifest;
   console.log(
     `backup written to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s: database (schema ${manifest.database.schemaVersion}, ` +
@@ -56,8 +34,4 @@ try {
   if (!(error instanceof BackupError)) throw error;
   console.error(`backup failed: ${error.message}`);
   process.exitCode = 1;
-}
-
-function parseCommandLine() {
-  return parseArgs({ allowPositionals: true, options: { 'include-secrets': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { createHash, createPublicKey, randomUUID, verify as ed25519Verify } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -10,9 +9,8 @@ import { withCheckDigit } from '../src/domain/gs1.js';
 import { openCheckpoint, parseVerifierKey, type VerifierKey } from '../src/log/checkpoint.js';
 import { leafHash, nodeHash, verifyConsistency, type Sha256 } from '../src/log/merkle.js';
 import { verifyBundle, type PublishedKey } from '../src/provenance/verify-bundle.js';
-import { childEnv } from './support/child-env.js';
 import { ReferenceMerkleTree } from './support/reference-merkle.js';
-import { ROOT, spawnServerProcess, untilHealthy, type ServerProcess } from './support/server-process.js';
+import { createCooperativeWithCli, spawnServerProcess, stopAll, untilHealthy, type ServerProcess } from './support/server-process.js';
 
 /**
  * Crash safety of the real server process: a stream of EPCIS captures and steps on lots, the
@@ -143,21 +141,11 @@ describe('crash safety of the real server process under SIGKILL', function () {
 
   /** The first organization and its admin, through the admin CLI, as a production install starts. */
   function createOrganization(): void {
-    const run = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/admin.ts', 'create-org', '--type', 'cooperative', '--slug', 'crash-coop', '--name', 'HTX Chịu Lỗi', '--province', 'Đắk Lắk', '--admin-email', ADMIN_EMAIL, '--admin-name', 'Quản trị viên'],
-      { cwd: ROOT, env: childEnv({ DATABASE_URL: `sqlite:${databaseFile()}`, NODE_ENV: 'development', ADMIN_PASSWORD }), encoding: 'utf8', timeout: 60_000 },
-    );
-    expect(run.status, `admin create-org failed:\n${run.stdout}\n${run.stderr}`).to.equal(0);
+    createCooperativeWithCli(`sqlite:${databaseFile()}`, { slug: 'crash-coop', name: 'HTX Chịu Lỗi', province: 'Đắk Lắk', adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD });
   }
 
   afterEach(async function () {
-    for (const server of children) {
-      if (server.child.exitCode === null && server.child.signalCode === null) {
-        server.child.kill('SIGKILL');
-        await server.exited;
-      }
-    }
+    await stopAll(children);
     if (this.currentTest?.state === 'failed') {
       console.log(`crash-safety: failed with CRASH_SEED=${SEED} in round ${round}; data folder kept at ${dir}`);
       const last = children.at(-1);

@@ -1,11 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { squarePlot } from './support/harness.js';
-import { childEnv } from './support/child-env.js';
-import { ROOT, startServerProcess, type Exit, type ServerProcess } from './support/server-process.js';
+import { createCooperativeWithCli, startServerProcess, stopAll, type Exit, type ServerProcess } from './support/server-process.js';
 
 /**
  * The real server as a child process: an acknowledged write (2xx) survives SIGKILL right after
@@ -63,38 +61,11 @@ describe('durability of the real server process', function () {
   beforeEach(function () {
     dir = mkdtempSync(path.join(os.tmpdir(), 'ft-durable-'));
     children = [];
-    const run = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'scripts/admin.ts',
-        'create-org',
-        '--type',
-        'cooperative',
-        '--slug',
-        'durable-coop',
-        '--name',
-        'HTX Bền Vững',
-        '--province',
-        'Lâm Đồng',
-        '--admin-email',
-        ADMIN_EMAIL,
-        '--admin-name',
-        'Quản trị viên',
-      ],
-      { cwd: ROOT, env: childEnv({ DATABASE_URL: databaseUrl(), NODE_ENV: 'development', ADMIN_PASSWORD }), encoding: 'utf8', timeout: 60_000 },
-    );
-    expect(run.status, `admin create-org failed:\n${run.stdout}\n${run.stderr}`).to.equal(0);
+    createCooperativeWithCli(databaseUrl(), { slug: 'durable-coop', name: 'HTX Bền Vững', province: 'Lâm Đồng', adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD });
   });
 
   afterEach(async function () {
-    for (const server of children) {
-      if (server.child.exitCode === null && server.child.signalCode === null) {
-        server.child.kill('SIGKILL');
-        await server.exited;
-      }
-    }
+    await stopAll(children);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,4 +70,24 @@ export async function untilHealthy(server: ServerProcess): Promise<ServerProcess
 /** Starts the server with `env` and waits until it answers. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   return untilHealthy(await spawnServerProcess(env));
+}
+
+/** Kills (SIGKILL) those of `servers` still running and waits for them. */
+export async function stopAll(servers: ServerProcess[]): Promise<void> {
+  for (const server of servers) {
+    if (server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+  }
+}
+
+/** A cooperative and its first admin on the database at `databaseUrl`, made as an operator would: `npm run admin -- create-org`. */
+export function createCooperativeWithCli(databaseUrl: string, org: { slug: string; name: string; province: string; adminEmail: string; adminPassword: string }): void {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/admin.ts', 'create-org', '--type', 'cooperative', '--slug', org.slug, '--name', org.name, '--province', org.province, '--admin-email', org.adminEmail, '--admin-name', 'Quản trị viên'],
+    { cwd: ROOT, env: childEnv({ DATABASE_URL: databaseUrl, NODE_ENV: 'development', ADMIN_PASSWORD: org.adminPassword }), encoding: 'utf8', timeout: 60_000 },
+  );
+  if (run.status !== 0) throw new Error(`admin create-org failed:\n${run.stdout}\n${run.stderr}`);
 }
