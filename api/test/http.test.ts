@@ -79,6 +79,22 @@ describe('HTTP contract', () => {
     expect(within.body.errors[0].path).to.equal('name');
   });
 
+  it('when a JSON string or key holds a lone UTF-16 surrogate, then the answer is 400 naming where, instead of a 500, and nothing is written; astral characters pass', async () => {
+    // Found by the fuzz suite: "\ud800" is valid JSON syntax but not text, and the canonical
+    // JSON of the Idempotency-Key hash refused it with an exception.
+    const plots = async () => (await request(h.app).get('/api/v1/plots?limit=500').set('Authorization', coop).expect(200)).body.items.length;
+    const before = await plots();
+    const send = (json: string, key: string) => request(h.app).post('/api/v1/plots').set('Authorization', coop).set('Idempotency-Key', key).set('Content-Type', 'application/json').send(json);
+    const geometry = JSON.stringify(squarePlot(0.07));
+    const inValue = await send(`{"name":"R\\ud800y","crops":["coffee-robusta"],"geometry":${geometry}}`, 'lone-1').expect(400);
+    expect(inValue.headers['content-type']).to.match(PROBLEM);
+    expect(inValue.body.errors[0].path).to.equal('name');
+    const inKey = await send(`{"name":"Rẫy","crops":["coffee-robusta"],"geometry":${geometry},"x\\udc00":1}`, 'lone-2').expect(400);
+    expect(inKey.body.errors[0].path).to.equal('(body)');
+    expect(await plots()).to.equal(before);
+    await send(`{"name":"Rẫy 𒒖 \\ud83c\\udf31","crops":["coffee-robusta"],"geometry":${geometry}}`, 'astral-1').expect(201);
+  });
+
   it('when the body is not JSON at all, then the answer is 415', async () => {
     const res = await request(h.app).post('/api/v1/plots').set('Authorization', coop).set('Content-Type', 'text/plain').send('name=x').expect(415);
     expect(res.headers['content-type']).to.match(PROBLEM);

@@ -3,7 +3,7 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler, t
 import multer from 'multer';
 import { z } from 'zod';
 import type { Actor } from './auth.js';
-import { AppError, PayloadTooLargeError, RequestTimeoutError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, problemType } from './errors.js';
+import { AppError, type FieldError, PayloadTooLargeError, RequestTimeoutError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, problemType } from './errors.js';
 import { parseOrThrow } from './validation.js';
 import { canonicalJson } from '../provenance/canonical-json.js';
 import type { IdempotencyRepository } from '../store/port.js';
@@ -307,16 +307,31 @@ function multipartBody(upload: NonNullable<RouteSpec<undefined, undefined, undef
  */
 export const MAX_JSON_DEPTH = 64;
 
-/** Whether `value` nests arrays and objects deeper than `max` levels; iterative, so any depth is safe to ask about. */
-function nestedDeeperThan(value: unknown, max: number): boolean {
-  const pending: Array<[unknown, number]> = [[value, 0]];
+/** Half of a UTF-16 surrogate pair with no other half: JSON's `\uD800` escapes can write one, no text holds one. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * What makes a parsed body unfit for the code after the parser (canonical JSON for the
+ * Idempotency-Key, schema validators, JSON-LD, SQLite text): nesting deeper than `maxDepth`, or a
+ * key or string that is not valid Unicode. Iterative, so any depth is safe to ask about.
+ */
+function bodyShapeProblem(value: unknown, maxDepth: number): FieldError | null {
+  const pending: Array<[unknown, number, string]> = [[value, 0, '']];
   while (pending.length > 0) {
-    const [item, depth] = pending.pop()!;
+    const [item, depth, path] = pending.pop()!;
+    if (typeof item === 'string') {
+      if (LONE_SURROGATE.test(item)) return { path: path || '(body)', message: 'holds a lone UTF-16 surrogate, which is not text' };
+      continue;
+    }
     if (item === null || typeof item !== 'object') continue;
-    if (depth >= max) return true;
-    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+    if (depth >= maxDepth) return { path: '(body)', message: `the body nests deeper than ${maxDepth} levels` };
+    for (const [key, child] of Object.entries(item)) {
+      const childPath = Array.isArray(item) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      if (LONE_SURROGATE.test(key)) return { path: path || '(body)', message: 'has a key holding a lone UTF-16 surrogate, which is not text' };
+      pending.push([child, depth + 1, childPath]);
+    }
   }
-  return false;
+  return null;
 }
 
 function jsonBody(limit: string, timeoutMs: number): RequestHandler {
@@ -339,7 +354,8 @@ function jsonBody(limit: string, timeoutMs: number): RequestHandler {
       clearTimeout(timer);
       if (timedOut) return;
       if (!error) {
-        if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) return next(ValidationError.field('(body)', `the body nests deeper than ${MAX_JSON_DEPTH} levels`));
+        const problem = bodyShapeProblem(req.body, MAX_JSON_DEPTH);
+        if (problem) return next(ValidationError.field(problem.path, problem.message));
         return next();
       }
       const type = (error as { type?: string }).type;
