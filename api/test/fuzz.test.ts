@@ -25,7 +25,12 @@ import { validBodies, type BodyIngredients } from './support/fuzz/valid-bodies.j
  * replays it.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
+/**
+ * `npm test` replays the same cases every run, so `main` stays green or red for a reason;
+ * `npm run fuzz` (which sets FUZZ_RUNS) draws new ones each time, to find what is still there.
+ */
+const NPM_TEST_SEED = 20261125;
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? Math.floor(Math.random() * 2 ** 31) : NPM_TEST_SEED;
 
 interface HttpCase {
   method: FuzzRoute['method'];
