@@ -26,12 +26,14 @@ describe('the cooperative office in a real browser', function () {
     await cb?.close();
   });
 
-  it(missing ? `when Chromium is missing, then the cooperative office's browser checks are skipped (${missing})` : 'when the cooperative admin logs in, then the office overview counts what the API lists and the chunk is not loaded for farmers', async function () {
+  it(missing ? `when Chromium is missing, then the cooperative office's browser checks are skipped (${missing})` : 'when the cooperative admin logs in, then the office names itself in the header and title and counts what the API lists, and farmers never load its chunk', async function () {
     const { context, page, errors } = await cb.loggedIn();
     const figures = await page.waitForSelector('#overview-figures');
     const admin = await cb.h.login('coop@demo.test');
     const lots = await request(cb.h.app).get('/api/v1/batches?limit=500').set('Authorization', admin).expect(200);
     expect(await figures.textContent()).to.include(`${lots.body.items.length} lô hàng`);
+    expect(await page.title()).to.equal('Văn phòng hợp tác xã');
+    expect(await page.textContent('header.top .brand')).to.equal('Văn phòng hợp tác xã');
     await cb.screenshot(page, 'overview');
     expect(errors).to.deep.equal([]);
     const officeScripts = await loadedScripts(page);
@@ -40,6 +42,7 @@ describe('the cooperative office in a real browser', function () {
 
     const farmer = await cb.loggedIn({ email: 'farmer@demo.test', landing: 'Hôm nay bạn muốn ghi gì?' });
     expect(await farmer.page.locator('.coop-nav').count()).to.equal(0);
+    expect(await farmer.page.title()).to.equal('Sổ tay nông hộ');
     for (const body of await loadedScripts(farmer.page)) expect(body).not.to.include(OFFICE_MARK);
     await farmer.context.close();
   });

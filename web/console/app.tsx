@@ -104,10 +104,6 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
     void outbox.flush();
   }, [session, db, outbox, reload]);
 
-  useEffect(() => {
-    document.documentElement.lang = m.htmlLang;
-    document.title = m.title;
-  }, [m]);
 
   const switchLang = () => {
     chooseLang(m.otherLanguageCode);
@@ -139,6 +135,12 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
   // Admins and operators land on the cooperative office; the farmer screens stay one link away.
   const showCoop = session !== null && !showLogin && seesCooperativeScreens(session) && (route === 'coop' || route === 'home');
   const Coop = useCoopArea(showCoop);
+  const title = showCoop ? m.officeTitle : m.title;
+
+  useEffect(() => {
+    document.documentElement.lang = m.htmlLang;
+    document.title = title;
+  }, [m, title]);
 
   return (
     <>
@@ -147,7 +149,7 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
       </a>
       <header class="top">
         <a class="brand" href="#/">
-          {m.title}
+          {title}
         </a>
         <nav>
           <button type="button" lang={m.otherLanguageCode} onClick={switchLang}>

@@ -3,7 +3,6 @@ import type { ConsoleLang } from '../../messages.js';
 /** Words every cooperative screen shares: the navigation, loading and failure states. */
 const vi = {
   locale: 'vi-VN',
-  areaTitle: 'Văn phòng hợp tác xã',
   nav: 'Các mục của hợp tác xã',
   overview: 'Tổng quan',
   members: 'Thành viên và bản đồ',
@@ -32,7 +31,6 @@ const vi = {
 
 const en: typeof vi = {
   locale: 'en-GB',
-  areaTitle: 'Cooperative office',
   nav: 'Cooperative sections',
   overview: 'Overview',
   members: 'Members and map',
