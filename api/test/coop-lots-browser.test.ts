@@ -58,11 +58,6 @@ describe('the cooperative lots screens in a real browser', function () {
   const lotByNumber = async (lotNumber: string): Promise<ApiLot> => (await allLots()).find((l) => l.lotNumber === lotNumber)!;
   const stepsOf = async (id: string): Promise<ApiStep[]> => (await api(`/api/v1/batches/${id}/steps?limit=500`)).body.items;
 
-  /** Opens `#/coop/<route>` in a logged-in page and waits for its heading. */
-  async function open(page: Page, route: string, heading: string, query = ''): Promise<void> {
-    await page.goto(`${cb.base}/console${query}#/coop/${route}`);
-    await page.waitForSelector(`h1:has-text("${heading}")`);
-  }
 
   async function shownLotIds(page: Page): Promise<string[]> {
     return page.$$eval('#lots-table tbody tr', (rows) => rows.map((r) => r.getAttribute('data-lot-id')!).sort());
@@ -70,7 +65,7 @@ describe('the cooperative lots screens in a real browser', function () {
 
   it(missing ? `when Chromium is missing, then the lots screens' browser checks are skipped (${missing})` : 'when the lots screen opens, then it lists exactly the API’s lots and its status, member and text filters narrow the table', async function () {
     const { page } = office;
-    await open(page, 'lots', 'Lô hàng');
+    await cb.open(page, 'lots', 'Lô hàng');
     await page.waitForSelector('#lots-table');
     const lots = await allLots();
     expect(await shownLotIds(page)).to.deep.equal(lots.map((l) => l.id).sort());
@@ -98,7 +93,7 @@ describe('the cooperative lots screens in a real browser', function () {
     const lot = await lotByNumber('ETO-2511-01');
     const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 120, g: 90, b: 40 } } }).jpeg().toBuffer();
     const { page } = office;
-    await open(page, `lots/${lot.id}`, 'ETO-2511-01');
+    await cb.open(page, `lots/${lot.id}`, 'ETO-2511-01');
     await page.selectOption('#step-type', 'sorting');
     await page.fill('#step-place', 'Xưởng phân loại HTX');
     await page.fill('#step-notes', 'Phân loại bằng máy, loại bỏ hạt đen');
@@ -124,7 +119,7 @@ describe('the cooperative lots screens in a real browser', function () {
     const lot = await lotByNumber('ETO-2511-01');
     const before = (await stepsOf(lot.id)).length;
     const { page } = office;
-    await open(page, `lots/${lot.id}`, 'ETO-2511-01');
+    await cb.open(page, `lots/${lot.id}`, 'ETO-2511-01');
     // Chromium runs in this process's time zone, so a local date here is one in the page too.
     const tomorrow = `${localDate(new Date(Date.now() + 86_400_000))}T08:00`;
     await page.fill('#step-time', tomorrow);
@@ -138,7 +133,7 @@ describe('the cooperative lots screens in a real browser', function () {
     const lot = await lotByNumber('TGI-2511-01');
     expect(lot.published).to.equal(false);
     const { page } = office;
-    await open(page, `lots/${lot.id}`, 'TGI-2511-01');
+    await cb.open(page, `lots/${lot.id}`, 'TGI-2511-01');
     await page.click('#publish-toggle');
     const link = await page.waitForSelector('#origin-link');
     expect((await api(`/api/v1/batches/${lot.id}`)).body.published).to.equal(true);
@@ -159,7 +154,7 @@ describe('the cooperative lots screens in a real browser', function () {
       .send({ email: 'operator-lots@demo.test', name: 'Phạm Văn Kho', password: 'demo-password', role: 'operator' })
       .expect(201);
     const operator = await cb.loggedIn({ email: 'operator-lots@demo.test' });
-    await open(operator.page, `lots/${lot.id}`, 'ETO-2511-01');
+    await cb.open(operator.page, `lots/${lot.id}`, 'ETO-2511-01');
     await operator.page.click('#publish-toggle');
     const refusal = await operator.page.waitForSelector('[aria-labelledby="publishing-heading"] [role=alert]');
     expect(await refusal.textContent()).to.include('403');
@@ -171,7 +166,7 @@ describe('the cooperative lots screens in a real browser', function () {
   it('when the label sheet is downloaded for 30 labels, then a PDF of two A4 pages arrives', async function () {
     const lot = await lotByNumber('KN-2512-G1');
     const { page } = office;
-    await open(page, `lots/${lot.id}`, 'KN-2512-G1');
+    await cb.open(page, `lots/${lot.id}`, 'KN-2512-G1');
     await page.waitForSelector('#lot-qr');
     await page.fill('#label-count', '30');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#labels-form button[type=submit]')]);
@@ -190,7 +185,7 @@ describe('the cooperative lots screens in a real browser', function () {
     expect(report.byClientType.android).to.be.at.least(3);
 
     const { page } = office;
-    await open(page, `lots/${lot.id}`, 'EHO-2512-S1');
+    await cb.open(page, `lots/${lot.id}`, 'EHO-2512-S1');
     const total = await page.waitForSelector('#scans-total');
     expect(await total.textContent()).to.match(new RegExp(`^${report.total} lượt quét`));
     expect(await page.textContent('#scans-by-client [data-client-type="android"] strong')).to.equal(String(report.byClientType.android));
@@ -202,7 +197,7 @@ describe('the cooperative lots screens in a real browser', function () {
   it('when a lot is split into two, then two new lots with those quantities exist and the first one opens', async function () {
     const lot = await lotByNumber('ETA-2511-01');
     const { page } = office;
-    await open(page, `lots/${lot.id}`, 'ETA-2511-01');
+    await cb.open(page, `lots/${lot.id}`, 'ETA-2511-01');
     await page.fill('#split-0-value', '1000');
     await page.fill('#split-0-lot', 'ETA-2511-01A');
     await page.fill('#split-1-value', '800');
@@ -221,7 +216,7 @@ describe('the cooperative lots screens in a real browser', function () {
   it('when two lots are merged through the merge screen, then one new lot names both in derivedFrom, and a new lot heavier than its inputs first shows the server’s field error', async function () {
     const [first, second] = [await lotByNumber('PLO-2511-01'), await lotByNumber('TGI-2511-01')];
     const { page } = office;
-    await open(page, 'merge', 'Gộp lô');
+    await cb.open(page, 'merge', 'Gộp lô');
     await page.fill('#merge-filter', 'PLO-2511');
     await page.check(`#merge-lots input[value="${first.id}"]`);
     await page.fill('#merge-filter', 'TGI-2511');
@@ -257,7 +252,7 @@ describe('the cooperative lots screens in a real browser', function () {
     for (const [size, viewport] of [['1280', DESKTOP.viewport], ['768', TABLET.viewport]] as const) {
       await page.setViewportSize(viewport);
       for (const screen of screens) {
-        await open(page, screen.route, screen.heading);
+        await cb.open(page, screen.route, screen.heading);
         await page.waitForSelector(screen.ready);
         if (screen.name === 'lot') await page.waitForSelector('#lot-qr');
         expect(await cb.seriousViolations(page), `${screen.name} at ${size}`).to.deep.equal([]);
@@ -267,11 +262,11 @@ describe('the cooperative lots screens in a real browser', function () {
     }
     await page.setViewportSize(DESKTOP.viewport);
 
-    await open(page, `lots/${lot.id}`, 'KN25R-A', '?lang=en');
+    await cb.open(page, `lots/${lot.id}`, 'KN25R-A', '?lang=en');
     await page.waitForSelector('#scan-figures');
     expect(await page.textContent('#publishing-heading')).to.equal('Publishing');
     expect(await cb.seriousViolations(page), 'lot in English').to.deep.equal([]);
     await cb.screenshot(page, 'lot-en-1280');
-    await open(page, 'lots', 'Lô hàng', '?lang=vi');
+    await cb.open(page, 'lots', 'Lô hàng', '?lang=vi');
   });
 });

@@ -18,11 +18,6 @@ interface ApiPlot {
 
 const vietnameseHa = (ha: number) => `${ha.toLocaleString('vi-VN', { maximumFractionDigits: 2 })} ha`;
 
-async function openSection(page: Page, cb: CoopBrowser, section: string, heading: string, query = ''): Promise<void> {
-  await page.goto(`${cb.base}/console${query}#/coop/${section}`);
-  await page.waitForSelector(`h1:has-text("${heading}")`);
-}
-
 async function hasNoHorizontalScroll(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
 }
@@ -46,7 +41,7 @@ describe('the cooperative members map and exports in a real browser', function (
 
   it(missing ? `when Chromium is missing, then the members and exports browser checks are skipped (${missing})` : 'when the admin opens the members screen, then every plot of the members is drawn, a member zooms and highlights, and a plot shows its details by click or keyboard', async function () {
     const { context, page, errors } = await cb.loggedIn();
-    await openSection(page, cb, 'members', MEMBERS_HEADING);
+    await cb.open(page, 'members', MEMBERS_HEADING);
     const plots = (await get('/api/v1/plots?limit=500')).items as ApiPlot[];
     const drawn = await page.$$eval('.plot-map [data-plot-id]', (nodes) => nodes.map((n) => n.getAttribute('data-plot-id')));
     expect(drawn.sort()).to.deep.equal(plots.map((p) => p.id).sort());
@@ -91,7 +86,7 @@ describe('the cooperative members map and exports in a real browser', function (
 
   it(missing ? 'when Chromium is missing, then the isolation check is skipped' : 'when another cooperative opens the members screen, then only its own plots are drawn', async function () {
     const { context, page } = await cb.loggedIn({ email: 'other-coop@demo.test' });
-    await openSection(page, cb, 'members', MEMBERS_HEADING);
+    await cb.open(page, 'members', MEMBERS_HEADING);
     await page.waitForSelector('.plot-map');
     const own = (await get('/api/v1/plots?limit=500', await cb.h.login('other-coop@demo.test'))).items as ApiPlot[];
     const coopPlots = (await get('/api/v1/plots?limit=500')).items as ApiPlot[];
@@ -105,7 +100,7 @@ describe('the cooperative members map and exports in a real browser', function (
 
   it(missing ? 'when Chromium is missing, then the member forms are skipped' : 'when the admin registers a household and its farmer login through the forms, then both exist, a short password is refused with the server’s field error, the farmer can log in, and an operator sees no forms', async function () {
     const { context, page, errors } = await cb.loggedIn();
-    await openSection(page, cb, 'members', MEMBERS_HEADING);
+    await cb.open(page, 'members', MEMBERS_HEADING);
     await page.fill('#member-name', 'Hộ bà Đinh Thị Hoà');
     expect(await page.inputValue('#member-slug')).to.equal('ho-ba-dinh-thi-hoa');
     expect(await page.inputValue('#member-province')).to.equal('Đắk Lắk');
@@ -142,7 +137,7 @@ describe('the cooperative members map and exports in a real browser', function (
       .send({ email: 'operator@demo.test', name: 'Nhân viên văn phòng', password: 'demo-password', role: 'operator' })
       .expect(201);
     const operator = await cb.loggedIn({ email: 'operator@demo.test' });
-    await openSection(operator.page, cb, 'members', MEMBERS_HEADING);
+    await cb.open(operator.page, 'members', MEMBERS_HEADING);
     await operator.page.waitForSelector('#members-table');
     expect(await operator.page.locator('#register-member, #farmer-login').count()).to.equal(0);
     await operator.context.close();
@@ -150,7 +145,7 @@ describe('the cooperative members map and exports in a real browser', function (
 
   it(missing ? 'when Chromium is missing, then the exports checks are skipped' : 'when the admin checks and downloads each export, then the report matches the API’s and the file begins as its format does', async function () {
     const { context, page, errors } = await cb.loggedIn({ acceptDownloads: true });
-    await openSection(page, cb, 'exports', EXPORTS_HEADING);
+    await cb.open(page, 'exports', EXPORTS_HEADING);
     await page.waitForSelector('section.export');
     expect(await page.locator('section.export').count()).to.equal(EXPORT_FORMATS.length);
     const beginnings: Record<(typeof EXPORT_FORMATS)[number], RegExp> = {
@@ -196,16 +191,16 @@ describe('the cooperative members map and exports in a real browser', function (
 
   it(missing ? 'when Chromium is missing, then the accessibility checks are skipped' : 'when axe checks the members and exports screens in Vietnamese and the members screen in English, then there is no serious or critical violation', async function () {
     const { context, page } = await cb.loggedIn({ bypassCSP: true });
-    await openSection(page, cb, 'members', MEMBERS_HEADING);
+    await cb.open(page, 'members', MEMBERS_HEADING);
     await page.locator('.map-legend button[data-org-id]').first().click();
     await page.locator('.plot-map [data-plot-id][opacity="1"] .shape').first().click();
     await page.waitForSelector('.plot-details');
     expect(await cb.seriousViolations(page)).to.deep.equal([]);
-    await openSection(page, cb, 'exports', EXPORTS_HEADING);
+    await cb.open(page, 'exports', EXPORTS_HEADING);
     await page.locator('#export-google-merchant-xml button.check').click();
     await page.locator('#export-google-merchant-xml .report').waitFor();
     expect(await cb.seriousViolations(page)).to.deep.equal([]);
-    await openSection(page, cb, 'members', 'Members and plot map', '?lang=en');
+    await cb.open(page, 'members', 'Members and plot map', '?lang=en');
     await page.waitForSelector('.plot-map');
     expect(await cb.seriousViolations(page)).to.deep.equal([]);
     await context.close();

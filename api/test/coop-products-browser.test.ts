@@ -35,13 +35,10 @@ describe('the cooperative’s products and listings in a real browser', function
   const products = async () => (await api<{ items: ApiProduct[] }>('/api/v1/products?limit=500')).items;
   const listingsOf = async (productId: string) =>
     (await api<{ items: Array<{ id: string; productId: string; marketplace: string }> }>('/api/v1/listings?limit=500')).items.filter((l) => l.productId === productId);
-  const open = async (p: Page, hash: string, heading: string) => {
-    await p.goto(`${cb.base}/console${hash}`);
-    await p.waitForSelector(`h1:has-text("${heading}")`);
-  };
   const openProduct = async (p: Page, id: string) => {
     await p.goto(`${cb.base}/console#/coop/products/${id}`);
     await p.waitForSelector('#product-details');
+    await p.waitForSelector('main p[aria-busy="true"]', { state: 'detached' });
   };
   /** Screenshots at 1280 and 768 px, checking the page itself never scrolls sideways. */
   const shoot = async (p: Page, name: string) => {
@@ -66,7 +63,7 @@ describe('the cooperative’s products and listings in a real browser', function
   });
 
   it(missing ? `when Chromium is missing, then the products screens' browser checks are skipped (${missing})` : 'when the cooperative opens its products, then the table lists exactly the API’s products with their readiness', async function () {
-    await open(page, '#/coop/products', 'Sản phẩm của hợp tác xã');
+    await cb.open(page, 'products', 'Sản phẩm của hợp tác xã');
     await page.waitForSelector('#products-table');
     const listed = await products();
     const rows = await page.$$eval('#products-table tbody tr', (trs) => trs.map((tr) => ({ id: tr.getAttribute('data-product-id'), readiness: tr.querySelector('.readiness')?.textContent })));
@@ -82,7 +79,7 @@ describe('the cooperative’s products and listings in a real browser', function
 
   it('when the GTIN’s check digit is wrong, then the form shows the field error and creates nothing', async function () {
     const before = (await products()).length;
-    await open(page, '#/coop/products', 'Sản phẩm của hợp tác xã');
+    await cb.open(page, 'products', 'Sản phẩm của hợp tác xã');
     await page.fill('#new-gtin', WRONG_GTIN);
     await page.fill('#new-nameVi', 'Cà phê thử nghiệm');
     await page.fill('#new-descriptionVi', 'Mô tả thử nghiệm');
@@ -181,7 +178,7 @@ describe('the cooperative’s products and listings in a real browser', function
 
   it('when another cooperative opens its products, then it sees none of these', async function () {
     const other = await cb.loggedIn({ email: 'other-coop@demo.test' });
-    await open(other.page, '#/coop/products', 'Sản phẩm của hợp tác xã');
+    await cb.open(other.page, 'products', 'Sản phẩm của hợp tác xã');
     await other.page.waitForSelector('#products-table, #create-product');
     const theirs = await other.page.$$eval('#products-table tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-product-id')));
     const ours = (await products()).map((p) => p.id);

@@ -28,6 +28,12 @@ export interface CoopBrowser {
   browser: Browser;
   /** A new browser context with the console open and `email` (default the cooperative admin) logged in, once `landing` (an h1's text) shows. */
   loggedIn(options?: Parameters<Browser['newContext']>[0] & { email?: string; landing?: string }): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
+  /**
+   * Opens `#/coop/<path>` (after `query`, e.g. `?lang=en`) in a logged-in page and waits for its
+   * heading and for every part of it to have loaded (no "loading" left), so what a test reads next
+   * is the data, not the moment before it.
+   */
+  open(page: Page, path: string, heading: string, query?: string): Promise<void>;
   /** Saves a full-page screenshot to test-artifacts/coop/<name>.png. */
   screenshot(page: Page, name: string): Promise<void>;
   /** axe-core's serious and critical violations on the page (the context must bypass CSP to inject axe). */
@@ -59,6 +65,11 @@ export async function startCoopBrowser(): Promise<CoopBrowser> {
       await page.click('button[type=submit]');
       await page.waitForSelector(`h1:has-text("${landing}")`);
       return { context, page, errors };
+    },
+    async open(page, path, heading, query = '') {
+      await page.goto(`${base}/console${query}#/coop/${path}`);
+      await page.waitForSelector(`h1:has-text("${heading}")`);
+      await page.waitForSelector('main p[aria-busy="true"]', { state: 'detached' });
     },
     async screenshot(page, name) {
       await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
