@@ -1,36 +1,15 @@
+import type { z } from 'zod';
+import type { Batch } from '../../../api/src/modules/batches/schema.js';
 import { readableDay } from '../local-time.js';
 import type { Coop } from './coop-context.js';
 import { fetchAll } from './coop-context.js';
 import type { LotsMessages } from './messages/lots.js';
 
-/** A quantity as the API gives and takes it. */
-export interface Quantity {
-  value: number;
-  unit: 'kg' | 't' | 'bag';
-  bagKg?: number;
-}
+/** A lot as the API answers it: the Batch schema's own type (a type-only import, not bundled). */
+export type Lot = z.output<typeof Batch>;
 
-/** A lot as the API answers it (the Batch schema of api/src/modules/batches/schema.ts). */
-export interface Lot {
-  id: string;
-  orgId: string;
-  custodianOrgId: string;
-  pendingReceiverOrgId: string | null;
-  plotIds: string[];
-  derivedFrom: string[];
-  product: string;
-  variety: string | null;
-  harvestedAt: string | null;
-  harvestPeriod: { from: string; to: string } | null;
-  quantity: Quantity;
-  lotNumber: string;
-  gtin: string | null;
-  code: string;
-  digitalLink: string;
-  published: boolean;
-  publishedAt: string | null;
-  createdAt: string;
-}
+/** A quantity as the API gives and takes it. */
+export type Quantity = Lot['quantity'];
 
 /** Names of the organizations the caller can see: its own and its member households. */
 export type OrgNames = Map<string, string>;

@@ -1,3 +1,4 @@
+import type { ScanReport } from '../../../api/src/modules/scans/schema.js';
 import { useState } from 'preact/hooks';
 import { readableDay } from '../local-time.js';
 import { coopGet, LoadedView, useLoad, useMessages } from './coop-context.js';
@@ -6,14 +7,6 @@ import { LOTS_MESSAGES, type LotsMessages } from './messages/lots.js';
 
 type ClientType = keyof LotsMessages['clientTypes'];
 
-/** GET /api/v1/batches/{id}/scans (the ScanReport schema). */
-interface ScanReport {
-  from: string;
-  to: string;
-  total: number;
-  byClientType: Record<ClientType, number>;
-  byDay: Array<{ day: string; count: number }>;
-}
 
 const DEFAULT_DAYS = 30;
 const DAY_MS = 86_400_000;

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { Listing as ListingSchema, Product as ProductSchema } from '../../../api/src/modules/products/schema.js';
 import { useState } from 'preact/hooks';
 import { gs1CheckDigit, normalizeGtin } from '../../../api/src/domain/gs1.js';
 import type { BatchSummary } from '../api-client.js';
@@ -9,36 +11,11 @@ import { PRODUCTS_MESSAGES } from './messages/products.js';
 
 type Messages = (typeof PRODUCTS_MESSAGES)['vi'];
 
-/** The API's Product, as the products screens show it. */
-export interface Product {
-  id: string;
-  gtin: string;
-  name: { vi: string; en: string | null };
-  description: { vi: string; en: string | null };
-  brand: string | null;
-  googleCategory: number | null;
-  netWeight: { value: number; unit: string } | null;
-  packageWeightKg: number | null;
-  dimensionsCm: { length: number; width: number; height: number } | null;
-  stock: number;
-  priceVnd: number | null;
-  ocopStars: number | null;
-  batchIds: string[];
-  digitalLink: string;
-  images: Array<{ mediaId: string; url: string; width: number | null; height: number | null }>;
-}
+/** The API's Product and Listing: their schemas' own types (type-only imports, not bundled). */
+export type Product = z.output<typeof ProductSchema>;
+export type Listing = z.output<typeof ListingSchema>;
 
 export const marketplaceName = (m: Messages, marketplace: string) => m.marketplaces[marketplace as keyof Messages['marketplaces']] ?? marketplace;
-
-export interface Listing {
-  id: string;
-  productId: string;
-  marketplace: string;
-  url: string;
-  categoryId: string | null;
-  priceVnd: number | null;
-  availability: string;
-}
 
 export interface Readiness {
   marketplaces: Record<string, { ready: boolean; gaps: Array<{ code: string; limit?: number; now?: number }> }>;
