@@ -42,6 +42,9 @@ interface ApiBatch {
 }
 
 describe('the farmer console in a real browser', function () {
+  // Each test waits up to 30 s for the outbox to empty (waitUntilAllSent); the test's own budget
+  // must be longer than that, or a slow machine times the test out before its wait can answer.
+  this.timeout(60_000);
   const missing = chromiumMissingReason();
   let h: Harness;
   let server: Server;
