@@ -1,7 +1,7 @@
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { ForbiddenError, UnauthorizedError } from './errors.js';
-import type { Role } from '../store/port.js';
+import type { Role } from '../domain/vocabulary.js';
 
 /** Who is making a request, as services see it. */
 export interface Actor {

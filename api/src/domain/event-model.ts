@@ -1,5 +1,6 @@
 import { eventHashId } from '../epcis/event-hash-id.js';
 import { toEpcisQuantity, type Quantity } from './quantity.js';
+import type { StepType } from './vocabulary.js';
 
 /**
  * Builders for the EPCIS 2.0-shaped events the service records (GS1 EPCIS 2.0, CBV 2.0).
@@ -11,20 +12,6 @@ export const DEFAULT_TIME_ZONE_OFFSET = '+07:00';
 /** The JSON-LD prefixes our events use beyond the EPCIS 2.0 context: ours, and CBV master data (in ilmd). */
 export const EVENT_PREFIXES: Readonly<Record<string, string>> = { [PROJECT_NAMESPACE.prefix]: PROJECT_NAMESPACE.iri, cbvmda: 'urn:epcglobal:cbv:mda:' };
 
-export const STEP_TYPES = [
-  'drying',
-  'fermenting',
-  'hulling',
-  'sorting',
-  'roasting',
-  'grinding',
-  'packing',
-  'storage',
-  'shipping',
-  'receiving',
-  'inspection',
-] as const;
-export type StepType = (typeof STEP_TYPES)[number];
 
 /** Steps that turn the lot into a processed form: TransformationEvents (CBV bizStep commissioning). */
 export const PROCESSING_STEPS: readonly StepType[] = ['drying', 'fermenting', 'hulling', 'sorting', 'roasting', 'grinding', 'packing'];

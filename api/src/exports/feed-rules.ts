@@ -12,8 +12,8 @@
  */
 import { normalizeGtin } from '../domain/gs1.js';
 import { EUDR_POINT_MAX_HA, checkPlotGeometry } from '../domain/plot-geometry.js';
-import { AVAILABILITIES as AVAILABILITY_VALUES } from '../store/port.js';
 import type { Availability, EudrPlot, ExportSummary, FeedListing, FeedProduct } from './feed-types.js';
+import { AVAILABILITIES as AVAILABILITY_VALUES } from '../domain/vocabulary.js';
 
 /**
  * The items of `items` that have no problem, mapped by `write`; the others go to

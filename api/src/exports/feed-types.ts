@@ -3,9 +3,9 @@
  * (links absolute, prices integers). The writers stream them out one at a time; nothing holds
  * a whole catalog in memory.
  */
-import type { AVAILABILITIES, MarketplaceName } from '../store/port.js';
 
 export type Availability = (typeof AVAILABILITIES)[number];
+import type { AVAILABILITIES, MarketplaceName } from '../domain/vocabulary.js';
 
 export interface FeedProduct {
   /** Our product id (UUID); feeds use it as the item id (≤ 50 characters). */

@@ -6,6 +6,7 @@
 import { ConflictError } from '../core/errors.js';
 import type { ClientType } from '../domain/client-type.js';
 import type { Quantity } from '../domain/quantity.js';
+import type { AuditAction, Availability, CertificationScheme, MarketplaceName, OrganizationType, Role } from '../domain/vocabulary.js';
 
 /** The uniqueness rules every adapter enforces (by index name), with the API field each protects. */
 export const UNIQUE_RULES = {
@@ -25,12 +26,6 @@ export function uniqueViolation(rule: UniqueRule | undefined): ConflictError {
   if (!rule) return new ConflictError('the record already exists');
   return new ConflictError(UNIQUE_RULES[rule].message, UNIQUE_RULES[rule].field);
 }
-
-export const ORGANIZATION_TYPES = ['cooperative', 'farm_household', 'processor', 'trader', 'certification_body'] as const;
-export type OrganizationType = (typeof ORGANIZATION_TYPES)[number];
-
-export const ROLES = ['admin', 'operator', 'farmer', 'inspector'] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface Address {
   province: string;
@@ -75,10 +70,8 @@ export interface ApiKeyRecord {
   revokedAt: string | null;
 }
 
-export const CERTIFICATION_SCHEMES = ['VietGAP', 'organic', 'RainforestAlliance', '4C', 'OCOP', 'GlobalGAP', 'other'] as const;
-
 export interface Certification {
-  scheme: (typeof CERTIFICATION_SCHEMES)[number];
+  scheme: CertificationScheme;
   number: string;
   issuer: string;
   validFrom: string;
@@ -211,10 +204,6 @@ export interface MediaRecord {
   createdAt: string;
 }
 
-export const MARKETPLACES = ['shopee', 'lazada', 'tiktok_shop', 'tiki', 'postmart', 'voso', 'own_shop', 'amazon', 'other'] as const;
-export type MarketplaceName = (typeof MARKETPLACES)[number];
-export const AVAILABILITIES = ['in_stock', 'out_of_stock', 'preorder', 'backorder'] as const;
-
 export interface ProductRecord {
   id: string;
   orgId: string;
@@ -249,7 +238,7 @@ export interface ListingRecord {
   categoryId: string | null;
   /** Integer VND; the product's price applies when null. */
   priceVnd: number | null;
-  availability: (typeof AVAILABILITIES)[number];
+  availability: Availability;
   createdAt: string;
 }
 
@@ -536,21 +525,6 @@ export interface CaptureJobRepository {
   /** Jobs still marked running (the process stopped during them): their ids, oldest first. */
   listRunning(): Promise<string[]>;
 }
-
-export const AUDIT_ACTIONS = [
-  'organization.created',
-  'organization.logo_changed',
-  'organization.logo_removed',
-  'user.created',
-  'batch.published',
-  'batch.unpublished',
-  'api_key.created',
-  'api_key.revoked',
-  'signing_key.rotated',
-  'signing_key.revoked',
-  'signing_key.rewrapped',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One administrative action, kept forever: who did what to which resource, and when. */
 export interface AuditRecord {

@@ -1,5 +1,4 @@
 import { useState } from 'preact/hooks';
-import { AVAILABILITIES, MARKETPLACES } from '../../../api/src/store/port.js';
 import type { BatchSummary } from '../api-client.js';
 import { ScreenHeading } from '../screens/screen-heading.js';
 import { coopGet, FailureNotice, fetchAll, FormSubmit, LoadedView, useAction, useLoad, useMessages } from './coop-context.js';
@@ -7,6 +6,7 @@ import { COMMON_MESSAGES } from './messages/common.js';
 import { PRODUCTS_MESSAGES } from './messages/products.js';
 import { lotLabel } from './lot-display.js';
 import { CatalogFields, catalogBody, draftOf, formatVnd, marketplaceName, type Listing, type Product, type Readiness } from './products-screen.js';
+import { AVAILABILITIES, MARKETPLACES } from '../../../api/src/domain/vocabulary.js';
 
 type Messages = (typeof PRODUCTS_MESSAGES)['vi'];
 type Gap = Readiness['marketplaces'][string]['gaps'][number];

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../../core/api-router.js';
 import { ListQuery, listResponseSchema, toListResponse, toPageRequest } from '../../core/pagination.js';
-import { AUDIT_ACTIONS } from '../../store/port.js';
 import type { AuditService } from './service.js';
+import { AUDIT_ACTIONS } from '../../domain/vocabulary.js';
 
 const AuditEntry = z.object({
   id: z.string(),

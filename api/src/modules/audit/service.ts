@@ -1,6 +1,7 @@
 import { requireRole, type Actor } from '../../core/auth.js';
 import { newId, nowIso } from '../../core/ids.js';
-import type { AuditAction, AuditRecord, Page, PageRequest, Repositories, Store } from '../../store/port.js';
+import type { AuditRecord, Page, PageRequest, Repositories, Store } from '../../store/port.js';
+import type { AuditAction } from '../../domain/vocabulary.js';
 
 export interface AuditEntry {
   /** Who acted; null for the operator's command line (`npm run admin`). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Text } from '../../core/schemas.js';
-import { ROLES } from '../../store/port.js';
+import { ROLES } from '../../domain/vocabulary.js';
 
 export const LoginRequest = z.strictObject({
   email: z.string().min(1).max(254),

@@ -12,8 +12,9 @@ import {
 import { recordAudit } from '../audit/service.js';
 import { NotFoundError, UnauthorizedError } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
-import type { ApiKeyRecord, Page, PageRequest, Role, Store } from '../../store/port.js';
+import type { ApiKeyRecord, Page, PageRequest, Store } from '../../store/port.js';
 import type { ApiKeyCreate } from './schema.js';
+import type { Role } from '../../domain/vocabulary.js';
 
 export type PublicApiKey = Omit<ApiKeyRecord, 'secretHash' | 'createdBy'>;
 const publicApiKey = ({ secretHash: _s, createdBy: _c, ...key }: ApiKeyRecord): PublicApiKey => key;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Gtin, Id, IsoDate, IsoDateTimeWithOffset, LotNumber, Place, Quantity, Text } from '../../core/schemas.js';
-import { STEP_TYPES } from '../../domain/event-model.js';
+import { STEP_TYPES } from '../../domain/vocabulary.js';
 
 const LotIdentity = {
   lotNumber: LotNumber.optional().describe('GS1 AI (10); generated when absent'),

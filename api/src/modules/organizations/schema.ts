@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Address, Gln, Id, Slug, Text } from '../../core/schemas.js';
-import { ORGANIZATION_TYPES, ROLES } from '../../store/port.js';
+import { ORGANIZATION_TYPES, ROLES } from '../../domain/vocabulary.js';
 
 export const OrganizationCreate = z.strictObject({
   slug: Slug,

@@ -3,8 +3,9 @@ import { recordAudit } from '../audit/service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
 import type { KeyRing } from '../../provenance/key-ring.js';
-import type { OrganizationRecord, Page, PageRequest, Role, Store, UserRecord } from '../../store/port.js';
+import type { OrganizationRecord, Page, PageRequest, Store, UserRecord } from '../../store/port.js';
 import type { OrganizationBootstrap, OrganizationCreate, UserCreate } from './schema.js';
+import type { Role } from '../../domain/vocabulary.js';
 
 export type PublicUser = Omit<UserRecord, 'passwordHash'>;
 

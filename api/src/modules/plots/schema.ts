@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Gln, Id, IsoDate, Text } from '../../core/schemas.js';
-import { CERTIFICATION_SCHEMES } from '../../store/port.js';
+import { CERTIFICATION_SCHEMES } from '../../domain/vocabulary.js';
 
 export const CertificationInput = z
   .strictObject({

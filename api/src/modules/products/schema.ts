@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Gtin, Id, Text } from '../../core/schemas.js';
-import { AVAILABILITIES, MARKETPLACES } from '../../store/port.js';
+import { AVAILABILITIES, MARKETPLACES } from '../../domain/vocabulary.js';
 
 const Localized = (max: number) => z.strictObject({ vi: Text(max), en: Text(max).optional() });
 const Vnd = z.number().int('VND prices are whole numbers').min(0).max(1e12);

@@ -4,7 +4,6 @@ import Database from 'better-sqlite3';
 import type {
   CheckpointRecord,
   ApiKeyRecord,
-  AuditAction,
   AuditRecord,
   BatchPatch,
   BatchRecord,
@@ -29,6 +28,7 @@ import type {
 } from '../port.js';
 import { SCAN_DAY_UTC_OFFSET_MINUTES, uniqueViolation } from '../port.js';
 import { isClientType, zeroClientTypeCounts } from '../../domain/client-type.js';
+import type { AuditAction } from '../../domain/vocabulary.js';
 import { MIGRATIONS } from './migrations.js';
 
 type Row = Record<string, unknown>;

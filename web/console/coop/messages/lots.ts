@@ -1,5 +1,5 @@
 import type { ConsoleLang } from '../../messages.js';
-import type { STEP_TYPES } from '../../../../api/src/domain/event-model.js';
+import type { STEP_TYPES } from '../../../../api/src/domain/vocabulary.js';
 
 type StepType = (typeof STEP_TYPES)[number];
 export type LotStatusFilter = 'all' | 'published' | 'unpublished' | 'inTransit' | 'handedOver' | 'derived';
