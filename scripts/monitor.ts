@@ -29,7 +29,7 @@ import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { base64UrlEncode, fromHex, toHex } from '../api/src/core/bytes.js';
+import { base64UrlEncode, fromHex, toHex } from '../api/src/domain/bytes.js';
 import { openCheckpoint, parseVerifierKey, type Checkpoint, type Ed25519Verify } from '../api/src/log/checkpoint.js';
 import { verifyConsistency, type Sha256 } from '../api/src/log/merkle.js';
 

@@ -9,7 +9,7 @@ import type { Express } from 'express';
 import sharp from 'sharp';
 import request from 'supertest';
 import { buildApp } from '../src/app.js';
-import { base64UrlEncode, fromHex } from '../src/core/bytes.js';
+import { base64UrlEncode, fromHex } from '../src/domain/bytes.js';
 import { createLogger } from '../src/core/logger.js';
 import { openCheckpoint, parseVerifierKey, type Checkpoint } from '../src/log/checkpoint.js';
 import { verifyConsistency } from '../src/log/merkle.js';

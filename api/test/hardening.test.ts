@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { CompactSign, calculateJwkThumbprint } from 'jose';
 import request from 'supertest';
-import { canonicalJson } from '../src/provenance/canonical-json.js';
+import { canonicalJson } from '../src/domain/canonical-json.js';
 import { BUNDLE_FORMAT, verifyBundle, type PublishedKey } from '../src/provenance/verify-bundle.js';
 import { logSectionFor } from './support/log-fixture.js';
 import { EVENT_PREFIXES } from '../src/domain/event-model.js';

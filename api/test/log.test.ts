@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
 import { buildApp, buildServices } from '../src/app.js';
-import { base64UrlEncode, fromHex, toHex } from '../src/core/bytes.js';
+import { base64UrlEncode, fromHex, toHex } from '../src/domain/bytes.js';
 import { createLogger } from '../src/core/logger.js';
 import { openCheckpoint, parseVerifierKey, type Checkpoint } from '../src/log/checkpoint.js';
 import { leafHash, nodeKey, nodesCompletedBy, perfectSubtrees, verifyConsistency, verifyInclusion } from '../src/log/merkle.js';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Actor } from './auth.js';
 import { AppError, type FieldError, PayloadTooLargeError, RequestTimeoutError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, problemType } from './errors.js';
 import { parseOrThrow } from './validation.js';
-import { canonicalJson } from '../provenance/canonical-json.js';
+import { canonicalJson } from '../domain/canonical-json.js';
 import type { IdempotencyRepository } from '../store/port.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';

@@ -1,4 +1,4 @@
-import { base64UrlDecode } from '../core/bytes.js';
+import { base64UrlDecode } from '../domain/bytes.js';
 import { EVENT_PREFIXES, PROJECT_NAMESPACE } from '../domain/event-model.js';
 
 /**

@@ -1,5 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { toHex } from '../core/bytes.js';
+import { toHex } from '../domain/bytes.js';
 import { withCheckDigit } from '../domain/gs1.js';
 
 /**

@@ -9,7 +9,7 @@
  * `<name>+<hex key hash>+<base64(0x01 ‖ public key)>`, where the key hash is the first four bytes
  * of SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key). Pure and browser-safe: crypto is passed in.
  */
-import { base64Decode, base64Encode, concatBytes, equalBytes, toHex } from '../core/bytes.js';
+import { base64Decode, base64Encode, concatBytes, equalBytes, toHex } from '../domain/bytes.js';
 import type { Sha256 } from './merkle.js';
 
 const ED25519_ALGORITHM = 0x01;

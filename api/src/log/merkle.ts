@@ -11,7 +11,7 @@
  * Pure and browser-safe: hashing is passed in, so the same code proves on the server and
  * verifies in the CLI and the buyer's browser.
  */
-import { concatBytes, equalBytes } from '../core/bytes.js';
+import { concatBytes, equalBytes } from '../domain/bytes.js';
 
 export type Sha256 = (data: Uint8Array) => Promise<Uint8Array>;
 

@@ -1,5 +1,5 @@
 import { createHash, sign as ed25519Sign, type KeyObject } from 'node:crypto';
-import { base64UrlDecode, fromHex, toHex } from '../core/bytes.js';
+import { base64UrlDecode, fromHex, toHex } from '../domain/bytes.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 import { nowIso } from '../core/ids.js';
 import { generateSigningKey, type KeyWrap } from '../provenance/signing-keys.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { nowIso } from '../core/ids.js';
 import { eventIdOf, orgUri, toOffsetTime, type EpcisEvent, type OrgRef } from '../domain/event-model.js';
 import type { EventLink, EventRecord, Repositories } from '../store/port.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../domain/canonical-json.js';
 import type { TransparencyLog } from '../log/transparency-log.js';
 import type { KeyRing } from './key-ring.js';
 import { signCanonical } from './signing-keys.js';

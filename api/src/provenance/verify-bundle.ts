@@ -5,8 +5,8 @@
  * (browsers before Chrome 137, pages served without a secure context).
  */
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import canonicalize from 'canonicalize';
-import { base64UrlDecode, base64UrlEncode, fromHex, toHex } from '../core/bytes.js';
+import { canonicalJson } from '../domain/canonical-json.js';
+import { base64UrlDecode, base64UrlEncode, fromHex, toHex } from '../domain/bytes.js';
 import { eventIdOf, lotUri } from '../domain/event-model.js';
 import { commissioningLotNumber, lotKeyOf, sameLot, type LotKey } from '../epcis/lot-key.js';
 import { openCheckpoint, parseVerifierKey, type Checkpoint } from '../log/checkpoint.js';
@@ -310,7 +310,7 @@ export async function verifyBundle(input: unknown, options: VerifyOptions = {}):
 
     const computed = toHex(await crypto.sha256(payloadBytes));
     if (computed !== entry.hash) fail('hash', `the payload hashes to ${computed}, not to the listed ${entry.hash}`);
-    if (canonicalize(event) !== decoder.decode(payloadBytes)) fail('canonical', 'the payload is not in RFC 8785 canonical form');
+    if (canonicalJson(event) !== decoder.decode(payloadBytes)) fail('canonical', 'the payload is not in RFC 8785 canonical form');
     checkEventId(event, fail);
     parsed.set(computed, event);
     if (computed !== entry.hash) parsed.set(entry.hash, event);

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { base64UrlDecode, fromHex, toHex } from '../../src/core/bytes.js';
+import { base64UrlDecode, fromHex, toHex } from '../../src/domain/bytes.js';
 import { formatVerifierKey, signCheckpoint } from '../../src/log/checkpoint.js';
 import { inclusionRanges, nodeKey, nodesCompletedBy, subtreeHash } from '../../src/log/merkle.js';
 import { sha256 } from '../../src/log/transparency-log.js';

@@ -7,7 +7,7 @@ import { lotUri, orgUri, type AttachedFile } from '../../domain/event-model.js';
 import { renditionUrl } from '../../media/media-pipeline.js';
 import type { TransparencyLog } from '../../log/transparency-log.js';
 import type { KeyRing } from '../../provenance/key-ring.js';
-import { base64UrlDecode } from '../../core/bytes.js';
+import { base64UrlDecode } from '../../domain/bytes.js';
 import { signedAncestry } from '../../provenance/lot-ancestry.js';
 import { BUNDLE_FORMAT, verifyBundle, type ProvenanceBundle, type PublishedKey, type VerificationReport } from '../../provenance/verify-bundle.js';
 import type { BatchRecord, EventRecord, OrganizationRecord, SigningKeyRecord, Store } from '../../store/port.js';
