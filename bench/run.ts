@@ -4,7 +4,7 @@
  * Runs every scenario, prints one table and writes bench/results/latest.json (with machine and
  * Node details). Every figure is a ratio against a baseline measured in the same run, on the same
  * machine, so the numbers carry over between machines better than absolute rates do. `--readme`
- * also replaces the table between the bench markers in README.md.
+ * also replaces the table between the bench markers in docs/benchmarks.md.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -48,15 +48,15 @@ console.log(table);
 console.log(`\n${result.machine.cores} × ${result.machine.cpu}, ${result.machine.memoryGiB} GiB, Node ${result.node}; written to bench/results/latest.json`);
 
 if (values.readme) {
-  const readmePath = path.join(root, 'README.md');
-  const readme = readFileSync(readmePath, 'utf8');
+  const pagePath = path.join(root, 'docs/benchmarks.md');
+  const page = readFileSync(pagePath, 'utf8');
   const start = '<!-- bench:start -->';
   const end = '<!-- bench:end -->';
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) throw new Error('README.md has no bench markers');
+  const from = page.indexOf(start);
+  const to = page.indexOf(end);
+  if (from < 0 || to < from) throw new Error('docs/benchmarks.md has no bench markers');
   const stamp = `Measured ${result.generatedAt.slice(0, 10)} on ${result.machine.cores} × ${result.machine.cpu}, Node ${result.node}.`;
-  writeFileSync(readmePath, `${readme.slice(0, from + start.length)}\n${stamp}\n\n${table}\n${readme.slice(to)}`);
+  writeFileSync(pagePath, `${page.slice(0, from + start.length)}\n${stamp}\n\n${table}\n${page.slice(to)}`);
 }
 const missed = figures.filter((f) => targetMet(f) === false);
 if (missed.length) console.error(`\n${missed.length} target(s) missed: ${missed.map((f) => `${f.name} (${f.size})`).join('; ')}`);
