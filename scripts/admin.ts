@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { buildServices } from '../api/src/app.js';
 import { loadConfigOrExit } from '../api/src/core/config.js';
-import { AppError } from '../api/src/core/errors.js';
+import { AppError, fromStorageError } from '../api/src/core/errors.js';
 import { parseOrThrow } from '../api/src/core/validation.js';
 import { OrganizationBootstrap, Password, UserCreate } from '../api/src/modules/organizations/schema.js';
 import { rewrapAllKeys } from '../api/src/provenance/rewrap-keys.js';
@@ -57,7 +57,8 @@ const store = await openStore(config.database);
 try {
   if (command === 'rewrap-keys') await rewrapKeys();
   else await createOrg();
-} catch (error) {
+} catch (thrown) {
+  const error = fromStorageError(thrown);
   if (error instanceof AppError) {
     console.error(`error: ${error.message}`);
     process.exitCode = 1;

@@ -1,7 +1,10 @@
 /**
- * The one error hierarchy. Services and stores throw AppErrors; the problem middleware turns
+ * The one error hierarchy. Services throw AppErrors; the store throws its own storage-level errors,
+ * which `fromStorageError` turns into the AppError they stand for. The problem middleware turns
  * them into RFC 9457 application/problem+json responses. Anything else that escapes is a 500.
  */
+import { UniquenessViolation } from '../store/store-errors.js';
+
 export interface FieldError {
   path: string;
   message: string;
@@ -128,6 +131,15 @@ export class ConflictError extends AppError {
       ...(path ? { errors: [{ path, message: detail }] } : {}),
     });
   }
+}
+
+/**
+ * The AppError a storage-level error stands for (a broken uniqueness rule is a 409 naming the
+ * field the rule protects); any other error is returned as it is.
+ */
+export function fromStorageError(error: unknown): unknown {
+  if (error instanceof UniquenessViolation) return new ConflictError(error.message, error.field ?? undefined);
+  return error;
 }
 
 export class PayloadTooLargeError extends AppError {

@@ -1,7 +1,7 @@
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, NotFoundError, problemType } from './errors.js';
+import { AppError, NotFoundError, fromStorageError, problemType } from './errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -11,7 +11,8 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 };
 
 /** Turns every error into RFC 9457 problem+json; unexpected ones are logged and answered 500 without internals. */
-export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
+export const problemHandler: ErrorRequestHandler = (thrown, req, res, _next) => {
+  const error = fromStorageError(thrown);
   let appError: AppError;
   // Body-parser errors are translated where bodies are parsed (core/api-router); other framework
   // errors with a 4xx status (e.g. a malformed URI) keep their status.

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { requireRole, type Actor } from '../../core/auth.js';
-import { AppError, NotFoundError, ValidationError, problemType, type FieldError } from '../../core/errors.js';
+import { AppError, NotFoundError, ValidationError, fromStorageError, problemType, type FieldError } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
 import { eventIdOf, orgUri, type CaptureMark, type EpcisEvent } from '../../domain/event-model.js';
 import { readCapturedDocument, type CapturedEvent } from '../../epcis/captured-document.js';
@@ -163,7 +163,8 @@ export class CaptureService {
           throw new Error(`capture job ${jobId} was no longer running`);
         }
       });
-    } catch (error) {
+    } catch (thrown) {
+      const error = fromStorageError(thrown);
       if (!(error instanceof AppError)) this.logger.error({ err: error, captureID: jobId }, 'capture job failed');
       const problem =
         error instanceof AppError

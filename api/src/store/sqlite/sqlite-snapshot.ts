@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import type { Bucket } from '../../media/blob-store.js';
 import { MIGRATIONS } from './migrations.js';
 
 /**
@@ -9,6 +8,9 @@ import { MIGRATIONS } from './migrations.js';
 
 /** The schema version this code migrates to; a database from a newer release is not restored. */
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The blob-store buckets (media/blob-store's Bucket) that rows name; spelled here, as the store imports no higher layer. */
+type Bucket = 'originals' | 'renditions' | 'logos';
 
 export interface BlobReference {
   bucket: Bucket;
