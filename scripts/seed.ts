@@ -1,7 +1,7 @@
 /** `npm run seed`: loads the demo data into the database named by DATABASE_URL, which must be empty. */
 import { buildServices } from '../api/src/app.js';
 import { loadConfigOrExit } from '../api/src/core/config.js';
-import { lotDigitalLink } from '../api/src/domain/digital-link.js';
+import { lotDigitalLink } from '../api/src/domain/gs1/digital-link.js';
 import { openStore } from '../api/src/store/open-store.js';
 import { seedDemo } from '../seeds/demo.js';
 

@@ -7,7 +7,7 @@
 import sharp from 'sharp';
 import type { Services } from '../api/src/app.js';
 import type { Actor } from '../api/src/core/auth.js';
-import { withCheckDigit } from '../api/src/domain/gs1.js';
+import { withCheckDigit } from '../api/src/domain/gs1/keys.js';
 import type { BatchRecord, PlotRecord } from '../api/src/store/port.js';
 
 export const DEMO_PASSWORD = 'demo-password';

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { childEnv } from './support/child-env.js';
 import { buildApp } from '../src/app.js';
 import { createLogger } from '../src/core/logger.js';
-import { withCheckDigit } from '../src/domain/gs1.js';
+import { withCheckDigit } from '../src/domain/gs1/keys.js';
 import type { Store } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { testConfig } from './support/harness.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import request from 'supertest';
-import { withCheckDigit } from '../src/domain/gs1.js';
+import { withCheckDigit } from '../src/domain/gs1/keys.js';
 import { chromiumMissingReason } from './support/chromium.js';
 import { startCoopBrowser, TABLET, type CoopBrowser } from './support/coop-browser.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { fromHex, toHex } from '../src/domain/bytes.js';
-import { withCheckDigit } from '../src/domain/gs1.js';
+import { withCheckDigit } from '../src/domain/gs1/keys.js';
 import { openCheckpoint, parseVerifierKey, type VerifierKey } from '../src/log/checkpoint.js';
 import { leafHash, nodeHash, verifyConsistency, type Sha256 } from '../src/log/merkle.js';
 import { verifyBundle, type PublishedKey } from '../src/provenance/verify-bundle.js';

@@ -1,14 +1,14 @@
 import { expect } from 'chai';
-import { lotDigitalLink } from '../src/domain/digital-link.js';
 import {
   canonicalDigitalLink,
   DIGITAL_LINK_RULES,
+  lotDigitalLink,
   parseDigitalLink,
   type DigitalLinkError,
   type DigitalLinkRule,
   type ParsedDigitalLink,
-} from '../src/domain/digital-link-syntax.js';
-import { gs1CheckDigit, hasValidCheckDigit, validateGln, withCheckDigit } from '../src/domain/gs1.js';
+} from '../src/domain/gs1/digital-link.js';
+import { gs1CheckDigit, hasValidCheckDigit, validateGln, withCheckDigit } from '../src/domain/gs1/keys.js';
 
 const GTIN = '09506000134352';
 const BASE = 'https://trace.example.vn';
@@ -345,7 +345,7 @@ describe('GS1 Digital Link URI syntax', function () {
     });
   });
 
-  describe('check digits agree with domain/gs1.ts', function () {
+  describe('check digits agree with domain/gs1/keys.ts', function () {
     it('when GTIN-14, GLN and SSCC bodies get their digit from withCheckDigit, then the parser accepts them', function () {
       for (const body of digitStrings(50, 13)) parsed(`/01/${withCheckDigit(body)}`);
       for (const body of digitStrings(50, 12)) {

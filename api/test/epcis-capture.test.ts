@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import request from 'supertest';
-import { eventHashId } from '../src/epcis/event-hash-id.js';
+import { eventHashId } from '../src/domain/epcis-event-hash.js';
 import { validateEpcisDocument } from '../src/epcis/epcis-schema.js';
 import { verifyBundle } from '../src/provenance/verify-bundle.js';
 import { startHarness, type Harness } from './support/harness.js';

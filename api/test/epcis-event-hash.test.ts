@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { eventHashId, preHashString } from '../src/epcis/event-hash-id.js';
+import { eventHashId, preHashString } from '../src/domain/epcis-event-hash.js';
 import request from 'supertest';
 import { EVENT_PREFIXES } from '../src/domain/event-model.js';
 import type { ProvenanceBundle } from '../src/provenance/verify-bundle.js';

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import request from 'supertest';
-import { canonicalDigitalLink, parseDigitalLink } from '../src/domain/digital-link-syntax.js';
+import { canonicalDigitalLink, parseDigitalLink } from '../src/domain/gs1/digital-link.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { withRawBody } from './support/raw-body.js';
 import { bodyMutation, mutateBody } from './support/fuzz/body-mutation.js';

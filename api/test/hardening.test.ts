@@ -8,7 +8,7 @@ import { canonicalJson } from '../src/domain/canonical-json.js';
 import { BUNDLE_FORMAT, verifyBundle, type PublishedKey } from '../src/provenance/verify-bundle.js';
 import { logSectionFor } from './support/log-fixture.js';
 import { EVENT_PREFIXES } from '../src/domain/event-model.js';
-import { eventHashId } from '../src/epcis/event-hash-id.js';
+import { eventHashId } from '../src/domain/epcis-event-hash.js';
 import { startHarness, squarePlot, type Harness } from './support/harness.js';
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000 + 7 * 3_600_000).toISOString().slice(0, 19) + '+07:00';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { withCheckDigit } from '../src/domain/gs1.js';
+import { withCheckDigit } from '../src/domain/gs1/keys.js';
 import { startHarness, squarePlot, type Harness } from './support/harness.js';
 
 /** The demo's plot "Rẫy Ea Tóh 1": it feeds the blend that was split into the published packs KN25R-A and KN25R-B. */

@@ -21,7 +21,7 @@ import { buildServices, finishBackgroundWork } from '../../api/src/app.js';
 import { loadConfig } from '../../api/src/core/config.js';
 import { createLogger } from '../../api/src/core/logger.js';
 import { newId } from '../../api/src/core/ids.js';
-import { withCheckDigit } from '../../api/src/domain/gs1.js';
+import { withCheckDigit } from '../../api/src/domain/gs1/keys.js';
 import type { MediaRecord, ProductRecord, Store } from '../../api/src/store/port.js';
 import { openSqliteStore } from '../../api/src/store/sqlite/sqlite-store.js';
 import { seedDemo } from '../../seeds/demo.js';

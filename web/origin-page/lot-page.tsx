@@ -1,5 +1,6 @@
 import type { LotOrigin } from '../../api/src/modules/resolver/service.js';
 import { lotUri, toOffsetTime } from '../../api/src/domain/event-model.js';
+import { locationDigitalLink } from '../../api/src/domain/gs1/digital-link.js';
 import { renditionUrl } from '../../api/src/media/media-pipeline.js';
 import type { MediaRecord, OrganizationRecord } from '../../api/src/store/port.js';
 import { formatDate, formatDateTime, formatNumber, formatQuantity, gs1Date } from './format.js';
@@ -74,7 +75,7 @@ function StageItem({ stage, m, resolvableGlns }: { stage: Stage; m: Messages; re
             </>
           ) : null}
         </Fact>
-        <Fact label={m.locationCode}>{stage.gln && resolvableGlns.has(stage.gln) ? <a href={`/414/${stage.gln}`}>{stage.gln}</a> : stage.gln}</Fact>
+        <Fact label={m.locationCode}>{stage.gln && resolvableGlns.has(stage.gln) ? <a href={locationDigitalLink('', stage.gln)}>{stage.gln}</a> : stage.gln}</Fact>
         <Fact label={m.productCode}>{stage.lots.join('; ')}</Fact>
         <Fact label={m.receiver}>{stage.receiver?.name}</Fact>
         <Fact label={m.notes}>{stage.notes}</Fact>
@@ -221,7 +222,7 @@ export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: 
                   {/* The plot feeds this published lot, so its GLN resolves to the plot's own page. */}
                   {plot.gln ? (
                     <>
-                      GLN <a href={`/414/${plot.gln}`}>{plot.gln}</a> ·{' '}
+                      GLN <a href={locationDigitalLink('', plot.gln)}>{plot.gln}</a> ·{' '}
                     </>
                   ) : null}
                   <a href={openStreetMapUrl(plotCentre(plot.geometry))}>{m.openMap}</a>

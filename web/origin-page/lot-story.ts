@@ -1,5 +1,6 @@
 import { plotOf, type LotOrigin, type PlotFacts, type SignedEvent } from '../../api/src/modules/resolver/service.js';
 import type { OrganizationRecord } from '../../api/src/store/port.js';
+import { lotKeyOf } from '../../api/src/domain/lot-key.js';
 
 /**
  * What the origin page tells, read from the lot's signed events (not from mutable records), so
@@ -149,8 +150,8 @@ function geoOf(uri: string | null): [number, number] | null {
 
 /** "08936123450021 · KN25R-A" for GS1 lot identifiers, the code for ours. */
 export function lotLabel(epcClass: string): string {
-  const gs1 = /^https:\/\/id\.gs1\.org\/01\/(\d{14})\/10\/(.+)$/.exec(epcClass);
-  if (gs1) return `${gs1[1]} · ${decodeURIComponent(gs1[2]!)}`;
+  const key = lotKeyOf(epcClass);
+  if (key?.kind === 'gtin-lot') return `${key.gtin} · ${key.lotNumber}`;
   return /:lot:(.+)$/.exec(epcClass)?.[1] ?? epcClass;
 }
 

@@ -1,4 +1,4 @@
-import { lotDigitalLink } from '../../api/src/domain/digital-link.js';
+import { lotDigitalLink } from '../../api/src/domain/gs1/digital-link.js';
 import type { PlotFacts, PlotOrigin } from '../../api/src/modules/resolver/service.js';
 import { formatNumber } from './format.js';
 import { Fact, renderDocument } from './layout.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeGtin, validateGln, validateLotNumber, type KeyCheck } from '../domain/gs1.js';
+import { normalizeGtin, validateGln, validateLotNumber, type KeyCheck } from '../domain/gs1/keys.js';
 
 /** zod types for values that several modules accept: GS1 keys, ids, dates, places. */
 function gs1Key(check: (input: string) => KeyCheck) {

@@ -1,4 +1,5 @@
-import { eventHashId } from '../epcis/event-hash-id.js';
+import { eventHashId } from './epcis-event-hash.js';
+import { GS1_RESOLVER, locationDigitalLink, lotEventUri, partyDigitalLink } from './gs1/digital-link.js';
 import { toEpcisQuantity, type Quantity } from './quantity.js';
 import type { StepType } from './vocabulary.js';
 
@@ -97,14 +98,14 @@ export function eventIdOf(event: Record<string, unknown>): string {
   return eventHashId(content, { ...EVENT_PREFIXES, ...eventContextPrefixes(event) });
 }
 
-/** Lot (class-level) identifier: the canonical GS1 Digital Link URI when the lot has a GTIN. */
+/** Lot (class-level) identifier: its GS1 Digital Link URI on id.gs1.org (spelled as lotEventUri says) when the lot has a GTIN. */
 export function lotUri(lot: LotRef): string {
-  if (lot.gtin) return `https://id.gs1.org/01/${lot.gtin}/10/${encodeURIComponent(lot.lotNumber)}`;
+  if (lot.gtin) return lotEventUri(lot.gtin, lot.lotNumber);
   return `${PROJECT_NAMESPACE.iri}lot:${lot.code}`;
 }
 
 export function orgUri(org: OrgRef): string {
-  if (org.gln) return `https://id.gs1.org/417/${org.gln}`;
+  if (org.gln) return partyDigitalLink(GS1_RESOLVER, org.gln);
   return `${PROJECT_NAMESPACE.iri}org:${org.slug}`;
 }
 
@@ -130,7 +131,7 @@ export function toOffsetTime(isoUtc: string, offsetMinutes = 7 * 60): string {
 function location(place: Place | undefined): Record<string, unknown> {
   if (!place) return {};
   const out: Record<string, unknown> = {};
-  if (place.gln) out.bizLocation = { id: `https://id.gs1.org/414/${place.gln}` };
+  if (place.gln) out.bizLocation = { id: locationDigitalLink(GS1_RESOLVER, place.gln) };
   if (place.lat !== undefined && place.lon !== undefined) out.readPoint = { id: `geo:${place.lat},${place.lon}` };
   if (place.name) out['ft:placeName'] = place.name;
   return out;

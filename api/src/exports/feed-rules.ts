@@ -10,7 +10,7 @@
  * http(s) URL, an empty description, a GTIN whose check digit is wrong… An item with a problem
  * is never written; the writers return it in `skipped` with these reasons.
  */
-import { normalizeGtin } from '../domain/gs1.js';
+import { normalizeGtin } from '../domain/gs1/keys.js';
 import { EUDR_POINT_MAX_HA, checkPlotGeometry } from '../domain/plot-geometry.js';
 import type { Availability, EudrPlot, ExportSummary, FeedListing, FeedProduct } from './feed-types.js';
 import { AVAILABILITIES as AVAILABILITY_VALUES } from '../domain/vocabulary.js';

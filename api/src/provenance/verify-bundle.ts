@@ -8,7 +8,7 @@ import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { base64UrlDecode, base64UrlEncode, fromHex, toHex } from '../domain/bytes.js';
 import { eventIdOf, lotUri } from '../domain/event-model.js';
-import { commissioningLotNumber, lotKeyOf, sameLot, type LotKey } from '../epcis/lot-key.js';
+import { commissioningLotNumber, lotKeyOf, sameLot, type LotKey } from '../domain/lot-key.js';
 import { openCheckpoint, parseVerifierKey, type Checkpoint } from '../log/checkpoint.js';
 import { leafHash, verifyInclusion } from '../log/merkle.js';
 

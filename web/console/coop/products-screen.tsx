@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Listing as ListingSchema, Product as ProductSchema } from '../../../api/src/modules/products/schema.js';
 import { useState } from 'preact/hooks';
-import { gs1CheckDigit, normalizeGtin } from '../../../api/src/domain/gs1.js';
+import { gs1CheckDigit, normalizeGtin } from '../../../api/src/domain/gs1/keys.js';
 import type { BatchSummary } from '../api-client.js';
 import { ScreenHeading } from '../screens/screen-heading.js';
 import { coopGet, fetchAll, FormSubmit, LoadedView, useAction, useLoad, useMessages } from './coop-context.js';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { validateLotNumber } from '../../../api/src/domain/gs1.js';
+import { validateLotNumber } from '../../../api/src/domain/gs1/keys.js';
 import { findRecord, type FarmRecords } from '../farm-records.js';
 import { localDate } from '../local-time.js';
 import type { ConsoleMessages } from '../messages.js';

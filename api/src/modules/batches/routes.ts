@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApiRouter } from '../../core/api-router.js';
 import { ListQuery, listResponseSchema, toListResponse, toPageRequest } from '../../core/pagination.js';
 import { IdParams } from '../../core/schemas.js';
-import { lotDigitalLink } from '../../domain/digital-link.js';
+import { lotDigitalLink } from '../../domain/gs1/digital-link.js';
 import type { BatchRecord } from '../../store/port.js';
 import { Batch, BatchCreate, BatchStepParams, MergeCreate, SplitCreate, SplitResult, Step, StepCreate } from './schema.js';
 import type { BatchService, StepRecord } from './service.js';

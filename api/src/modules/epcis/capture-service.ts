@@ -4,7 +4,7 @@ import { AppError, NotFoundError, ValidationError, fromStorageError, problemType
 import { newId, nowIso } from '../../core/ids.js';
 import { eventIdOf, orgUri, type CaptureMark, type EpcisEvent } from '../../domain/event-model.js';
 import { readCapturedDocument, type CapturedEvent } from '../../epcis/captured-document.js';
-import { commissioningLotNumber, lotKeyOf } from '../../epcis/lot-key.js';
+import { commissioningLotNumber, lotKeyOf } from '../../domain/lot-key.js';
 import { validateEpcisDocument } from '../../epcis/epcis-schema.js';
 import type { EventRecorder } from '../../provenance/event-recorder.js';
 import type { BatchRecord, CaptureJobRecord, EventLink, EventLinkRole, OrganizationRecord, Page, PageRequest, Repositories, Store } from '../../store/port.js';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { AppError, NotFoundError, problemType } from '../../core/errors.js';
 import { allPages } from '../../core/pagination.js';
-import { productDigitalLink } from '../../domain/digital-link.js';
+import { productDigitalLink } from '../../domain/gs1/digital-link.js';
 import type { EudrPlot, ExportSummary, FeedListing, FeedProduct } from '../../exports/feed-types.js';
 import { writeEudrGeoJson } from '../../exports/eudr-geojson.js';
 import { writeGoogleMerchantTsv, writeGoogleMerchantXml } from '../../exports/google-merchant.js';

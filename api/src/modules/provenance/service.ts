@@ -2,7 +2,7 @@ import { requireRole, type Actor } from '../../core/auth.js';
 import { recordAudit } from '../audit/service.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { nowIso } from '../../core/ids.js';
-import { lotDigitalLink } from '../../domain/digital-link.js';
+import { lotDigitalLink } from '../../domain/gs1/digital-link.js';
 import { lotUri, orgUri, type AttachedFile } from '../../domain/event-model.js';
 import { renditionUrl } from '../../media/media-pipeline.js';
 import type { TransparencyLog } from '../../log/transparency-log.js';

@@ -1,5 +1,5 @@
 import type { Actor } from '../../core/auth.js';
-import { lotDigitalLink } from '../../domain/digital-link.js';
+import { lotDigitalLink } from '../../domain/gs1/digital-link.js';
 import type { QrLogo } from '../../qr/qr-code.js';
 import type { BatchRecord, Store } from '../../store/port.js';
 import type { BatchService } from '../batches/service.js';

@@ -1,6 +1,5 @@
 import { AppError, NotFoundError, problemType } from '../../core/errors.js';
-import { lotDigitalLink, productDigitalLink } from '../../domain/digital-link.js';
-import type { ParsedDigitalLink } from '../../domain/digital-link-syntax.js';
+import { locationDigitalLink, lotDigitalLink, productDigitalLink, type ParsedDigitalLink } from '../../domain/gs1/digital-link.js';
 import { base64UrlDecode } from '../../domain/bytes.js';
 import { verifyBundle } from '../../provenance/verify-bundle.js';
 import type { BatchRecord, ListingRecord, MediaRecord, OrganizationRecord, PlotRecord, ProductRecord, Store } from '../../store/port.js';
@@ -233,7 +232,7 @@ export class ResolverService {
       throw new NotFoundError('This location');
     }
     const parent = organization.parentId ? await this.store.organizations.findById(organization.parentId) : null;
-    const page = `${this.publicBaseUrl}/414/${gln}`;
+    const page = locationDigitalLink(this.publicBaseUrl, gln);
     const links: Links = {
       [`${GS1_VOC}pip`]: [
         { href: page, title: organization.name, type: 'text/html', hreflang: ['vi'] },
@@ -248,7 +247,7 @@ export class ResolverService {
     const [lots, farmer] = await Promise.all([this.store.batches.publishedFromPlot(plot.id, PLOT_PAGE_LOTS_LIMIT), this.store.organizations.findById(plot.orgId)]);
     // Like every other private record, a plot is public only through a published lot made from it.
     if (!lots.length) throw new NotFoundError('This location');
-    const page = `${this.publicBaseUrl}/414/${gln}`;
+    const page = locationDigitalLink(this.publicBaseUrl, gln);
     const links: Links = {
       [`${GS1_VOC}pip`]: [
         { href: page, title: plot.name, type: 'text/html', hreflang: ['vi'] },

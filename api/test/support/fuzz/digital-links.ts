@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { withCheckDigit } from '../../../src/domain/gs1.js';
-import { DIGITAL_LINK_PRIMARY_KEYS } from '../../../src/domain/digital-link-syntax.js';
+import { withCheckDigit } from '../../../src/domain/gs1/keys.js';
+import { DIGITAL_LINK_PRIMARY_KEYS } from '../../../src/domain/gs1/ai-table.js';
 import { shortHostileString } from './hostile-values.js';
 import { percentEncoded } from './url-parts.js';
 

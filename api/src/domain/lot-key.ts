@@ -1,5 +1,6 @@
-import { PROJECT_NAMESPACE } from '../domain/event-model.js';
-import { epcUriToDigitalLink, hashNormalisedDigitalLink } from './event-hash-id.js';
+import { PROJECT_NAMESPACE } from './event-model.js';
+import { capturedDigitalLinkKey } from './gs1/captured-digital-link.js';
+import { epcUriToDigitalLink } from './gs1/epc-uri.js';
 
 /** The lot a GS1 identifier names: by GTIN and lot number, by GTIN and serial, or by our own lot code. */
 export type LotKey =
@@ -7,33 +8,28 @@ export type LotKey =
   | { kind: 'gtin-serial'; gtin: string; serial: string }
   | { kind: 'code'; code: string };
 
-/** A GTIN key with its qualifiers; a consumer product variant (22) does not change the lot. */
-const GTIN_KEY = /^https:\/\/id\.gs1\.org\/01\/(\d{14})(?:\/22\/[^/]+)?(?:\/10\/([^/]+))?(?:\/21\/([^/]+))?$/;
 const OWN_LOT = `${PROJECT_NAMESPACE.iri}lot:`;
 
 /**
  * The lot an identifier names, if it can name one: a GS1 Digital Link URI on any host or an EPC
  * URN (`urn:epc:class:lgtin:…`, `urn:epc:id:sgtin:…`) of a GTIN with a lot number or a serial, or
- * one of our own lot URIs. Other identifiers (SSCCs, GLNs, other systems' URIs) name no lot.
+ * one of our own lot URIs. Other identifiers (SSCCs, GLNs, other systems' URIs) name no lot; a
+ * consumer product variant (22) does not change the lot.
  */
 export function lotKeyOf(uri: string): LotKey | null {
   if (uri.startsWith(OWN_LOT)) return { kind: 'code', code: uri.slice(OWN_LOT.length) };
-  const canonical = uri.startsWith('urn:epc:') ? epcUriToDigitalLink(uri) : hashNormalisedDigitalLink(uri);
-  const match = canonical ? GTIN_KEY.exec(canonical) : null;
-  if (!match) return null;
-  const [, gtin, lot, serial] = match as unknown as [string, string, string | undefined, string | undefined];
-  const decode = (s: string | undefined) => (s === undefined ? null : safeDecode(s));
-  if (lot !== undefined) return { kind: 'gtin-lot', gtin, lotNumber: decode(lot)!, serial: decode(serial) };
-  if (serial !== undefined) return { kind: 'gtin-serial', gtin, serial: decode(serial)! };
+  const link = uri.startsWith('urn:epc:') ? epcUriToDigitalLink(uri) : uri;
+  const key = link === null ? null : capturedDigitalLinkKey(link);
+  if (key?.primaryKey.ai !== '01') return null;
+  const qualifier = (ai: string): string | undefined => key.qualifiers.find((q) => q.ai === ai)?.value;
+  // A TPX (235) serialises an item by another party's numbering, outside any lot.
+  if (qualifier('235') !== undefined) return null;
+  const gtin = key.primaryKey.value;
+  const lotNumber = qualifier('10');
+  const serial = qualifier('21');
+  if (lotNumber !== undefined) return { kind: 'gtin-lot', gtin, lotNumber, serial: serial ?? null };
+  if (serial !== undefined) return { kind: 'gtin-serial', gtin, serial };
   return null;
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
 
 /** Whether two identifiers' keys name the same lot (an item's lot number counts; its serial does not). */

@@ -2,6 +2,7 @@
  * GS1 identification keys: mod-10 check digits (GS1 General Specifications §7.9), GTIN and GLN
  * normalisation, and the AI 10 (batch/lot) value rules.
  */
+import { CSET82, CSET82_DESCRIPTION } from './character-sets.js';
 
 /** Mod-10 check digit over the digits that precede it (weights 3,1,3,… from the right). */
 export function gs1CheckDigit(digitsWithoutCheck: string): number {
@@ -45,14 +46,11 @@ export function validateGln(input: string): KeyCheck {
   return { ok: true, value: input };
 }
 
-/** GS1 AI encodable character set 82 (GS1 General Specifications, figure 7.11-1). */
-const CSET82 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]*$/;
-
 /** Batch/lot number rules of AI (10): 1–20 characters of character set 82. */
 export function validateLotNumber(input: string): KeyCheck {
   if (input.length < 1 || input.length > 20) return { ok: false, message: 'a lot number has 1 to 20 characters' };
   if (!CSET82.test(input)) {
-    return { ok: false, message: 'a lot number may use only the GS1 character set 82 (letters, digits and !"%&\'()*+,-./:;<=>?_)' };
+    return { ok: false, message: `a lot number may use only ${CSET82_DESCRIPTION}` };
   }
   return { ok: true, value: input };
 }
