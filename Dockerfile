@@ -16,6 +16,8 @@ COPY --chown=node:node vendor ./vendor
 RUN npm ci
 
 COPY --chown=node:node . .
+# The browser bundles are built into the image: the server only reads them (npm start finds them current).
+RUN npm run build
 # Owned by `node`, so a named volume mounted here starts out writable (secrets.json, SQLite files).
 RUN mkdir -p /app/data
 

@@ -1,13 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 
 /**
- * Scripts the browser loads, bundled once per process from the same TypeScript the server runs
- * (so the buyer's browser checks bundles with exactly the server's verifier, and the console
- * checks plot geometry with the server's rules). The pure-JS Ed25519 fallback is split into its
- * own chunk, fetched only where WebCrypto lacks Ed25519.
+ * Scripts the browser loads, as `npm run build` bundled them (web/browser-bundles.ts) from the
+ * same TypeScript the server runs, so the buyer's browser checks bundles with exactly the
+ * server's verifier. The server only reads the files: it needs no bundler, at start or later.
  */
 export interface BrowserAsset {
   contents: Uint8Array;
@@ -18,46 +16,42 @@ export interface BrowserAsset {
   imports: string[];
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const ENTRY_POINTS = {
-  'verify-bundle': path.resolve(here, '../api/src/provenance/verify-bundle.ts'),
-  'origin-page': path.resolve(here, 'origin-page/recheck.ts'),
-  console: path.resolve(here, 'console/main.tsx'),
-  'console-sw': path.resolve(here, 'console/service-worker.ts'),
-};
+/** Where the build writes the bundles (git-ignored): each script, its gzip beside it (`.gz`), and the manifest. */
+export const BUNDLE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'dist');
+export const BUNDLE_MANIFEST = 'manifest.json';
+
+export interface BundleManifest {
+  /** SHA-256 of the sources the bundles were built from: the build runs again when it changes. */
+  sourceHash: string;
+  /** Every source file the bundles contain, relative to the repository root. */
+  inputs: string[];
+  /** Each script's file name and the chunks it imports statically. */
+  files: Record<string, { imports: string[] }>;
+}
 
 let assets: Promise<Map<string, BrowserAsset>> | null = null;
 
+/** The bundles, read once per process; rejects (and reads again next time) when they were not built. */
 export function browserAssets(): Promise<Map<string, BrowserAsset>> {
-  assets ??= build({
-    entryPoints: ENTRY_POINTS,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2020'],
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    minify: true,
-    write: false,
-    metafile: true,
-    outdir: '/assets',
-    entryNames: '[name]',
-    chunkNames: 'chunk-[hash]',
-    legalComments: 'none',
-  }).then((result) => {
-    const staticImports = new Map(
-      Object.entries(result.metafile.outputs).map(([file, output]) => [
-        path.basename(file),
-        output.imports.filter((i) => i.kind === 'import-statement').map((i) => path.basename(i.path)),
-      ]),
-    );
-    return new Map(
-      result.outputFiles.map((f) => {
-        const name = path.basename(f.path);
-        return [name, { contents: f.contents, gzip: gzipSync(f.contents, { level: 9 }), contentType: 'text/javascript; charset=utf-8', imports: staticImports.get(name) ?? [] }];
-      }),
-    );
+  assets ??= readBundles().catch((error: unknown) => {
+    assets = null;
+    throw error;
   });
   return assets;
+}
+
+async function readBundles(): Promise<Map<string, BrowserAsset>> {
+  let manifest: BundleManifest;
+  try {
+    manifest = JSON.parse(await readFile(path.join(BUNDLE_DIR, BUNDLE_MANIFEST), 'utf8')) as BundleManifest;
+  } catch (error) {
+    throw new Error(`the browser bundles are missing from ${BUNDLE_DIR}: run \`npm run build\``, { cause: error });
+  }
+  const entries = await Promise.all(
+    Object.entries(manifest.files).map(async ([name, { imports }]): Promise<[string, BrowserAsset]> => {
+      const [contents, gzip] = await Promise.all([readFile(path.join(BUNDLE_DIR, name)), readFile(path.join(BUNDLE_DIR, `${name}.gz`))]);
+      return [name, { contents: new Uint8Array(contents), gzip, contentType: 'text/javascript; charset=utf-8', imports }];
+    }),
+  );
+  return new Map(entries);
 }

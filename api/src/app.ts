@@ -49,6 +49,7 @@ import { KeyWrap } from './provenance/signing-keys.js';
 import type { Store } from './store/port.js';
 import { browserAssets } from '../../web/browser-assets.js';
 import { consoleRouter } from '../../web/console/console-routes.js';
+import { originPages } from '../../web/origin-page/origin-pages.js';
 
 export interface Services {
   log: TransparencyLog;
@@ -206,7 +207,7 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
   auditRoutes(api, services.audit);
   // The resolver first: a scan is the hottest request, and its routes never match /api/… paths,
   // so scans skip testing every API route.
-  app.use(resolverRouter(services.resolver, services.scans, rateLimiter(config.rateLimits.resolver)));
+  app.use(resolverRouter(services.resolver, services.scans, originPages, rateLimiter(config.rateLimits.resolver)));
   app.use(api.router);
 
   app.get('/assets/:file', async (req, res, next) => {

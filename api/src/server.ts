@@ -5,7 +5,7 @@ import { createLogger } from './core/logger.js';
 import { answerClientErrorsAsProblems } from './core/problem-middleware.js';
 import { openStore, openStoreFilledIfEmpty } from './store/open-store.js';
 import type { Store } from './store/port.js';
-import { seedDemo } from '../../seeds/demo.js';
+import { browserAssets } from '../../web/browser-assets.js';
 
 /** Process entry: read config, open the store, seed an empty demo database, listen, shut down gracefully. */
 async function main(): Promise<void> {
@@ -13,6 +13,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const started = Date.now();
   const seed = async (empty: Store) => {
+    // Loaded only here: production (where the demo seed is always off) never loads the demo data and its passwords.
+    const { seedDemo } = await import('../../seeds/demo.js');
     const seeder = buildServices(config, empty, logger);
     await seedDemo(seeder);
     await finishBackgroundWork(seeder);
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
       ? setInterval(() => void services.log.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'issuing a log checkpoint failed')), config.log.checkpointIntervalSeconds * 1000)
       : null;
   checkpoints?.unref();
+  // Read before listening, so a server started without `npm run build` says so at once.
+  await browserAssets();
   const app = buildApp({ config, store, logger, services });
   const server: Server = app.listen(config.port, () => {
     const address = server.address();

@@ -1,3 +1,5 @@
+import type { StepType } from '../../api/src/domain/vocabulary.js';
+
 /**
  * Every word the console shows, in Vietnamese (the default) and English. Each language is a
  * complete object of the same shape, so a missing translation is a type error.
@@ -6,7 +8,7 @@ export const CONSOLE_LANGUAGES = ['vi', 'en'] as const;
 export type ConsoleLang = (typeof CONSOLE_LANGUAGES)[number];
 
 /** The steps a farm household records itself; the rest (shipping, roasting…) belong to the cooperative's screens. */
-export const FARM_STEP_TYPES = ['drying', 'fermenting', 'hulling', 'sorting', 'storage', 'packing'] as const;
+export const FARM_STEP_TYPES = ['drying', 'fermenting', 'hulling', 'sorting', 'storage', 'packing'] as const satisfies readonly StepType[];
 export type FarmStepType = (typeof FARM_STEP_TYPES)[number];
 
 export const CROPS = ['coffee-robusta', 'coffee-arabica', 'tea', 'cashew', 'rubber', 'pepper', 'durian', 'macadamia'] as const;

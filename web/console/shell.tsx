@@ -4,7 +4,7 @@ import { CONSOLE_MESSAGES, type ConsoleLang } from './messages.js';
 
 const STYLE = readFileSync(new URL('./style.css', import.meta.url), 'utf8').replace(/\n/g, '');
 
-/** Where the browser fetches the console's script (bundled by web/browser-assets.ts). */
+/** Where the browser fetches the console's script (bundled by web/browser-bundles.ts). */
 export const CONSOLE_SCRIPT = '/assets/console.js';
 
 /**

@@ -1,10 +1,6 @@
+import type { ResolverMiss } from '../../api/src/modules/resolver/origin-page-renderer.js';
 import { renderDocument } from './layout.js';
 import type { Lang, Messages } from './messages.js';
-
-export type ResolverMiss =
-  | { kind: 'not-registered'; item: { lot?: string | undefined; serial?: string | undefined }; productName: string; productLink: string }
-  | { kind: 'not-found' }
-  | { kind: 'bad-syntax'; rule: string; message: string };
 
 /**
  * What a person who scanned a code sees when it leads nowhere. A code whose GTIN is ours but

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
-import { renditionUrl } from '../../api/src/media/media-pipeline.js';
+import { renditionUrl } from '../../api/src/media/rendition-urls.js';
 import type { Lang, Messages } from './messages.js';
 
 const STYLE = readFileSync(new URL('./style.css', import.meta.url), 'utf8').replace(/\n/g, '');

@@ -1,7 +1,7 @@
 import type { LotOrigin } from '../../api/src/modules/resolver/service.js';
 import { lotUri, toOffsetTime } from '../../api/src/domain/event-model.js';
 import { locationDigitalLink } from '../../api/src/domain/gs1/digital-link.js';
-import { renditionUrl } from '../../api/src/media/media-pipeline.js';
+import { renditionUrl } from '../../api/src/media/rendition-urls.js';
 import type { MediaRecord, OrganizationRecord } from '../../api/src/store/port.js';
 import { formatDate, formatDateTime, formatNumber, formatQuantity, gs1Date } from './format.js';
 import { Fact, Hero, heroImage, renderDocument } from './layout.js';

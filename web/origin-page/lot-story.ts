@@ -1,4 +1,5 @@
-import { plotOf, type LotOrigin, type PlotFacts, type SignedEvent } from '../../api/src/modules/resolver/service.js';
+import { plotOf, type PlotFacts } from '../../api/src/domain/signed-plot.js';
+import type { LotOrigin, SignedEvent } from '../../api/src/modules/resolver/service.js';
 import type { OrganizationRecord } from '../../api/src/store/port.js';
 import { lotKeyOf } from '../../api/src/domain/lot-key.js';
 

@@ -1,9 +1,21 @@
+import type { QuantityUnit } from '../../api/src/domain/quantity.js';
+import type { Availability, CertificationScheme, OrganizationType, StepType } from '../../api/src/domain/vocabulary.js';
+
 /**
  * Every word the public pages show, in Vietnamese (the default) and English. Each language is a
  * complete object of the same shape, so a missing translation is a type error.
  */
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Lang = (typeof LANGUAGES)[number];
+
+/** What the timeline names: our step types and the events that are not steps. */
+type TimelineEntry = StepType | 'plot_registration' | 'harvest' | 'merge' | 'split';
+
+/**
+ * A table that names every K and is read with any word: signed events may carry a word from
+ * another system (a CBV step, another scheme), which the page then shows as it is.
+ */
+type OpenTable<K extends string> = Record<K, string> & Partial<Record<string, string>>;
 
 const vi = {
   locale: 'vi-VN',
@@ -16,7 +28,7 @@ const vi = {
   serial: 'Số sê-ri',
   brand: 'Thương hiệu',
   quantity: 'Khối lượng lô',
-  units: { kg: 'kg', t: 'tấn', bag: 'bao' } as Record<string, string>,
+  units: { kg: 'kg', t: 'tấn', bag: 'bao' } satisfies Record<QuantityUnit, string>,
   harvest: 'Thu hoạch',
   producers: 'Người sản xuất',
   producedBy: 'Sản xuất bởi',
@@ -74,7 +86,7 @@ const vi = {
   publicKeys: 'Khóa công khai',
   buyHeading: 'Mua sản phẩm',
   noListings: 'Chưa có nơi bán trực tuyến.',
-  availability: { in_stock: 'còn hàng', out_of_stock: 'hết hàng', preorder: 'đặt trước', backorder: 'đang nhập thêm' },
+  availability: { in_stock: 'còn hàng', out_of_stock: 'hết hàng', preorder: 'đặt trước', backorder: 'đang nhập thêm' } satisfies Record<Availability, string>,
   machineReadable: 'Dữ liệu cho máy đọc',
   linksetLink: 'Danh sách liên kết (linkset)',
   netWeight: 'Khối lượng tịnh',
@@ -96,7 +108,7 @@ const vi = {
     processor: 'Cơ sở chế biến',
     trader: 'Thương nhân',
     certification_body: 'Tổ chức chứng nhận',
-  },
+  } satisfies Record<OrganizationType, string>,
   steps: {
     plot_registration: 'Đăng ký vùng trồng',
     harvest: 'Thu hoạch',
@@ -113,7 +125,7 @@ const vi = {
     inspection: 'Kiểm tra, đánh giá',
     merge: 'Phối trộn các lô',
     split: 'Chia lô',
-  } as Record<string, string>,
+  } satisfies Record<TimelineEntry, string> as OpenTable<TimelineEntry>,
   certificationSchemes: {
     VietGAP: 'VietGAP (TCVN 11892-1:2017)',
     organic: 'Hữu cơ',
@@ -122,7 +134,7 @@ const vi = {
     OCOP: 'OCOP',
     GlobalGAP: 'GLOBALG.A.P.',
     other: 'Chứng nhận khác',
-  } as Record<string, string>,
+  } satisfies Record<CertificationScheme, string> as OpenTable<CertificationScheme>,
   errors: {
     notRegisteredTitle: 'Mã này chưa được đăng ký',
     notRegistered: (item: string, product: string) =>

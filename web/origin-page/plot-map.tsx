@@ -1,4 +1,4 @@
-import type { PlotFacts } from '../../api/src/modules/resolver/service.js';
+import type { PlotFacts } from '../../api/src/domain/signed-plot.js';
 
 const WIDTH = 320;
 const HEIGHT = 200;

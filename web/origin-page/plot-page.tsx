@@ -1,5 +1,6 @@
 import { lotDigitalLink } from '../../api/src/domain/gs1/digital-link.js';
-import type { PlotFacts, PlotOrigin } from '../../api/src/modules/resolver/service.js';
+import type { PlotFacts } from '../../api/src/domain/signed-plot.js';
+import type { PlotOrigin } from '../../api/src/modules/resolver/service.js';
 import { formatNumber } from './format.js';
 import { Fact, renderDocument } from './layout.js';
 import { CertificateItem } from './lot-page.js';

@@ -1,10 +1,11 @@
+import type { MarketplaceName } from '../../api/src/domain/vocabulary.js';
 import type { ProductOrigin } from '../../api/src/modules/resolver/service.js';
 import type { ListingRecord, ProductRecord } from '../../api/src/store/port.js';
 import { formatNumber, formatVnd } from './format.js';
 import { Fact, Hero, heroImage, renderDocument } from './layout.js';
 import type { Lang, Messages } from './messages.js';
 
-const MARKETPLACE_NAMES: Record<string, string> = {
+const MARKETPLACE_NAMES: Record<MarketplaceName, string> = {
   shopee: 'Shopee',
   lazada: 'Lazada',
   tiktok_shop: 'TikTok Shop',

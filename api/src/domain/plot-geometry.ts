@@ -1,5 +1,4 @@
 import { area as turfArea } from '@turf/area';
-import type { FieldError } from '../core/errors.js';
 
 /**
  * Plot geometry as the EU Deforestation Regulation (EU 2023/1115) and its information system
@@ -13,11 +12,18 @@ export const EUDR_POINT_MAX_HA = 4;
 export const MAX_RING_POSITIONS = 2000;
 
 export type Position = [number, number];
+
+/** What is wrong with a geometry and where (a path such as `geometry.coordinates[0][3]`); the API answers it as a field error. */
+export interface GeometryProblem {
+  path: string;
+  message: string;
+}
+
 export type PlotGeometry = { type: 'Point'; coordinates: Position } | { type: 'Polygon'; coordinates: Position[][] };
 
-export type GeometryCheck = { ok: true; geometry: PlotGeometry; areaHa: number | null } | { ok: false; errors: FieldError[] };
+export type GeometryCheck = { ok: true; geometry: PlotGeometry; areaHa: number | null } | { ok: false; errors: GeometryProblem[] };
 
-function checkPosition(value: unknown, path: string, errors: FieldError[]): value is Position {
+function checkPosition(value: unknown, path: string, errors: GeometryProblem[]): value is Position {
   if (!Array.isArray(value) || value.length !== 2) {
     errors.push({ path, message: 'a position is [longitude, latitude] (two numbers, WGS84)' });
     return false;
@@ -34,7 +40,7 @@ function checkPosition(value: unknown, path: string, errors: FieldError[]): valu
 
 /** Validates a GeoJSON geometry for a plot and computes its geodesic area in hectares. */
 export function checkPlotGeometry(input: unknown, path = 'geometry'): GeometryCheck {
-  const errors: FieldError[] = [];
+  const errors: GeometryProblem[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, errors: [{ path, message: 'a GeoJSON Point or Polygon object is required' }] };
   }

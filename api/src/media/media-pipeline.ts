@@ -35,9 +35,6 @@ export interface ProcessedMedia {
   renditions: Array<{ width: number; sha256: string; bytes: Uint8Array }>;
 }
 
-/** Public URL of a rendition: named by its content hash, so it can be cached forever. */
-export const renditionUrl = (publicBaseUrl: string, sha256: string): string => `${publicBaseUrl}/media/${sha256}.webp`;
-
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export async function processUpload(bytes: Uint8Array, path: string, limits: MediaLimits): Promise<ProcessedMedia> {

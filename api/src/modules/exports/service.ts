@@ -7,7 +7,7 @@ import { writeEudrGeoJson } from '../../exports/eudr-geojson.js';
 import { writeGoogleMerchantTsv, writeGoogleMerchantXml } from '../../exports/google-merchant.js';
 import { writeListingsCsv } from '../../exports/listings-csv.js';
 import { writeMetaCatalogCsv } from '../../exports/meta-catalog.js';
-import { renditionUrl } from '../../media/media-pipeline.js';
+import { renditionUrl } from '../../media/rendition-urls.js';
 import type { BatchRecord, OrganizationRecord, Page, PageRequest, Store } from '../../store/port.js';
 
 export const EXPORT_FORMATS = ['google-merchant.xml', 'google-merchant.tsv', 'meta-catalog.csv', 'listings.csv', 'eudr.geojson'] as const;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { READABLE_FROM_ANY_ORIGIN, type ApiRouter } from '../../core/api-router.js';
 import { NotFoundError } from '../../core/errors.js';
 import { IdParams } from '../../core/schemas.js';
-import { renditionUrl } from '../../media/media-pipeline.js';
+import { renditionUrl } from '../../media/rendition-urls.js';
 import type { MediaRecord } from '../../store/port.js';
 import { Media, MediaList, RenditionParams, StepMediaParams } from './schema.js';
 import type { MediaService } from './service.js';

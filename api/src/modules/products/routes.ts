@@ -3,7 +3,7 @@ import type { ApiRouter } from '../../core/api-router.js';
 import { ListQuery, listResponseSchema, toListResponse, toPageRequest } from '../../core/pagination.js';
 import { IdParams } from '../../core/schemas.js';
 import { productDigitalLink } from '../../domain/gs1/digital-link.js';
-import { renditionUrl } from '../../media/media-pipeline.js';
+import { renditionUrl } from '../../media/rendition-urls.js';
 import type { ProductRecord } from '../../store/port.js';
 import { Listing, ListingCreate, Product, ProductCreate, ProductUpdate, Readiness } from './schema.js';
 import type { ProductService } from './service.js';

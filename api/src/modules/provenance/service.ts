@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { nowIso } from '../../core/ids.js';
 import { lotDigitalLink } from '../../domain/gs1/digital-link.js';
 import { lotUri, orgUri, type AttachedFile } from '../../domain/event-model.js';
-import { renditionUrl } from '../../media/media-pipeline.js';
+import { renditionUrl } from '../../media/rendition-urls.js';
 import type { TransparencyLog } from '../../log/transparency-log.js';
 import type { KeyRing } from '../../provenance/key-ring.js';
 import { base64UrlDecode } from '../../domain/bytes.js';

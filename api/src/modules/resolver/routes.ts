@@ -4,13 +4,8 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { AppError, ValidationError, problemType } from '../../core/errors.js';
 import { DIGITAL_LINK_PRIMARY_KEYS } from '../../domain/gs1/ai-table.js';
 import { canonicalDigitalLink, parseDigitalLink } from '../../domain/gs1/digital-link.js';
-import { renderResolverMiss, type ResolverMiss } from '../../../../web/origin-page/error-page.js';
-import { renderLocationPage } from '../../../../web/origin-page/location-page.js';
-import { renderLotPage } from '../../../../web/origin-page/lot-page.js';
-import { renderPlotPage } from '../../../../web/origin-page/plot-page.js';
-import { MESSAGES, pickLanguage, type Lang } from '../../../../web/origin-page/messages.js';
-import { renderProductPage } from '../../../../web/origin-page/product-page.js';
 import type { ScanService } from '../scans/service.js';
+import type { OriginPageRenderer, PageLanguage, ResolverMiss } from './origin-page-renderer.js';
 import { GS1_VOC, UnregisteredItemError, type Resolution, type ResolverService } from './service.js';
 import { TtlCache } from '../../core/ttl-cache.js';
 
@@ -23,7 +18,7 @@ const GZIP_MIN_BYTES = 1024;
 /** Paths of the service's own that never hold a Digital Link, whatever follows them. */
 const NOT_A_LINK_PREFIX = '(?!/(?:api|assets|media|console|\\.well-known)/)';
 
-type Representation = { kind: 'html'; lang: Lang } | { kind: 'linkset' } | { kind: 'redirect'; linkType: string };
+type Representation = { kind: 'html'; lang: PageLanguage } | { kind: 'linkset' } | { kind: 'redirect'; linkType: string };
 
 /** A finished answer: rendered, hashed and gzipped once, then served to every scan of the same identity. */
 interface RenderedAnswer {
@@ -46,8 +41,9 @@ interface RenderedAnswer {
  * GS1 data attributes), never by the raw URL, so made-up query parameters cannot fill the cache
  * or force renders; concurrent misses of one item share one resolution. Resolutions are limited
  * per client (RESOLVER_RATE_LIMIT a minute): each new item costs a resolution and a render.
+ * `pages` renders the HTML answers.
  */
-export function resolverRouter(resolver: ResolverService, scans: ScanService, limit: RequestHandler): Router {
+export function resolverRouter(resolver: ResolverService, scans: ScanService, pages: OriginPageRenderer, limit: RequestHandler): Router {
   const router = Router();
   const resolutions = new TtlCache<Promise<Resolution>>({ ttlMs: ANSWER_TTL_MS, maxEntries: 2_000 });
   const answers = new TtlCache<RenderedAnswer>({ ttlMs: ANSWER_TTL_MS, maxEntries: 5_000, maxBytes: 64 * 1024 * 1024, sizeOf: (a) => a.body.length + (a.gzip?.length ?? 0) });
@@ -84,8 +80,8 @@ export function resolverRouter(resolver: ResolverService, scans: ScanService, li
         errors: [{ path: parsed.error.segment ?? req.path, message: `${parsed.error.rule}: ${parsed.error.message}` }],
         extensions: { rule: parsed.error.rule },
       });
-      const representation = representationOf(req);
-      if (representation.kind === 'html' && wantsHtmlErrors(req)) return sendMiss(res, error, representation.lang, req.path);
+      const representation = representationOf(req, pages);
+      if (representation.kind === 'html' && wantsHtmlErrors(req)) return sendMiss(res, pages, error, representation.lang, req.path);
       throw error;
     }
     const identity = canonicalDigitalLink('', { ...parsed.value, otherParams: {} });
@@ -95,12 +91,12 @@ export function resolverRouter(resolver: ResolverService, scans: ScanService, li
   async function answer(req: Request, res: Response, identity: string, resolve: () => Promise<Resolution>): Promise<void> {
     corsHeaders(res);
     res.setHeader('Vary', 'Accept, Accept-Language, Accept-Encoding');
-    const representation = representationOf(req);
+    const representation = representationOf(req, pages);
     let found: Resolution;
     try {
       found = await resolutions.shared(identity, resolve);
     } catch (error) {
-      if (error instanceof AppError && representation.kind === 'html' && wantsHtmlErrors(req)) return sendMiss(res, error, representation.lang, identity);
+      if (error instanceof AppError && representation.kind === 'html' && wantsHtmlErrors(req)) return sendMiss(res, pages, error, representation.lang, identity);
       throw error;
     }
     const anchor = found.links[`${GS1_VOC}pip`]![0]!.href;
@@ -111,7 +107,7 @@ export function resolverRouter(resolver: ResolverService, scans: ScanService, li
       return;
     }
     const key = `${representation.kind === 'html' ? representation.lang : 'linkset'}|${identity}`;
-    const rendered = answers.get(key) ?? answers.set(key, render(found, representation, identity));
+    const rendered = answers.get(key) ?? answers.set(key, render(pages, found, representation, identity));
     // A scan is a person opening the page: machine reads of the linkset and redirects are not counted.
     if (representation.kind === 'html' && found.kind === 'lot' && req.method === 'GET') scans.record(found.batch.id, req.get('user-agent'));
     send(req, res, rendered);
@@ -119,7 +115,7 @@ export function resolverRouter(resolver: ResolverService, scans: ScanService, li
   return router;
 }
 
-function representationOf(req: Request): Representation {
+function representationOf(req: Request, pages: OriginPageRenderer): Representation {
   const { linkType, lang } = req.query;
   if (linkType !== undefined && typeof linkType !== 'string') throw ValidationError.field('linkType', 'give linkType once');
   if (lang !== undefined && typeof lang !== 'string') throw ValidationError.field('lang', 'give lang once');
@@ -127,7 +123,7 @@ function representationOf(req: Request): Representation {
   if (linkType) return { kind: 'redirect', linkType };
   const preferred = req.accepts(['text/html', LINKSET, 'application/json']);
   if (preferred === LINKSET || preferred === 'application/json') return { kind: 'linkset' };
-  return { kind: 'html', lang: pickLanguage(lang, req.get('accept-language')) };
+  return { kind: 'html', lang: pages.language(lang, req.get('accept-language')) };
 }
 
 function redirectTarget(req: Request, resolution: Resolution, linkType: string): string {
@@ -143,22 +139,12 @@ function redirectTarget(req: Request, resolution: Resolution, linkType: string):
   return withQuery(target.href, params);
 }
 
-function render(resolution: Resolution, representation: Exclude<Representation, { kind: 'redirect' }>, identity: string): RenderedAnswer {
+function render(pages: OriginPageRenderer, resolution: Resolution, representation: Exclude<Representation, { kind: 'redirect' }>, identity: string): RenderedAnswer {
   if (representation.kind === 'linkset') {
     const anchor = resolution.links[`${GS1_VOC}pip`]![0]!.href;
     return finish(200, LINKSET, JSON.stringify({ linkset: [{ anchor, ...resolution.links }] }));
   }
-  const { lang } = representation;
-  const m = MESSAGES[lang];
-  const html =
-    resolution.kind === 'lot'
-      ? renderLotPage(resolution, lang, m, identity)
-      : resolution.kind === 'product'
-        ? renderProductPage(resolution, lang, m, identity)
-        : resolution.kind === 'plot'
-          ? renderPlotPage(resolution, lang, m, identity)
-          : renderLocationPage(resolution, lang, m, identity);
-  return finish(200, 'text/html; charset=utf-8', html);
+  return finish(200, 'text/html; charset=utf-8', pages.page(resolution, representation.lang, identity));
 }
 
 function finish(status: number, contentType: string, body: string): RenderedAnswer {
@@ -195,8 +181,7 @@ function wantsHtmlErrors(req: Request): boolean {
   return req.accepts(['application/problem+json', 'application/json', 'text/html']) === 'text/html';
 }
 
-function sendMiss(res: Response, error: AppError, lang: Lang, self: string): void {
-  const m = MESSAGES[lang];
+function sendMiss(res: Response, pages: OriginPageRenderer, error: AppError, lang: PageLanguage, self: string): void {
   const miss: ResolverMiss =
     error instanceof UnregisteredItemError
       ? { kind: 'not-registered', item: error.item, productName: lang === 'en' ? (error.product.name.en ?? error.product.name.vi) : error.product.name.vi, productLink: error.productLink }
@@ -204,7 +189,7 @@ function sendMiss(res: Response, error: AppError, lang: Lang, self: string): voi
         ? { kind: 'bad-syntax', rule: String(error.extensions.rule ?? ''), message: error.message }
         : { kind: 'not-found' };
   res.status(error.status).setHeader('Cache-Control', 'no-store');
-  res.type('html').send(renderResolverMiss(miss, lang, m, self));
+  res.type('html').send(pages.miss(miss, lang, self));
 }
 
 function withQuery(href: string, params: URLSearchParams): string {

@@ -1,5 +1,6 @@
 import { AppError, NotFoundError, problemType } from '../../core/errors.js';
 import { locationDigitalLink, lotDigitalLink, productDigitalLink, type ParsedDigitalLink } from '../../domain/gs1/digital-link.js';
+import { plotOf } from '../../domain/signed-plot.js';
 import { base64UrlDecode } from '../../domain/bytes.js';
 import { verifyBundle } from '../../provenance/verify-bundle.js';
 import type { BatchRecord, ListingRecord, MediaRecord, OrganizationRecord, PlotRecord, ProductRecord, Store } from '../../store/port.js';
@@ -280,24 +281,6 @@ export class ResolverService {
     const slug = /^urn:farm-trace:epcis:org:(.+)$/.exec(uri)?.[1];
     return slug ? this.store.organizations.findBySlug(slug) : Promise.resolve(null);
   }
-}
-
-/** The plot a plot-registration event describes, as signed. */
-export function plotOf(body: Record<string, unknown>): PlotFacts | null {
-  const plot = body['ft:plot'];
-  return plot && typeof plot === 'object' ? (plot as PlotFacts) : null;
-}
-
-export interface PlotFacts {
-  name: string;
-  crops: string[];
-  geometry: { type: 'Point'; coordinates: [number, number] } | { type: 'Polygon'; coordinates: [number, number][][] };
-  areaHa: number | null;
-  declaredAreaHa: number | null;
-  farmer: string;
-  certifications: Array<{ scheme: string; number: string; issuer: string; validFrom: string; validTo: string; stars?: number }>;
-  /** The plot's GLN, in registrations of plots that have one. */
-  gln?: string;
 }
 
 function retailerLink(listing: ListingRecord): LinkTarget {

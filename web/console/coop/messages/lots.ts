@@ -1,9 +1,8 @@
 import type { ConsoleLang } from '../../messages.js';
-import type { STEP_TYPES } from '../../../../api/src/domain/vocabulary.js';
+import type { ClientType } from '../../../../api/src/domain/client-type.js';
+import type { StepType } from '../../../../api/src/domain/vocabulary.js';
 
-type StepType = (typeof STEP_TYPES)[number];
 export type LotStatusFilter = 'all' | 'published' | 'unpublished' | 'inTransit' | 'handedOver' | 'derived';
-type ClientType = 'android' | 'ios' | 'desktop' | 'bot' | 'other';
 
 /** Words of the lots list, one lot's screen, and the merge screen. */
 const vi = {

@@ -1,3 +1,4 @@
+import type { Availability, MarketplaceName } from '../../../../api/src/domain/vocabulary.js';
 import type { ConsoleLang } from '../../messages.js';
 
 /** Words of the products screens: the catalog, one product, its photos, readiness and listings. */
@@ -114,13 +115,13 @@ const vi = {
     own_shop: 'Cửa hàng riêng',
     amazon: 'Amazon',
     other: 'Nơi khác',
-  },
+  } satisfies Record<MarketplaceName, string>,
   availabilities: {
     in_stock: 'Còn hàng',
     out_of_stock: 'Hết hàng',
     preorder: 'Đặt trước',
     backorder: 'Chờ nhập hàng',
-  },
+  } satisfies Record<Availability, string>,
 };
 
 const en: typeof vi = {
