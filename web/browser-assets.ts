@@ -20,7 +20,7 @@ export interface BrowserAsset {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ENTRY_POINTS = {
-  'verify-bundle': path.resolve(here, '../api/src/provenance/verify-bundle.ts'),
+  'verify-bundle': path.resolve(here, '../api/src/verifier/verify-bundle.ts'),
   'origin-page': path.resolve(here, 'origin-page/recheck.ts'),
   console: path.resolve(here, 'console/main.tsx'),
   'console-sw': path.resolve(here, 'console/service-worker.ts'),

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { eventHashId, preHashString } from '../src/epcis/event-hash-id.js';
 import request from 'supertest';
 import { EVENT_PREFIXES } from '../src/domain/event-model.js';
-import type { ProvenanceBundle } from '../src/provenance/verify-bundle.js';
+import type { ProvenanceBundle } from '../src/verifier/bundle-format.js';
 import { startHarness } from './support/harness.js';
 
 /**

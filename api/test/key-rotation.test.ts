@@ -8,7 +8,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { buildApp, buildServices, finishBackgroundWork } from '../src/app.js';
 import { createLogger } from '../src/core/logger.js';
-import { verifyBundle } from '../src/provenance/verify-bundle.js';
+import { verifyBundle } from '../src/verifier/verify-bundle.js';
 import { rewrapAllKeys } from '../src/provenance/rewrap-keys.js';
 import { KeyWrap } from '../src/provenance/signing-keys.js';
 import type { Store } from '../src/store/port.js';

@@ -9,7 +9,9 @@ import type { TransparencyLog } from '../../log/transparency-log.js';
 import type { KeyRing } from '../../provenance/key-ring.js';
 import { base64UrlDecode } from '../../domain/bytes.js';
 import { signedAncestry } from '../../provenance/lot-ancestry.js';
-import { BUNDLE_FORMAT, verifyBundle, type ProvenanceBundle, type PublishedKey, type VerificationReport } from '../../provenance/verify-bundle.js';
+import { BUNDLE_FORMAT, type ProvenanceBundle, type PublishedKey } from '../../verifier/bundle-format.js';
+import type { VerificationReport } from '../../verifier/report.js';
+import { verifyBundle } from '../../verifier/verify-bundle.js';
 import type { BatchRecord, EventRecord, OrganizationRecord, SigningKeyRecord, Store } from '../../store/port.js';
 import type { BatchService } from '../batches/service.js';
 
