@@ -1,5 +1,5 @@
 import { requireRole, type Actor } from '../../core/auth.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../../audit/record-audit.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError, problemType } from '../../core/errors.js';
 import { newId, newPublicCode, nowIso } from '../../core/ids.js';
 import { allPages } from '../../core/pagination.js';

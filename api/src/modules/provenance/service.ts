@@ -1,12 +1,12 @@
 import { requireRole, type Actor } from '../../core/auth.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../../audit/record-audit.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { nowIso } from '../../core/ids.js';
 import { lotDigitalLink } from '../../domain/digital-link.js';
 import { lotUri, orgUri, type AttachedFile } from '../../domain/event-model.js';
 import { renditionUrl } from '../../media/media-pipeline.js';
 import type { TransparencyLog } from '../../log/transparency-log.js';
-import type { KeyRing } from '../../provenance/key-ring.js';
+import type { KeyRing } from '../../keys/key-ring.js';
 import { base64UrlDecode } from '../../domain/bytes.js';
 import { signedAncestry } from '../../provenance/lot-ancestry.js';
 import { BUNDLE_FORMAT, type ProvenanceBundle, type PublishedKey } from '../../verifier/bundle-format.js';
