@@ -13,7 +13,7 @@ import { BUNDLE_FORMAT, type ProvenanceBundle, type PublishedKey } from '../../v
 import type { VerificationReport } from '../../verifier/report.js';
 import { verifyBundle } from '../../verifier/verify-bundle.js';
 import type { BatchRecord, EventRecord, OrganizationRecord, SigningKeyRecord, Store } from '../../store/port.js';
-import type { BatchService } from '../batches/service.js';
+import type { BatchService } from '../batches/lifecycle-service.js';
 
 /** Signing keys as the world sees them (JWKS), provenance bundles of lots, and their verification. */
 export class ProvenanceService {
