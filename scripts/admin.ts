@@ -18,8 +18,8 @@ import { loadConfigOrExit } from '../api/src/core/config.js';
 import { AppError, fromStorageError } from '../api/src/core/errors.js';
 import { parseOrThrow } from '../api/src/core/validation.js';
 import { OrganizationBootstrap, Password, UserCreate } from '../api/src/modules/organizations/schema.js';
-import { rewrapAllKeys } from '../api/src/provenance/rewrap-keys.js';
-import { KeyWrap } from '../api/src/provenance/signing-keys.js';
+import { rewrapAllKeys } from '../api/src/keys/rewrap-keys.js';
+import { KeyWrap } from '../api/src/keys/key-wrap.js';
 import { openStore } from '../api/src/store/open-store.js';
 
 const USAGE = `usage:

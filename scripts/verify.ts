@@ -11,7 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { describeReport, verifyBundle, type PublishedKey } from '../api/src/provenance/verify-bundle.js';
+import type { PublishedKey } from '../api/src/verifier/bundle-format.js';
+import { describeReport, verifyBundle } from '../api/src/verifier/verify-bundle.js';
 
 const USAGE = 'usage: npm run verify -- <bundle.json> [--jwks <jwks.json>] [--log-key <vkey>] [--engine webcrypto|noble] [--fetch-media] [--json]';
 

@@ -194,7 +194,7 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
   const b5 = await harvest(coop2, [p5.id], 'ETA-2511-01', 1800, '2025-11-20', '2025-11-28', 'TR9');
 
   const farmPlace = (name: string, lat: number, lon: number) => ({ name, lat, lon });
-  const farmDrying = await s.batches.addStep(farmer, b1.id, {
+  const farmDrying = await s.custody.addStep(farmer, b1.id, {
     type: 'drying',
     occurredAt: '2025-11-19T07:30:00+07:00',
     place: farmPlace('Sân phơi nhà', 13.041102, 108.373015),
@@ -205,7 +205,7 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
   // A photo of the drying yard, taken by the farmer: shown on the origin page's timeline.
   await s.media.attach(farmer, { kind: 'step', batchId: b1.id, stepId: farmDrying.event.hash }, [{ bytes: await productPhoto({ r: 122, g: 40, b: 30 }) }]);
   for (const [batch, dried] of [[b2, 2900], [b3, 720], [b4, 1390], [b5, 860]] as const) {
-    await s.batches.addStep(coop2, batch.id, {
+    await s.custody.addStep(coop2, batch.id, {
       type: 'drying',
       occurredAt: '2025-11-29T07:00:00+07:00',
       place: { name: 'Sân phơi HTX Krông Năng', gln: gln('0011') },
@@ -215,7 +215,7 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
     });
   }
   // The farmer ships the dried cherries to the cooperative, which receives them.
-  await s.batches.addStep(farmer, b1.id, {
+  await s.custody.addStep(farmer, b1.id, {
     type: 'shipping',
     occurredAt: '2025-12-04T08:00:00+07:00',
     receiver: 'krong-nang-coffee',
@@ -223,9 +223,9 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
   });
   for (const batch of cherries) {
     if (batch.id === b1.id) {
-      await s.batches.addStep(coop2, b1.id, { type: 'receiving', occurredAt: '2025-12-04T10:15:00+07:00', place: { name: 'Kho HTX', gln: gln('0011') } });
+      await s.custody.addStep(coop2, b1.id, { type: 'receiving', occurredAt: '2025-12-04T10:15:00+07:00', place: { name: 'Kho HTX', gln: gln('0011') } });
     }
-    await s.batches.addStep(coop2, batch.id, {
+    await s.custody.addStep(coop2, batch.id, {
       type: 'hulling',
       occurredAt: '2025-12-06T09:00:00+07:00',
       place: { name: 'Xưởng xát HTX Krông Năng', gln: gln('0011') },
@@ -233,7 +233,7 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
   }
 
   // Blend three lots into an export-grade green coffee lot; sort it; ship it to the roaster.
-  const blend = await s.batches.merge(coop2, {
+  const blend = await s.transformations.merge(coop2, {
     inputs: [{ batchId: b1.id }, { batchId: b2.id }, { batchId: b4.id }],
     product: 'Cà phê nhân Robusta Krông Năng',
     variety: 'TR4, TR9',
@@ -244,20 +244,20 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
     place: { name: 'Kho HTX Krông Năng', gln: gln('0011') },
     notes: 'Phối trộn 3 lô đạt chuẩn sàng 16',
   });
-  await s.batches.addStep(coop2, blend.id, {
+  await s.custody.addStep(coop2, blend.id, {
     type: 'sorting',
     occurredAt: '2025-12-09T08:00:00+07:00',
     place: { name: 'Xưởng phân loại HTX', gln: gln('0011') },
     notes: 'Sàng 16, loại hạt đen vỡ',
     outputs: [{ quantity: { value: 3540, unit: 'kg' } }],
   });
-  await s.batches.addStep(coop2, blend.id, { type: 'shipping', occurredAt: '2025-12-15T06:30:00+07:00', receiver: 'bmt-roastery' });
-  await s.batches.addStep(roasterAdmin, blend.id, {
+  await s.custody.addStep(coop2, blend.id, { type: 'shipping', occurredAt: '2025-12-15T06:30:00+07:00', receiver: 'bmt-roastery' });
+  await s.custody.addStep(roasterAdmin, blend.id, {
     type: 'receiving',
     occurredAt: '2025-12-15T10:00:00+07:00',
     place: { name: 'Kho Rang xay BMT', gln: gln('0021') },
   });
-  await s.batches.addStep(roasterAdmin, blend.id, {
+  await s.custody.addStep(roasterAdmin, blend.id, {
     type: 'roasting',
     occurredAt: '2025-12-18T08:00:00+07:00',
     place: { name: 'Xưởng rang', gln: gln('0021') },
@@ -265,19 +265,19 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
     inputs: [{ quantity: { value: 500, unit: 'kg' } }],
     outputs: [{ quantity: { value: 420, unit: 'kg' } }],
   });
-  await s.batches.addStep(roasterAdmin, blend.id, {
+  await s.custody.addStep(roasterAdmin, blend.id, {
     type: 'grinding',
     occurredAt: '2025-12-18T15:00:00+07:00',
     place: { name: 'Xưởng rang', gln: gln('0021') },
   });
-  await s.batches.addStep(roasterAdmin, blend.id, {
+  await s.custody.addStep(roasterAdmin, blend.id, {
     type: 'packing',
     occurredAt: '2025-12-19T09:00:00+07:00',
     place: { name: 'Xưởng đóng gói', gln: gln('0021') },
     notes: 'Túi van một chiều 500 g',
   });
   // Split the roast into two retail lots (500 g bags), both published.
-  const packs = await s.batches.split(roasterAdmin, blend.id, {
+  const packs = await s.transformations.split(roasterAdmin, blend.id, {
     outputs: [
       { quantity: { value: 300, unit: 'bag', bagKg: 0.5 }, product: 'Cà phê rang xay Krông Năng 500 g', lotNumber: 'KN25R-A', gtin: gtin('002') },
       { quantity: { value: 240, unit: 'bag', bagKg: 0.5 }, product: 'Cà phê rang xay Krông Năng 500 g', lotNumber: 'KN25R-B', gtin: gtin('002') },
@@ -289,14 +289,14 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
     const published = await s.batches.setPublished(roasterAdmin, pack.id, true);
     summary.published.push({ id: published.id, product: published.product, gtin: published.gtin, lotNumber: published.lotNumber });
   }
-  await s.batches.addStep(inspector, packs[0]!.id, {
+  await s.custody.addStep(inspector, packs[0]!.id, {
     type: 'inspection',
     occurredAt: '2026-01-06T10:00:00+07:00',
     notes: 'Kiểm tra truy xuất nguồn gốc và nhãn: đạt',
   });
 
   // A single-origin green lot from one household, sold by the cooperative under its own GTIN.
-  const single = await s.batches.split(coop2, b3.id, {
+  const single = await s.transformations.split(coop2, b3.id, {
     outputs: [
       { quantity: { value: 360, unit: 'kg' }, product: 'Cà phê nhân Robusta Ea Hồ (đơn nguồn)', lotNumber: 'EHO-2512-S1', gtin: gtin('003') },
       { quantity: { value: 340, unit: 'kg' }, product: 'Cà phê nhân Robusta Ea Hồ (loại 2)', lotNumber: 'EHO-2512-S2' },
@@ -333,8 +333,8 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
     quantity: { value: 120, unit: 'kg' },
     lotNumber: 'TC-2604-01',
   });
-  await s.batches.addStep(teaAdmin2, teaLeaf.id, { type: 'roasting', occurredAt: '2026-04-12T15:00:00+07:00', notes: 'Sao chè bằng tôn quay', outputs: [{ quantity: { value: 26, unit: 'kg' } }] });
-  const [teaPacks] = await s.batches.split(teaAdmin2, teaLeaf.id, {
+  await s.custody.addStep(teaAdmin2, teaLeaf.id, { type: 'roasting', occurredAt: '2026-04-12T15:00:00+07:00', notes: 'Sao chè bằng tôn quay', outputs: [{ quantity: { value: 26, unit: 'kg' } }] });
+  const [teaPacks] = await s.transformations.split(teaAdmin2, teaLeaf.id, {
     outputs: [
       { quantity: { value: 100, unit: 'bag', bagKg: 0.2 }, product: 'Chè Tân Cương đặc biệt 200 g', lotNumber: 'TC-2604-P1', gtin: gtin('101') },
       { quantity: { value: 30, unit: 'bag', bagKg: 0.2 }, product: 'Chè Tân Cương loại 1 200 g', lotNumber: 'TC-2604-P2' },

@@ -14,7 +14,7 @@ import { BUNDLE_DIR, BUNDLE_MANIFEST, type BundleManifest } from './browser-asse
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..');
 const ENTRY_POINTS = {
-  'verify-bundle': path.resolve(here, '../api/src/provenance/verify-bundle.ts'),
+  'verify-bundle': path.resolve(here, '../api/src/verifier/verify-bundle.ts'),
   'origin-page': path.resolve(here, 'origin-page/recheck.ts'),
   console: path.resolve(here, 'console/main.tsx'),
   'console-sw': path.resolve(here, 'console/service-worker.ts'),

@@ -15,7 +15,9 @@ import { authRoutes } from './modules/auth/routes.js';
 import { loginAccount } from './modules/auth/schema.js';
 import { AuthService } from './modules/auth/service.js';
 import { batchRoutes } from './modules/batches/routes.js';
-import { BatchService } from './modules/batches/service.js';
+import { BatchService } from './modules/batches/lifecycle-service.js';
+import { CustodyService } from './modules/batches/custody-service.js';
+import { TransformationService } from './modules/batches/transformation-service.js';
 import { organizationRoutes } from './modules/organizations/routes.js';
 import { OrganizationService } from './modules/organizations/service.js';
 import { OrganizationLogoService } from './modules/organizations/logo-service.js';
@@ -44,8 +46,8 @@ import { PlotService } from './modules/plots/service.js';
 import { FilesystemBlobStore } from './media/blob-store.js';
 import { EventRecorder } from './provenance/event-recorder.js';
 import { TransparencyLog } from './log/transparency-log.js';
-import { KeyRing } from './provenance/key-ring.js';
-import { KeyWrap } from './provenance/signing-keys.js';
+import { KeyRing } from './keys/key-ring.js';
+import { KeyWrap } from './keys/key-wrap.js';
 import type { Store } from './store/port.js';
 import { browserAssets } from '../../web/browser-assets.js';
 import { consoleRouter } from '../../web/console/console-routes.js';
@@ -59,6 +61,10 @@ export interface Services {
   qr: QrService;
   plots: PlotService;
   batches: BatchService;
+  /** Steps on lots and custody moving with the goods. */
+  custody: CustodyService;
+  /** Merges and splits. */
+  transformations: TransformationService;
   provenance: ProvenanceService;
   epcis: EpcisService;
   /** EPCIS capture jobs run in the background: see `finishBackgroundWork`. */
@@ -100,6 +106,8 @@ export function buildServices(config: Config, store: Store, logger: Logger = cre
     qr: new QrService(store, batches, logos, config.publicBaseUrl),
     plots,
     batches,
+    custody: new CustodyService(store, recorder, batches),
+    transformations: new TransformationService(store, recorder, batches),
     media: new MediaService(store, blobs, recorder, plots, batches, config.media),
     products: new ProductService(store),
     exports: new ExportService(store, config.publicBaseUrl, config.eudrMaxFileBytes),
@@ -195,7 +203,7 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
   });
   organizationRoutes(api, services.organizations, services.logos, config.media);
   plotRoutes(api, services.plots);
-  batchRoutes(api, services.batches, config.publicBaseUrl);
+  batchRoutes(api, services.batches, services.custody, services.transformations, config.publicBaseUrl);
   provenanceRoutes(api, services.provenance, rateLimiter(config.rateLimits.verify));
   epcisRoutes(api, services.epcis, services.capture);
   mediaRoutes(api, services.media, config.publicBaseUrl);

@@ -14,7 +14,7 @@ import { createLogger } from '../src/core/logger.js';
 import { openCheckpoint, parseVerifierKey, type Checkpoint } from '../src/log/checkpoint.js';
 import { verifyConsistency } from '../src/log/merkle.js';
 import { sha256 } from '../src/log/transparency-log.js';
-import { verifyBundle } from '../src/provenance/verify-bundle.js';
+import { verifyBundle } from '../src/verifier/verify-bundle.js';
 import type { Store } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { childEnv } from './support/child-env.js';

@@ -8,7 +8,8 @@ import { fromHex, toHex } from '../src/domain/bytes.js';
 import { withCheckDigit } from '../src/domain/gs1/keys.js';
 import { openCheckpoint, parseVerifierKey, type VerifierKey } from '../src/log/checkpoint.js';
 import { leafHash, nodeHash, verifyConsistency, type Sha256 } from '../src/log/merkle.js';
-import { verifyBundle, type PublishedKey } from '../src/provenance/verify-bundle.js';
+import type { PublishedKey } from '../src/verifier/bundle-format.js';
+import { verifyBundle } from '../src/verifier/verify-bundle.js';
 import { ReferenceMerkleTree } from './support/reference-merkle.js';
 import { createCooperativeWithCli, spawnServerProcess, stopAll, untilHealthy, type ServerProcess } from './support/server-process.js';
 

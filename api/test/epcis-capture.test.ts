@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { eventHashId } from '../src/domain/epcis-event-hash.js';
 import { validateEpcisDocument } from '../src/epcis/epcis-schema.js';
-import { verifyBundle } from '../src/provenance/verify-bundle.js';
+import { verifyBundle } from '../src/verifier/verify-bundle.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 const EXAMPLES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/epcis-examples');

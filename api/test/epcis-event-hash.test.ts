@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { eventHashId, preHashString } from '../src/domain/epcis-event-hash.js';
 import request from 'supertest';
 import { EVENT_PREFIXES } from '../src/domain/event-model.js';
-import type { ProvenanceBundle } from '../src/provenance/verify-bundle.js';
+import type { ProvenanceBundle } from '../src/verifier/bundle-format.js';
 import { startHarness } from './support/harness.js';
 
 /**

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { EPCIS_CONTEXT_URL } from '../src/epcis/epcis-document.js';
 import { validateEpcisDocument } from '../src/epcis/epcis-schema.js';
-import type { ProvenanceBundle } from '../src/provenance/verify-bundle.js';
+import type { ProvenanceBundle } from '../src/verifier/bundle-format.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 const PROBLEM = /application\/problem\+json/;

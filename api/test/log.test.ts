@@ -15,7 +15,7 @@ import { createLogger } from '../src/core/logger.js';
 import { openCheckpoint, parseVerifierKey, type Checkpoint } from '../src/log/checkpoint.js';
 import { leafHash, nodeKey, nodesCompletedBy, perfectSubtrees, verifyConsistency, verifyInclusion } from '../src/log/merkle.js';
 import { sha256 } from '../src/log/transparency-log.js';
-import type { ProvenanceBundle } from '../src/provenance/verify-bundle.js';
+import type { ProvenanceBundle } from '../src/verifier/bundle-format.js';
 import { childEnv } from './support/child-env.js';
 import { startHarness, squarePlot, type Harness } from './support/harness.js';
 import { ReferenceMerkleTree } from './support/reference-merkle.js';

@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import request from 'supertest';
-import { verifyBundle, type ProvenanceBundle } from '../src/provenance/verify-bundle.js';
+import type { ProvenanceBundle } from '../src/verifier/bundle-format.js';
+import { verifyBundle } from '../src/verifier/verify-bundle.js';
 import { startHarness, squarePlot, type Harness } from './support/harness.js';
 import { withRawBody } from './support/raw-body.js';
 

@@ -9,8 +9,10 @@ import { expect } from 'chai';
 import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import request from 'supertest';
 import { lotUri, plotUri } from '../src/domain/event-model.js';
-import { KeyWrap } from '../src/provenance/signing-keys.js';
-import { verifyBundle, type EventReport, type ProvenanceBundle, type PublishedKey, type VerificationReport } from '../src/provenance/verify-bundle.js';
+import { KeyWrap } from '../src/keys/key-wrap.js';
+import type { ProvenanceBundle, PublishedKey } from '../src/verifier/bundle-format.js';
+import type { EventReport, VerificationReport } from '../src/verifier/report.js';
+import { verifyBundle } from '../src/verifier/verify-bundle.js';
 import { logSectionFor } from './support/log-fixture.js';
 import { startHarness, squarePlot, type Harness } from './support/harness.js';
 

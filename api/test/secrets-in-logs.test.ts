@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import sharp from 'sharp';
-import { KeyWrap } from '../src/provenance/signing-keys.js';
+import { KeyWrap } from '../src/keys/key-wrap.js';
 import { squarePlot } from './support/harness.js';
 import { ROOT, startServerProcess, type ServerProcess } from './support/server-process.js';
 

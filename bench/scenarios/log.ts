@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { TransparencyLog } from '../../api/src/log/transparency-log.js';
-import { KeyWrap } from '../../api/src/provenance/signing-keys.js';
+import { KeyWrap } from '../../api/src/keys/key-wrap.js';
 import { openSqliteStore } from '../../api/src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../api/src/store/port.js';
 import { ratioOf, type Figure } from '../lib/figures.js';

@@ -12,7 +12,8 @@
 import { createPublicKey, verify as ed25519Verify, type KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Actor } from '../../api/src/core/auth.js';
-import { verifyBundle, type ProvenanceBundle } from '../../api/src/provenance/verify-bundle.js';
+import type { ProvenanceBundle } from '../../api/src/verifier/bundle-format.js';
+import { verifyBundle } from '../../api/src/verifier/verify-bundle.js';
 import { startHarness, type Harness } from '../../api/test/support/harness.js';
 import { captureAndWait, fetchJson, login } from '../lib/client.js';
 import { ratioOf, type Figure } from '../lib/figures.js';

@@ -16,7 +16,7 @@ if (button && output) {
     button.disabled = true;
     say('checking');
     try {
-      const [{ verifyBundle }, response] = await Promise.all([import('../../api/src/provenance/verify-bundle.js'), fetch(button.dataset.bundle ?? '')]);
+      const [{ verifyBundle }, response] = await Promise.all([import('../../api/src/verifier/verify-bundle.js'), fetch(button.dataset.bundle ?? '')]);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const report = await verifyBundle(await response.json());
       // A valid record of another lot must not pass for this one.

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { extract as extractTar, type ReadEntry } from 'tar';
-import { KeyWrap } from '../provenance/signing-keys.js';
+import { KeyWrap } from '../keys/key-wrap.js';
 import { CURRENT_SCHEMA_VERSION, integrityProblems, readSnapshotContents } from '../store/sqlite/sqlite-snapshot.js';
 import { BackupError } from './backup-error.js';
 import { BACKUP_FORMAT, BackupManifest, DATABASE_MEMBER, MANIFEST_MEMBER, SECRETS_MEMBER, hashFile } from './backup-manifest.js';

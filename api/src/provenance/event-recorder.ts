@@ -4,8 +4,8 @@ import { eventIdOf, orgUri, toOffsetTime, type EpcisEvent, type OrgRef } from '.
 import type { EventLink, EventRecord, Repositories } from '../store/port.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { TransparencyLog } from '../log/transparency-log.js';
-import type { KeyRing } from './key-ring.js';
-import { signCanonical } from './signing-keys.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import { signCanonical } from '../keys/signing-keys.js';
 
 export interface EventToRecord {
   event: EpcisEvent;

@@ -3,7 +3,7 @@ import { base64UrlDecode, fromHex, toHex } from '../../src/domain/bytes.js';
 import { formatVerifierKey, signCheckpoint } from '../../src/log/checkpoint.js';
 import { inclusionRanges, nodeKey, nodesCompletedBy, subtreeHash } from '../../src/log/merkle.js';
 import { sha256 } from '../../src/log/transparency-log.js';
-import type { ProvenanceBundle } from '../../src/provenance/verify-bundle.js';
+import type { ProvenanceBundle } from '../../src/verifier/bundle-format.js';
 
 /**
  * The `log` section of a hand-made bundle: a fresh log key, a tree of `hashes` in that order

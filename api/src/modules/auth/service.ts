@@ -9,7 +9,7 @@ import {
   verifyToken,
   type Actor,
 } from '../../core/auth.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../../audit/record-audit.js';
 import { NotFoundError, UnauthorizedError } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
 import type { ApiKeyRecord, Page, PageRequest, Store } from '../../store/port.js';

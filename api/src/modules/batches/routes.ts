@@ -5,9 +5,12 @@ import { IdParams } from '../../core/schemas.js';
 import { lotDigitalLink } from '../../domain/gs1/digital-link.js';
 import type { BatchRecord } from '../../store/port.js';
 import { Batch, BatchCreate, BatchStepParams, MergeCreate, SplitCreate, SplitResult, Step, StepCreate } from './schema.js';
-import type { BatchService, StepRecord } from './service.js';
+import type { CustodyService } from './custody-service.js';
+import type { BatchService } from './lifecycle-service.js';
+import type { StepRecord } from './lot-events.js';
+import type { TransformationService } from './transformation-service.js';
 
-export function batchRoutes(api: ApiRouter, batches: BatchService, publicBaseUrl: string): void {
+export function batchRoutes(api: ApiRouter, batches: BatchService, custody: CustodyService, transformations: TransformationService, publicBaseUrl: string): void {
   const view = ({ accessOrgIds: _a, createdBy: _c, ...batch }: BatchRecord): z.output<typeof Batch> => ({
     ...batch,
     digitalLink: lotDigitalLink(publicBaseUrl, batch),
@@ -66,7 +69,7 @@ export function batchRoutes(api: ApiRouter, batches: BatchService, publicBaseUrl
       responses: [{ status: 201, description: 'The merged lot', schema: Batch }],
     },
     async ({ body, actor }) => {
-      const merged = await batches.merge(actor, body);
+      const merged = await transformations.merge(actor, body);
       return { status: 201, body: view(merged), location: batchLocation(merged) };
     },
   );
@@ -96,7 +99,7 @@ export function batchRoutes(api: ApiRouter, batches: BatchService, publicBaseUrl
       responses: [{ status: 201, description: 'The new lots', schema: SplitResult }],
     },
     async ({ params, body, actor }) => {
-      const parts = await batches.split(actor, params.id, body);
+      const parts = await transformations.split(actor, params.id, body);
       // Several lots are created; Location names the first, the body lists them all.
       return { status: 201, body: { items: parts.map(view) }, location: batchLocation(parts[0]!) };
     },
@@ -129,7 +132,7 @@ export function batchRoutes(api: ApiRouter, batches: BatchService, publicBaseUrl
       responses: [{ status: 201, description: 'Created', schema: Step }],
     },
     async ({ params, body, actor }) => {
-      const step = await batches.addStep(actor, params.id, body);
+      const step = await custody.addStep(actor, params.id, body);
       return { status: 201, body: stepView(step), location: `/api/v1/batches/${params.id}/steps/${step.event.hash}` };
     },
   );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../../core/api-router.js';
 import { Id } from '../../core/schemas.js';
-import type { BatchService } from '../batches/service.js';
+import type { BatchService } from '../batches/lifecycle-service.js';
 import { CONTENT_TYPES, EXPORT_FORMATS, type ExportScope, type ExportService } from './service.js';
 
 const FormatParams = z.strictObject({ format: z.enum(EXPORT_FORMATS) });

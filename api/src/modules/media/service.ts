@@ -7,7 +7,7 @@ import type { BlobStore } from '../../media/blob-store.js';
 import { processUpload, type MediaLimits, type ProcessedMedia } from '../../media/media-pipeline.js';
 import type { EventRecorder } from '../../provenance/event-recorder.js';
 import type { EventLink, MediaRecord, MediaTargetKind, Repositories, Store } from '../../store/port.js';
-import type { BatchService } from '../batches/service.js';
+import type { BatchService } from '../batches/lifecycle-service.js';
 import type { PlotService } from '../plots/service.js';
 
 export type MediaTarget =

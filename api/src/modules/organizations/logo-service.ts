@@ -1,5 +1,5 @@
 import { requireRole, type Actor } from '../../core/auth.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../../audit/record-audit.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../core/errors.js';
 import type { BlobStore } from '../../media/blob-store.js';
 import { renderLogo } from '../../media/logo-rendition.js';

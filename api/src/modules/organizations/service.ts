@@ -1,8 +1,8 @@
 import { requireRole, hashPassword, type Actor } from '../../core/auth.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../../audit/record-audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
-import type { KeyRing } from '../../provenance/key-ring.js';
+import type { KeyRing } from '../../keys/key-ring.js';
 import type { OrganizationRecord, Page, PageRequest, Store, UserRecord } from '../../store/port.js';
 import type { OrganizationBootstrap, OrganizationCreate, UserCreate } from './schema.js';
 import type { Role } from '../../domain/vocabulary.js';

@@ -1,17 +1,19 @@
 import { requireRole, type Actor } from '../../core/auth.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../../audit/record-audit.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { nowIso } from '../../core/ids.js';
 import { lotDigitalLink } from '../../domain/gs1/digital-link.js';
 import { lotUri, orgUri, type AttachedFile } from '../../domain/event-model.js';
 import { renditionUrl } from '../../media/rendition-urls.js';
 import type { TransparencyLog } from '../../log/transparency-log.js';
-import type { KeyRing } from '../../provenance/key-ring.js';
+import type { KeyRing } from '../../keys/key-ring.js';
 import { base64UrlDecode } from '../../domain/bytes.js';
 import { signedAncestry } from '../../provenance/lot-ancestry.js';
-import { BUNDLE_FORMAT, verifyBundle, type ProvenanceBundle, type PublishedKey, type VerificationReport } from '../../provenance/verify-bundle.js';
+import { BUNDLE_FORMAT, type ProvenanceBundle, type PublishedKey } from '../../verifier/bundle-format.js';
+import type { VerificationReport } from '../../verifier/report.js';
+import { verifyBundle } from '../../verifier/verify-bundle.js';
 import type { BatchRecord, EventRecord, OrganizationRecord, SigningKeyRecord, Store } from '../../store/port.js';
-import type { BatchService } from '../batches/service.js';
+import type { BatchService } from '../batches/lifecycle-service.js';
 
 /** Signing keys as the world sees them (JWKS), provenance bundles of lots, and their verification. */
 export class ProvenanceService {

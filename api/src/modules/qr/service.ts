@@ -2,7 +2,7 @@ import type { Actor } from '../../core/auth.js';
 import { lotDigitalLink } from '../../domain/gs1/digital-link.js';
 import type { QrLogo } from '../../qr/qr-code.js';
 import type { BatchRecord, Store } from '../../store/port.js';
-import type { BatchService } from '../batches/service.js';
+import type { BatchService } from '../batches/lifecycle-service.js';
 import type { OrganizationLogoService } from '../organizations/logo-service.js';
 
 /** What a lot's code encodes and draws. */

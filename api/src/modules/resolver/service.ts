@@ -2,7 +2,7 @@ import { AppError, NotFoundError, problemType } from '../../core/errors.js';
 import { locationDigitalLink, lotDigitalLink, productDigitalLink, type ParsedDigitalLink } from '../../domain/gs1/digital-link.js';
 import { plotOf } from '../../domain/signed-plot.js';
 import { base64UrlDecode } from '../../domain/bytes.js';
-import { verifyBundle } from '../../provenance/verify-bundle.js';
+import { verifyBundle } from '../../verifier/verify-bundle.js';
 import type { BatchRecord, ListingRecord, MediaRecord, OrganizationRecord, PlotRecord, ProductRecord, Store } from '../../store/port.js';
 import type { ProvenanceService } from '../provenance/service.js';
 

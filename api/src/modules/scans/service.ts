@@ -3,7 +3,7 @@ import { ValidationError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { classifyUserAgent } from '../../domain/client-type.js';
 import { SCAN_DAY_UTC_OFFSET_MINUTES, type ScanRecord, type Store } from '../../store/port.js';
-import type { BatchService } from '../batches/service.js';
+import type { BatchService } from '../batches/lifecycle-service.js';
 import { MAX_SCAN_WINDOW_DAYS, type ScanQuery, type ScanReport } from './schema.js';
 
 export interface ScanServiceOptions {

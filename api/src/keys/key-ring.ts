@@ -1,7 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../core/errors.js';
 import type { Repositories, SigningKeyRecord } from '../store/port.js';
-import { generateSigningKey, type KeyWrap } from './signing-keys.js';
+import type { KeyWrap } from './key-wrap.js';
+import { generateSigningKey } from './signing-keys.js';
 
 /**
  * Organizations' signing keys over their lifetime: created with the organization, rotated (the

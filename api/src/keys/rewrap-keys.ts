@@ -1,6 +1,6 @@
-import { recordAudit } from '../modules/audit/service.js';
+import { recordAudit } from '../audit/record-audit.js';
 import type { Store } from '../store/port.js';
-import type { KeyWrap } from './signing-keys.js';
+import type { KeyWrap } from './key-wrap.js';
 
 export interface RewrapResult {
   /** Keys now wrapped under the current key-encryption key that were not before. */
