@@ -34,11 +34,12 @@ export async function checkLog(
       report.failures.push({ check: 'log', message: `no inclusion proof in the checkpoint of ${checkpoint.treeSize} leaves` });
       continue;
     }
-    let included = false;
+    let included: boolean;
     try {
       const leaf = await leafHash(fromHex(report.hash), crypto.sha256);
       included = await verifyInclusion(proof.leafIndex, checkpoint.treeSize, leaf, proof.hashes.map(fromHex), checkpoint.rootHash, crypto.sha256);
     } catch {
+      // A proof whose hashes are not hex, or of the wrong length, proves nothing.
       included = false;
     }
     if (!included) report.failures.push({ check: 'log', message: `the inclusion proof of leaf ${proof.leafIndex} does not lead to the checkpoint’s root` });
