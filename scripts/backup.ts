@@ -4,7 +4,7 @@
  * A consistent backup of the embedded database named by DATABASE_URL and the blobs it names,
  * taken while the server runs, written to <file> (a new gzipped tar with a manifest). The keys in
  * the database stay wrapped under KEY_ENCRYPTION_KEY, which is left out unless --include-secrets
- * adds the data folder's secrets.json (see the README's "Backup and restore").
+ * adds the data folder's secrets.json (see docs/operations.md, "Backup and restore").
  */
 import { readBackupCommandLine } from '../api/src/backup/backup-command-line.js';
 import { BackupError } from '../api/src/backup/backup-error.js';

@@ -441,7 +441,7 @@ describe('Batches API', () => {
       const tea = await h.login('other-coop@demo.test');
       const lot = await newLot();
       expect((await addStep(lot.id, { type: 'shipping', occurredAt: at(10), receiver: 'bmt-roastery' })).status).to.equal(201);
-      // A private lot of another organization is 404 (DESIGN: resources), so its existence does not leak.
+      // A private lot of another organization is 404 (docs/api.md), so its existence does not leak.
       const res = await addStep(lot.id, { type: 'receiving', occurredAt: at(8) }, tea);
       expectProblem(res, 404);
       const read = await api(coop).get(`/api/v1/batches/${lot.id}`).expect(200);

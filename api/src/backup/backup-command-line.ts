@@ -32,7 +32,7 @@ export function readBackupCommandLine(spec: { usage: string; flags: string[]; fi
   }
   const storage = loadStorageConfigOrExit();
   if (storage.database.kind !== 'sqlite') {
-    console.error(`DATABASE_URL names MongoDB: ${spec.mongoAdvice}, as the README section "Backup and restore" → "MongoDB" describes.`);
+    console.error(`DATABASE_URL names MongoDB: ${spec.mongoAdvice}, as docs/operations.md ("Backup and restore" → "MongoDB") describes.`);
     process.exit(1);
   }
   const flags = Object.fromEntries(spec.flags.map((flag) => [flag, parsed.values[flag] === true]));

@@ -5,7 +5,7 @@ import { EVENT_PREFIXES, PROJECT_NAMESPACE } from '../domain/event-model.js';
  * The EPCIS 2.0 export of signed events: an EPCISDocument (JSON-LD) whose events are the signed
  * events exactly as signed, plus two project fields that let any EPCIS consumer check them.
  *
- * Mapping decisions (the README's "EPCIS 2.0 export" section says the same for users):
+ * Mapping decisions (docs/epcis.md says the same for users):
  * - Events are the JWS payloads, field for field: what the organization signed is what is
  *   exported. They already validate against the EPCIS 2.0 JSON Schema: project fields sit under
  *   the `ft:` prefix (the schema admits any namespaced key, `ft:stepType`, `ft:prev` …),

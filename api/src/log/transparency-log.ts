@@ -29,7 +29,7 @@ export interface ConsistencyProof {
 }
 
 /**
- * The append-only Merkle log of every signed event (DESIGN: Provenance 4). Leaves are appended in
+ * The append-only Merkle log of every signed event (docs/transparency-log.md, docs/adr/0002-log-sequencer.md). Leaves are appended in
  * the transaction that stores the event, so an event is never stored unlogged; checkpoints are
  * C2SP signed notes under the log's own Ed25519 key; proofs are built from stored subtree hashes.
  */

@@ -9,7 +9,7 @@ import path from 'node:path';
  * organizations' logos (square PNGs) have their own. Blobs are only ever added: a record may name
  * a blob another request stored a moment ago, so removing one is never safe without a sweep that
  * stops uploads. This is the filesystem adapter; a deployment on object storage implements the
- * same two calls over a bucket per kind (see the README).
+ * same two calls over a bucket per kind (see docs/media.md).
  */
 export type Bucket = 'originals' | 'renditions' | 'logos';
 

@@ -11,7 +11,7 @@ const TreeSize = z
 const HexHash = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 event hash in lower-case hex');
 const Proof = z.object({ hashes: z.array(HexHash) });
 
-/** The transparency log's public face (DESIGN: fixed outside contracts, "log"). */
+/** The transparency log's public face (its routes and bodies are a public contract: docs/transparency-log.md). */
 export function logRoutes(api: ApiRouter, log: TransparencyLog): void {
   api.route(
     {
