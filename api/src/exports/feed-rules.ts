@@ -12,8 +12,8 @@
  */
 import { normalizeGtin } from '../domain/gs1/keys.js';
 import { EUDR_POINT_MAX_HA, checkPlotGeometry } from '../domain/plot-geometry.js';
-import type { Availability, EudrPlot, ExportSummary, FeedListing, FeedProduct } from './feed-types.js';
-import { AVAILABILITIES as AVAILABILITY_VALUES } from '../domain/vocabulary.js';
+import { AVAILABILITIES } from '../domain/vocabulary.js';
+import type { EudrPlot, ExportSummary, FeedListing, FeedProduct } from './feed-types.js';
 
 /**
  * The items of `items` that have no problem, mapped by `write`; the others go to
@@ -59,8 +59,6 @@ export const META_LIMITS = {
   url: 2000,
   additionalImages: 20,
 } as const;
-
-const AVAILABILITIES: readonly Availability[] = AVAILABILITY_VALUES;
 
 // ---------------------------------------------------------------------------------------------
 // Text formatting

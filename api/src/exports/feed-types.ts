@@ -4,8 +4,7 @@
  * a whole catalog in memory.
  */
 
-export type Availability = (typeof AVAILABILITIES)[number];
-import type { AVAILABILITIES, MarketplaceName } from '../domain/vocabulary.js';
+import type { Availability, MarketplaceName } from '../domain/vocabulary.js';
 
 export interface FeedProduct {
   /** Our product id (UUID); feeds use it as the item id (≤ 50 characters). */

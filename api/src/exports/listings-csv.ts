@@ -26,7 +26,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { absoluteHttpUrl, cleanText, exportable, listingProblems } from './feed-rules.js';
-import type { Availability, ExportSummary, FeedListing } from './feed-types.js';
+import type { Availability } from '../domain/vocabulary.js';
+import type { ExportSummary, FeedListing } from './feed-types.js';
 
 export const LISTINGS_CSV_HEADER = [
   'Listing ID',

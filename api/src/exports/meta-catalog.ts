@@ -17,7 +17,8 @@ import {
   usableImageLinks,
   exportable,
 } from './feed-rules.js';
-import type { Availability, ExportSummary, FeedProduct } from './feed-types.js';
+import type { Availability } from '../domain/vocabulary.js';
+import type { ExportSummary, FeedProduct } from './feed-types.js';
 
 /** Meta's availability words (spaces, not Google's underscores). */
 export const META_AVAILABILITY: Record<Availability, string> = {
