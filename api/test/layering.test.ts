@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { cruise, type ICruiseResult, type IViolation } from 'dependency-cruiser';
+import { cruise, type ICruiseOptions, type ICruiseResult, type IViolation } from 'dependency-cruiser';
 import { ESLint } from 'eslint';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -19,8 +19,10 @@ describe('the code base layering and file rules', function () {
     const previous = process.cwd();
     process.chdir(ROOT);
     try {
-      const { default: config } = (await import(path.join(ROOT, '.dependency-cruiser.cjs'))) as { default: { forbidden: unknown[]; options: object } };
-      const result = await cruise(CODE, { ...config.options, ruleSet: { forbidden: config.forbidden } } as never);
+      const { default: config } = (await import(path.join(ROOT, '.dependency-cruiser.cjs'))) as {
+        default: { forbidden: NonNullable<ICruiseOptions['ruleSet']>['forbidden']; options: ICruiseOptions };
+      };
+      const result = await cruise(CODE, { ...config.options, ruleSet: { forbidden: config.forbidden } });
       const output = result.output as ICruiseResult;
       expect(output.summary.totalCruised, 'modules cruised').to.be.greaterThan(100);
       expect(output.summary.violations.map(describeViolation), 'broken layering rules').to.deep.equal([]);
