@@ -1,4 +1,5 @@
 import type { StepType } from '../../api/src/domain/vocabulary.js';
+import { VOCABULARY_NAMES } from '../vocabulary-names.js';
 
 /**
  * Every word the console shows, in Vietnamese (the default) and English. Each language is a
@@ -11,8 +12,6 @@ export type ConsoleLang = (typeof CONSOLE_LANGUAGES)[number];
 export const FARM_STEP_TYPES = ['drying', 'fermenting', 'hulling', 'sorting', 'storage', 'packing'] as const satisfies readonly StepType[];
 export type FarmStepType = (typeof FARM_STEP_TYPES)[number];
 
-export const CROPS = ['coffee-robusta', 'coffee-arabica', 'tea', 'cashew', 'rubber', 'pepper', 'durian', 'macadamia'] as const;
-export type Crop = (typeof CROPS)[number];
 
 const vi = {
   htmlLang: 'vi',
@@ -57,16 +56,7 @@ const vi = {
   plotHeading: 'Đăng ký thửa đất',
   plotName: 'Tên thửa đất',
   crop: 'Cây trồng',
-  crops: {
-    'coffee-robusta': 'Cà phê Robusta',
-    'coffee-arabica': 'Cà phê Arabica',
-    tea: 'Chè',
-    cashew: 'Điều',
-    rubber: 'Cao su',
-    pepper: 'Hồ tiêu',
-    durian: 'Sầu riêng',
-    macadamia: 'Mắc ca',
-  } satisfies Record<Crop, string>,
+  crops: VOCABULARY_NAMES.vi.crops,
   shapeHeading: 'Vị trí và ranh giới',
   modeWalk: 'Đi quanh ranh giới',
   modePoint: 'Một điểm',
@@ -106,7 +96,7 @@ const vi = {
   productSuggestions: ['Cà phê Robusta quả tươi', 'Cà phê Arabica quả tươi', 'Chè búp tươi', 'Hạt điều thô', 'Mủ cao su', 'Hồ tiêu', 'Sầu riêng'],
   quantity: 'Khối lượng',
   unit: 'Đơn vị',
-  units: { kg: 'kg', t: 'tấn', bag: 'bao' },
+  units: VOCABULARY_NAMES.vi.units,
   bagKg: 'Mỗi bao nặng (kg)',
   harvestDate: 'Ngày thu hoạch',
   lotNumber: 'Số lô (không bắt buộc)',
@@ -121,14 +111,7 @@ const vi = {
   stepHeading: 'Thêm công đoạn',
   whichBatch: 'Lô nào?',
   stepType: 'Công đoạn',
-  stepTypes: {
-    drying: 'Phơi, sấy',
-    fermenting: 'Lên men',
-    hulling: 'Xát vỏ',
-    sorting: 'Phân loại',
-    storage: 'Lưu kho',
-    packing: 'Đóng gói',
-  } satisfies Record<FarmStepType, string>,
+  stepTypes: VOCABULARY_NAMES.vi.stepTypes,
   occurredAt: 'Thời gian',
   notes: 'Ghi chú',
   saveStep: 'Lưu công đoạn',
@@ -192,16 +175,7 @@ const en: ConsoleMessages = {
   plotHeading: 'Register a plot',
   plotName: 'Plot name',
   crop: 'Crop',
-  crops: {
-    'coffee-robusta': 'Robusta coffee',
-    'coffee-arabica': 'Arabica coffee',
-    tea: 'Tea',
-    cashew: 'Cashew',
-    rubber: 'Rubber',
-    pepper: 'Black pepper',
-    durian: 'Durian',
-    macadamia: 'Macadamia',
-  },
+  crops: VOCABULARY_NAMES.en.crops,
   shapeHeading: 'Location and boundary',
   modeWalk: 'Walk the boundary',
   modePoint: 'One point',
@@ -240,7 +214,7 @@ const en: ConsoleMessages = {
   productSuggestions: ['Fresh Robusta coffee cherries', 'Fresh Arabica coffee cherries', 'Fresh tea shoots', 'Raw cashew nuts', 'Rubber latex', 'Black pepper', 'Durian'],
   quantity: 'Quantity',
   unit: 'Unit',
-  units: { kg: 'kg', t: 'tonnes', bag: 'bags' },
+  units: VOCABULARY_NAMES.en.units,
   bagKg: 'Each bag weighs (kg)',
   harvestDate: 'Harvest date',
   lotNumber: 'Lot number (optional)',
@@ -254,14 +228,7 @@ const en: ConsoleMessages = {
   stepHeading: 'Add a step',
   whichBatch: 'Which lot?',
   stepType: 'Step',
-  stepTypes: {
-    drying: 'Drying',
-    fermenting: 'Fermenting',
-    hulling: 'Hulling',
-    sorting: 'Sorting',
-    storage: 'Storage',
-    packing: 'Packing',
-  },
+  stepTypes: VOCABULARY_NAMES.en.stepTypes,
   occurredAt: 'When',
   notes: 'Notes',
   saveStep: 'Save the step',

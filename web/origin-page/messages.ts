@@ -1,5 +1,6 @@
+import { VOCABULARY_NAMES, type OpenTable } from '../vocabulary-names.js';
 import type { QuantityUnit } from '../../api/src/domain/quantity.js';
-import type { Availability, CertificationScheme, OrganizationType, StepType } from '../../api/src/domain/vocabulary.js';
+import type { Availability, StepType } from '../../api/src/domain/vocabulary.js';
 
 /**
  * Every word the public pages show, in Vietnamese (the default) and English. Each language is a
@@ -10,12 +11,6 @@ export type Lang = (typeof LANGUAGES)[number];
 
 /** What the timeline names: our step types and the events that are not steps. */
 type TimelineEntry = StepType | 'plot_registration' | 'harvest' | 'merge' | 'split';
-
-/**
- * A table that names every K and is read with any word: signed events may carry a word from
- * another system (a CBV step, another scheme), which the page then shows as it is.
- */
-type OpenTable<K extends string> = Record<K, string> & Partial<Record<string, string>>;
 
 const vi = {
   locale: 'vi-VN',
@@ -102,39 +97,16 @@ const vi = {
   province: 'Tỉnh',
   plotNoCertifications: 'Vùng trồng này chưa khai báo chứng nhận nào.',
   plotLotsHeading: 'Các lô hàng đã công bố từ vùng trồng này',
-  organizationTypes: {
-    cooperative: 'Hợp tác xã',
-    farm_household: 'Nông hộ',
-    processor: 'Cơ sở chế biến',
-    trader: 'Thương nhân',
-    certification_body: 'Tổ chức chứng nhận',
-  } satisfies Record<OrganizationType, string>,
+  organizationTypes: VOCABULARY_NAMES.vi.organizationTypes,
   steps: {
     plot_registration: 'Đăng ký vùng trồng',
     harvest: 'Thu hoạch',
-    drying: 'Phơi, sấy',
-    fermenting: 'Lên men',
-    hulling: 'Xát vỏ',
-    sorting: 'Phân loại',
-    roasting: 'Rang, sao',
-    grinding: 'Xay',
-    packing: 'Đóng gói',
-    storage: 'Lưu kho',
-    shipping: 'Vận chuyển',
-    receiving: 'Tiếp nhận',
-    inspection: 'Kiểm tra, đánh giá',
+    ...VOCABULARY_NAMES.vi.stepTypes,
     merge: 'Phối trộn các lô',
     split: 'Chia lô',
   } satisfies Record<TimelineEntry, string> as OpenTable<TimelineEntry>,
-  certificationSchemes: {
-    VietGAP: 'VietGAP (TCVN 11892-1:2017)',
-    organic: 'Hữu cơ',
-    RainforestAlliance: 'Rainforest Alliance',
-    '4C': '4C',
-    OCOP: 'OCOP',
-    GlobalGAP: 'GLOBALG.A.P.',
-    other: 'Chứng nhận khác',
-  } satisfies Record<CertificationScheme, string> as OpenTable<CertificationScheme>,
+  certificationSchemes: VOCABULARY_NAMES.vi.certificationSchemes,
+  marketplaces: VOCABULARY_NAMES.vi.marketplaces,
   errors: {
     notRegisteredTitle: 'Mã này chưa được đăng ký',
     notRegistered: (item: string, product: string) =>
@@ -237,39 +209,16 @@ const en: Messages = {
   province: 'Province',
   plotNoCertifications: 'No certification has been declared for this plot.',
   plotLotsHeading: 'Published lots from this plot',
-  organizationTypes: {
-    cooperative: 'Cooperative',
-    farm_household: 'Farm household',
-    processor: 'Processor',
-    trader: 'Trader',
-    certification_body: 'Certification body',
-  },
+  organizationTypes: VOCABULARY_NAMES.en.organizationTypes,
   steps: {
     plot_registration: 'Plot registered',
     harvest: 'Harvest',
-    drying: 'Drying',
-    fermenting: 'Fermenting',
-    hulling: 'Hulling',
-    sorting: 'Sorting',
-    roasting: 'Roasting',
-    grinding: 'Grinding',
-    packing: 'Packing',
-    storage: 'Storage',
-    shipping: 'Shipping',
-    receiving: 'Receiving',
-    inspection: 'Inspection',
+    ...VOCABULARY_NAMES.en.stepTypes,
     merge: 'Lots blended',
     split: 'Lot split',
   },
-  certificationSchemes: {
-    VietGAP: 'VietGAP (TCVN 11892-1:2017)',
-    organic: 'Organic',
-    RainforestAlliance: 'Rainforest Alliance',
-    '4C': '4C',
-    OCOP: 'OCOP',
-    GlobalGAP: 'GLOBALG.A.P.',
-    other: 'Other certification',
-  },
+  certificationSchemes: VOCABULARY_NAMES.en.certificationSchemes,
+  marketplaces: VOCABULARY_NAMES.en.marketplaces,
   errors: {
     notRegisteredTitle: 'This code is not registered',
     notRegistered: (item: string, product: string) =>

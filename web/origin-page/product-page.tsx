@@ -1,21 +1,9 @@
-import type { MarketplaceName } from '../../api/src/domain/vocabulary.js';
 import type { ProductOrigin } from '../../api/src/modules/resolver/service.js';
 import type { ListingRecord, ProductRecord } from '../../api/src/store/port.js';
 import { formatNumber, formatVnd } from './format.js';
 import { Fact, Hero, heroImage, renderDocument } from './layout.js';
 import type { Lang, Messages } from './messages.js';
-
-const MARKETPLACE_NAMES: Record<MarketplaceName, string> = {
-  shopee: 'Shopee',
-  lazada: 'Lazada',
-  tiktok_shop: 'TikTok Shop',
-  tiki: 'Tiki',
-  postmart: 'Postmart',
-  voso: 'Voso',
-  own_shop: 'Website',
-  amazon: 'Amazon',
-  other: 'Online',
-};
+import { nameOf, VOCABULARY_NAMES } from '../vocabulary-names.js';
 
 const SCHEMA_AVAILABILITY: Record<ListingRecord['availability'], string> = {
   in_stock: 'https://schema.org/InStock',
@@ -35,7 +23,7 @@ export function offersJsonLd(listings: ListingRecord[], product: ProductRecord):
     url: l.url,
     ...((l.priceVnd ?? product.priceVnd) !== null ? { price: l.priceVnd ?? product.priceVnd, priceCurrency: 'VND' } : {}),
     availability: SCHEMA_AVAILABILITY[l.availability],
-    seller: { '@type': 'Organization', name: MARKETPLACE_NAMES[l.marketplace] ?? l.marketplace },
+    seller: { '@type': 'Organization', name: nameOf(VOCABULARY_NAMES.vi.marketplaces, l.marketplace) },
   }));
 }
 
@@ -49,7 +37,7 @@ export function BuyLinks({ listings, product, m }: { listings: ListingRecord[]; 
         return (
           <a key={l.id} href={l.url} rel="noopener nofollow external">
             <span>
-              {MARKETPLACE_NAMES[l.marketplace] ?? l.marketplace} <span class="small">({m.availability[l.availability]})</span>
+              {nameOf(m.marketplaces, l.marketplace)} <span class="small">({m.availability[l.availability]})</span>
             </span>
             {price !== null ? <span class="price">{formatVnd(price, m)}</span> : null}
           </a>

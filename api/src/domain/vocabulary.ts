@@ -16,6 +16,13 @@ export type CertificationScheme = (typeof CERTIFICATION_SCHEMES)[number];
 export const MARKETPLACES = ['shopee', 'lazada', 'tiktok_shop', 'tiki', 'postmart', 'voso', 'own_shop', 'amazon', 'other'] as const;
 export type MarketplaceName = (typeof MARKETPLACES)[number];
 
+/**
+ * Crops the console offers when a plot is registered. Plots may name other crops (the API takes
+ * free text), which screens then show as they are.
+ */
+export const CROPS = ['coffee-robusta', 'coffee-arabica', 'tea', 'cashew', 'rubber', 'pepper', 'durian', 'macadamia'] as const;
+export type Crop = (typeof CROPS)[number];
+
 export const AVAILABILITIES = ['in_stock', 'out_of_stock', 'preorder', 'backorder'] as const;
 export type Availability = (typeof AVAILABILITIES)[number];
 

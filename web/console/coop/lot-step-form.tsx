@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { localDateTimeInput, withLocalOffset } from '../local-time.js';
 import { FailureNotice, useAction, useMessages } from './coop-context.js';
-import { LOTS_MESSAGES, type LotsMessages } from './messages/lots.js';
+import { STEP_TYPES } from '../../../api/src/domain/vocabulary.js';
+import { LOTS_MESSAGES } from './messages/lots.js';
 import { EMPTY_QUANTITY, QuantityInput, quantityOf, type QuantityDraft } from './quantity-input.js';
 
-type StepType = keyof LotsMessages['stepTypes'];
+type StepType = (typeof STEP_TYPES)[number];
 
 /** Records one step on the lot (any of the API's step types), then uploads its photo to the step. */
 export function LotStepForm({ lotId, onRecorded }: { lotId: string; onRecorded: () => void }) {
@@ -62,7 +63,7 @@ export function LotStepForm({ lotId, onRecorded }: { lotId: string; onRecorded: 
         <div>
           <label for="step-type">{m.stepType}</label>
           <select id="step-type" value={type} onChange={(e) => setType(e.currentTarget.value as StepType)}>
-            {(Object.keys(m.stepTypes) as StepType[]).map((t) => (
+            {STEP_TYPES.map((t) => (
               <option key={t} value={t}>
                 {m.stepTypes[t]}
               </option>

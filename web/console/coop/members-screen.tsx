@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { BatchSummary } from '../api-client.js';
-import { CONSOLE_MESSAGES, type Crop } from '../messages.js';
+import { nameOf, VOCABULARY_NAMES } from '../../vocabulary-names.js';
 import { ScreenHeading } from '../screens/screen-heading.js';
 import { fetchAll, FormSubmit, LoadedView, useAction, useCoop, useLoad, useMessages } from './coop-context.js';
 import { MEMBERS_MESSAGES } from './messages/members.js';
@@ -131,7 +131,7 @@ function Swatch({ colour }: { colour: string }) {
 function PlotDetails({ plot, memberName, onClose }: { plot: Plot; memberName: string; onClose: () => void }) {
   const m = useMessages(MEMBERS_MESSAGES);
   const { lang } = useCoop();
-  const crops = CONSOLE_MESSAGES[lang].crops as Record<string, string>;
+  const crops = VOCABULARY_NAMES[lang].crops;
   const [lon, lat] = plotCentre(plot).map((n) => Number(n.toFixed(6))) as [number, number];
   return (
     <section class="plot-details" aria-labelledby="plot-details-heading" aria-live="polite">
@@ -140,7 +140,7 @@ function PlotDetails({ plot, memberName, onClose }: { plot: Plot; memberName: st
         <dt>{m.member}</dt>
         <dd>{memberName}</dd>
         <dt>{m.crops}</dt>
-        <dd>{plot.crops.map((c) => crops[c as Crop] ?? c).join(', ')}</dd>
+        <dd>{plot.crops.map((c) => nameOf(crops, c)).join(', ')}</dd>
         <dt>{m.area}</dt>
         <dd id="plot-area">
           {m.hectares(plot.areaHa)}

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { EUDR_POINT_MAX_HA } from '../../../api/src/domain/plot-geometry.js';
 import { positionOf, useBoundaryWalk } from '../boundary-walk.js';
-import { CROPS, type ConsoleMessages, type Crop } from '../messages.js';
+import { CROPS, type Crop } from '../../../api/src/domain/vocabulary.js';
+import type { ConsoleMessages } from '../messages.js';
 import { newLocalId, type NewOutboxEntry } from '../outbox.js';
 import { shapeFromGeoJson, shapeFromPoint, shapeFromRing, type ShapeResult } from '../plot-shape.js';
 import { ScreenHeading } from './screen-heading.js';

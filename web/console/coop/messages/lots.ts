@@ -1,13 +1,13 @@
+import { VOCABULARY_NAMES } from '../../../vocabulary-names.js';
 import type { ConsoleLang } from '../../messages.js';
 import type { ClientType } from '../../../../api/src/domain/client-type.js';
-import type { StepType } from '../../../../api/src/domain/vocabulary.js';
 
 export type LotStatusFilter = 'all' | 'published' | 'unpublished' | 'inTransit' | 'handedOver' | 'derived';
 
 /** Words of the lots list, one lot's screen, and the merge screen. */
 const vi = {
   // Quantities and names
-  units: { kg: 'kg', t: 'tấn', bag: 'bao' },
+  units: VOCABULARY_NAMES.vi.units,
   bags: (count: string, bagKg: string) => `${count} bao × ${bagKg} kg`,
   anotherOrganization: 'tổ chức khác',
   period: (from: string, to: string) => `${from} – ${to}`,
@@ -71,19 +71,7 @@ const vi = {
     split: 'Chia lô',
     plot_registration: 'Đăng ký thửa đất',
   } as Record<string, string>,
-  stepTypes: {
-    drying: 'Phơi, sấy',
-    fermenting: 'Lên men',
-    hulling: 'Xát vỏ',
-    sorting: 'Phân loại',
-    roasting: 'Rang',
-    grinding: 'Xay',
-    packing: 'Đóng gói',
-    storage: 'Lưu kho',
-    shipping: 'Vận chuyển (giao cho tổ chức khác)',
-    receiving: 'Tiếp nhận',
-    inspection: 'Kiểm tra, đánh giá',
-  } satisfies Record<StepType, string>,
+  stepTypes: VOCABULARY_NAMES.vi.stepTypes,
   quantitiesInOut: (input: string, output: string) => `${input} → ${output}`,
   // Step form
   stepFormHeading: 'Ghi công đoạn chế biến',
@@ -160,7 +148,7 @@ const vi = {
 };
 
 const en: typeof vi = {
-  units: { kg: 'kg', t: 't', bag: 'bags' },
+  units: VOCABULARY_NAMES.en.units,
   bags: (count: string, bagKg: string) => `${count} bags × ${bagKg} kg`,
   anotherOrganization: 'another organization',
   period: (from: string, to: string) => `${from} – ${to}`,
@@ -216,19 +204,7 @@ const en: typeof vi = {
   photoAlt: (step: string, n: number) => `Photo ${n} of the ${step} step`,
   roles: { subject: 'this lot', input: 'input lot', output: 'output lot', plot: 'plot' },
   eventTypes: { harvest: 'Harvest', merge: 'Merge', split: 'Split', plot_registration: 'Plot registered' },
-  stepTypes: {
-    drying: 'Drying',
-    fermenting: 'Fermenting',
-    hulling: 'Hulling',
-    sorting: 'Sorting',
-    roasting: 'Roasting',
-    grinding: 'Grinding',
-    packing: 'Packing',
-    storage: 'Storage',
-    shipping: 'Shipping (to another organization)',
-    receiving: 'Receiving',
-    inspection: 'Inspection',
-  },
+  stepTypes: VOCABULARY_NAMES.en.stepTypes,
   quantitiesInOut: (input: string, output: string) => `${input} → ${output}`,
   stepFormHeading: 'Record a processing step',
   heldElsewhere: 'Another organization holds this lot, or it is on its way: only the organization holding a lot records its steps or splits it.',

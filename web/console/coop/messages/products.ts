@@ -1,4 +1,4 @@
-import type { Availability, MarketplaceName } from '../../../../api/src/domain/vocabulary.js';
+import { VOCABULARY_NAMES } from '../../../vocabulary-names.js';
 import type { ConsoleLang } from '../../messages.js';
 
 /** Words of the products screens: the catalog, one product, its photos, readiness and listings. */
@@ -105,23 +105,8 @@ const vi = {
   addListing: 'Thêm gian hàng',
   adding: 'Đang thêm…',
   added: (marketplace: string) => `Đã thêm gian hàng ${marketplace}.`,
-  marketplaces: {
-    shopee: 'Shopee',
-    lazada: 'Lazada',
-    tiktok_shop: 'TikTok Shop',
-    tiki: 'Tiki',
-    postmart: 'Postmart',
-    voso: 'Voso',
-    own_shop: 'Cửa hàng riêng',
-    amazon: 'Amazon',
-    other: 'Nơi khác',
-  } satisfies Record<MarketplaceName, string>,
-  availabilities: {
-    in_stock: 'Còn hàng',
-    out_of_stock: 'Hết hàng',
-    preorder: 'Đặt trước',
-    backorder: 'Chờ nhập hàng',
-  } satisfies Record<Availability, string>,
+  marketplaces: VOCABULARY_NAMES.vi.marketplaces,
+  availabilities: VOCABULARY_NAMES.vi.availabilities,
 };
 
 const en: typeof vi = {
@@ -224,23 +209,8 @@ const en: typeof vi = {
   addListing: 'Add listing',
   adding: 'Adding…',
   added: (marketplace: string) => `The ${marketplace} listing was added.`,
-  marketplaces: {
-    shopee: 'Shopee',
-    lazada: 'Lazada',
-    tiktok_shop: 'TikTok Shop',
-    tiki: 'Tiki',
-    postmart: 'Postmart',
-    voso: 'Voso',
-    own_shop: 'Own shop',
-    amazon: 'Amazon',
-    other: 'Other',
-  },
-  availabilities: {
-    in_stock: 'In stock',
-    out_of_stock: 'Out of stock',
-    preorder: 'Pre-order',
-    backorder: 'Backorder',
-  },
+  marketplaces: VOCABULARY_NAMES.en.marketplaces,
+  availabilities: VOCABULARY_NAMES.en.availabilities,
 };
 
 export const PRODUCTS_MESSAGES: Record<ConsoleLang, typeof vi> = { vi, en };
