@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { startHarness, type Harness } from './support/harness.js';
  * the field it names, corrected and sent again as a new request, or discarded; the writes held on
  * it; and transient failures retried under the same Idempotency-Key.
  */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/outbox');
 const PHONE = { viewport: { width: 360, height: 740 }, locale: 'vi-VN', deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DESKTOP = { width: 1280, height: 800 };
@@ -25,6 +27,12 @@ const SAVED = '#saved-state[data-state]';
 /** The demo household already has a lot of this product with this number: the server refuses a second one (409, naming `lotNumber`). */
 const TAKEN_LOT = 'ETO-2511-01';
 const PRODUCT = 'Cà phê Robusta quả tươi';
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: Array<{ target: string[] }>;
+}
 
 interface ApiBatch {
   id: string;
@@ -305,6 +313,42 @@ describe('the farmer console’s outbox in a real browser', function () {
     await context.close();
   });
 
+  it('when the server refuses a step’s photo as not an image, then the photo opens on its own with the reason, and another photo is attached to that step', async function () {
+    if (missing) return this.skip();
+    const { context, page, errors } = await loggedIn();
+    await recordHarvest(page, { kg: '90', lot: 'PIC-2611-01' });
+    const keys = await keysOf(page, '**/api/v1/batches/*/steps/*/media');
+    await page.goto(`${base}/console#/step`);
+    await page.selectOption('#step-batch', { label: `${PRODUCT} · PIC-2611-01 · ${await page.evaluate(() => new Date().toLocaleDateString('vi-VN'))}` });
+    await page.fill('#step-notes', 'phơi giàn');
+    // A file the camera app saved under a .jpg name that is no image at all.
+    await page.setInputFiles('#step-photo', { name: 'phoi.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not an image, whatever its name says') });
+    await page.click('button:has-text("Lưu công đoạn")');
+    await page.waitForSelector('#saved-state[data-state=refused]');
+    expect(await page.textContent('#saved-state')).to.contain('Ảnh — Bị từ chối: cần bạn xem lại');
+    await page.click('#saved-state a');
+    await page.waitForSelector('#fix-photo-reason');
+    expect(await page.textContent('h1')).to.equal('Gửi lại ảnh');
+    expect(await page.textContent('#fix-photo-reason')).to.equal('Máy chủ báo: unsupported content type unknown');
+    expect(await page.textContent('main')).to.contain('Ảnh đã chọn: phoi.jpg');
+    await screenshots(page, 'photo-fix');
+    await page.setInputFiles('#fix-photo', { name: 'phoi-2.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await page.click('button:has-text("Gửi lại")');
+    await page.waitForSelector('#saved-state[data-state=synced]');
+    expect(await page.textContent('#saved-state')).to.equal('Ảnh — Đã gửi');
+
+    const [batch] = await farmerBatches('PIC-2611-01');
+    const steps = (await request(h.app).get(`/api/v1/batches/${batch!.id}/steps`).set('Authorization', farmer).expect(200)).body.items as Array<{ id: string; type: string; event: unknown }>;
+    const drying = steps.find((step) => step.type === 'drying');
+    const withPhoto = steps.filter((step) => JSON.stringify(step.event).includes(createHash('sha256').update(photo).digest('hex')));
+    expect(withPhoto).to.have.length(1);
+    expect(JSON.stringify(withPhoto[0]!.event)).to.contain(drying!.id);
+    expect(keys).to.have.length(2);
+    expect(keys[1]).to.not.equal(keys[0]);
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
   it('when the phone is offline, then the confirmation says saved on this phone, not sent yet, and back online it says sent', async function () {
     if (missing) return this.skip();
     const { context, page, errors } = await loggedIn();
@@ -345,4 +389,71 @@ describe('the farmer console’s outbox in a real browser', function () {
       await context.close();
     });
   }
+
+  it('when the console opens on a phone whose outbox was kept by the previous version, then its failed entries come back as refused and held', async function () {
+    if (missing) return this.skip();
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    const userId = JSON.parse(Buffer.from(farmer.replace(/^Bearer /, '').split('.')[1]!, 'base64url').toString('utf8')).sub as string;
+    // The previous version's database (version 1): a plot the server refused, and a lot on it marked failed because of it.
+    await page.goto(`${base}/console/manifest.webmanifest`);
+    await page.evaluate(async (owner) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('farm-trace-console', 1);
+        open.onupgradeneeded = () => {
+          open.result.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+          open.result.createObjectStore('lists');
+        };
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const plotId = 'local:11111111-1111-4111-8111-111111111111';
+      const common = { owner, serverId: null, attempts: 1, recordedAt: new Date().toISOString() };
+      const problem = { type: '/problems/validation-error', title: 'The request is not valid', status: 400, detail: 'name: too long', errors: [{ path: 'name', message: 'too long' }] };
+      const store = db.transaction('outbox', 'readwrite').objectStore('outbox');
+      store.put({ ...common, kind: 'plot', path: '/api/v1/plots', json: { name: 'Rẫy cũ', crops: ['coffee-robusta'], geometry: { type: 'Point', coordinates: [108.39, 13.05] }, declaredAreaHa: 0.4 }, idempotencyKey: '22222222-2222-4222-8222-222222222222', localId: plotId, status: 'failed', lastError: { kind: 'problem', problem } });
+      store.put({ ...common, kind: 'batch', path: '/api/v1/batches', json: { plotIds: [plotId], product: 'Hồ tiêu', harvestedAt: '2026-11-20', quantity: { value: 8, unit: 'kg' } }, idempotencyKey: '33333333-3333-4333-8333-333333333333', localId: 'local:44444444-4444-4444-8444-444444444444', status: 'failed', lastError: { kind: 'dependency' } });
+      await new Promise((resolve) => (store.transaction.oncomplete = resolve));
+      db.close();
+    }, userId);
+    await page.goto(`${base}/console`);
+    await page.fill('#email', 'farmer@demo.test');
+    await page.fill('#password', 'demo-password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#refused-banner');
+    await syncStateIs(page, '1 mục bị từ chối: cần bạn xem lại; 1 mục chờ sửa mục bị từ chối.');
+    await page.click('#outbox li[data-status=refused] a');
+    expect(await page.textContent('#plot-name-reason')).to.equal('Máy chủ báo: too long');
+    await context.close();
+  });
+
+  it('when axe-core checks the refused states, then it finds no serious or critical accessibility violation', async function () {
+    if (missing) return this.skip();
+    const found: string[] = [];
+    const check = async (page: Page, screen: string) => {
+      await page.addScriptTag({ content: AXE_SOURCE });
+      const violations = (await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
+        return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+      })) as AxeViolation[];
+      found.push(...violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+    };
+    const { context, page } = await loggedIn({ bypassCSP: true });
+    await recordHarvest(page, { kg: '7', lot: TAKEN_LOT, photo });
+    await page.waitForSelector('#saved-state[data-state=refused]');
+    await check(page, 'home just refused');
+    await page.reload();
+    await page.waitForSelector('#refused-banner');
+    await check(page, 'home');
+    await page.click('#refused-banner a');
+    await page.waitForSelector('#outbox li[data-status=held]');
+    await check(page, 'sync');
+    await page.click('#outbox li[data-status=refused] a');
+    await page.waitForSelector('#harvest-lot-reason');
+    await check(page, 'harvest form');
+    await page.click('button:has-text("Bỏ mục này")');
+    await check(page, 'discard question');
+    expect(found).to.deep.equal([]);
+    await context.close();
+  });
 });

@@ -239,13 +239,13 @@ export class Outbox {
     const held = new Set(outboxItems(all).filter((e) => e.state === 'held').map((e) => e.seq));
     if (pending.length && isExpired(session)) return this.onLoginNeeded();
     const realIds = new Map(all.filter((e) => e.localId && e.serverId).map((e) => [e.localId!, e.serverId!]));
-    const refusedIds = new Set<string>();
+    const blockedIds = new Set<string>();
 
     for (const entry of pending) {
       const needs = localIdsIn(entry);
       // Held: it waits for the correction of the refused entry it names (refused earlier, or in this run).
-      if (held.has(entry.seq) || needs.some((id) => refusedIds.has(id))) {
-        if (entry.localId) refusedIds.add(entry.localId);
+      if (held.has(entry.seq) || needs.some((id) => blockedIds.has(id))) {
+        if (entry.localId) blockedIds.add(entry.localId);
         continue;
       }
       // Its create was recorded by another user on this phone: it waits for that user to log in.
@@ -260,7 +260,7 @@ export class Outbox {
         const { verdict, lastError } = verdictOn(error);
         if (verdict === 'refuse') {
           await this.save(entry, { status: 'refused', attempts: entry.attempts + 1, lastError });
-          if (entry.localId) refusedIds.add(entry.localId);
+          if (entry.localId) blockedIds.add(entry.localId);
           continue;
         }
         await this.save(entry, { status: 'queued', attempts: entry.attempts + 1, lastError });
