@@ -390,7 +390,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     });
   }
 
-  it('when the console opens on a phone whose outbox was kept by the previous version, then its failed entries come back as refused and held', async function () {
+  it('when the console opens on a phone whose outbox was kept by the previous version, then its failed entries come back as refused and held, and can be discarded from the sync list', async function () {
     if (missing) return this.skip();
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();
@@ -424,6 +424,13 @@ describe('the farmer console’s outbox in a real browser', function () {
     await syncStateIs(page, '1 mục bị từ chối: cần bạn xem lại; 1 mục chờ sửa mục bị từ chối.');
     await page.click('#outbox li[data-status=refused] a');
     expect(await page.textContent('#plot-name-reason')).to.equal('Máy chủ báo: too long');
+    // Discarded from the sync list, the plot takes the lot held on it along.
+    await page.goto(`${base}/console#/sync`);
+    await page.click('#outbox li[data-status=refused] button:has-text("Bỏ mục này")');
+    expect(await page.textContent('#outbox .confirm')).to.contain('cả 1 mục đang chờ nó cũng vậy');
+    await page.click('#outbox button:has-text("Bỏ hẳn")');
+    await page.waitForSelector('text=Chưa có mục nào.');
+    expect(await page.textContent('#sync-state')).to.equal(ALL_SENT);
     await context.close();
   });
 
