@@ -30,14 +30,13 @@ export function SavedBanner({ m, items, saved }: { m: ConsoleMessages; items: Ou
   const state = saved ? groupState(items, saved.seqs) : null;
   const anyRefused = items.some((i) => i.state === 'refused');
   const fix = state === 'refused' && saved ? fixTarget(items, saved.seqs) : null;
-  // A refusal names what was refused: the photo, when the step it came with was sent.
-  const kind = items.find((i) => i.seq === fix)?.kind ?? saved?.kind;
   const tone = state === 'refused' ? 'error' : state === 'synced' && !anyRefused ? 'ok' : state ? 'note' : '';
   return (
     <p aria-live="polite" role="status" id="saved-state" class={tone} data-state={state ?? undefined}>
       {saved && state ? (
         <>
-          {m.kinds[kind ?? saved.kind]} — {m.status[state]}
+          {/* A refusal names what was refused: the photo, when the step it came with was sent. */}
+          {m.kinds[items.find((i) => i.seq === fix)?.kind ?? saved.kind]} — {m.status[state]}
           {fix !== null ? (
             <>
               {' '}
