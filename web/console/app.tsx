@@ -2,21 +2,24 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { ConsoleDb } from './console-db.js';
 import { farmRecords, refreshFarmRecords, type FarmRecords } from './farm-records.js';
 import { CONSOLE_MESSAGES, type ConsoleLang } from './messages.js';
-import { Outbox, type NewOutboxEntry, type OutboxEntry } from './outbox.js';
+import { Outbox, type NewOutboxEntry, type OutboxItem } from './outbox.js';
 import { chooseLang } from './preferences.js';
 import { endSession, isExpired, seesCooperativeScreens, storedSession, type Session } from './session.js';
 import type { CoopArea } from './coop/coop-area.js';
 import { HarvestScreen } from './screens/harvest-screen.js';
 import { HomeScreen } from './screens/home-screen.js';
 import { LoginScreen } from './screens/login-screen.js';
+import { RefusedBanner, SavedBanner, type JustSaved } from './screens/outbox-banners.js';
+import { PhotoFixScreen } from './screens/photo-fix-screen.js';
 import { PlotScreen } from './screens/plot-screen.js';
+import type { RefusedEntry } from './screens/refused-entry.js';
 import { StepScreen } from './screens/step-screen.js';
 import { SyncScreen } from './screens/sync-screen.js';
 
-const ROUTES = ['home', 'plot', 'harvest', 'step', 'sync', 'login', 'coop'] as const;
+const ROUTES = ['home', 'plot', 'harvest', 'step', 'sync', 'fix', 'login', 'coop'] as const;
 type Route = (typeof ROUTES)[number];
 
-/** The screen the address names, and for the cooperative screens the rest of it (`#/coop/lots/<id>`). */
+/** The screen the address names, and the rest of it: the cooperative screen (`#/coop/lots/<id>`), the refused entry (`#/fix/<seq>`). */
 function routeFromHash(): { route: Route; rest: string } {
   const [name = '', ...rest] = location.hash.replace(/^#\/?/, '').split('/');
   return (ROUTES as readonly string[]).includes(name) ? { route: name as Route, rest: rest.join('/') } : { route: 'home', rest: '' };
@@ -47,9 +50,9 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
   const [lang, setLang] = useState(initialLang);
   const [session, setSession] = useState<Session | null>(storedSession);
   const [{ route, rest }, setRoute] = useState(routeFromHash);
-  const [entries, setEntries] = useState<OutboxEntry[]>([]);
+  const [entries, setEntries] = useState<OutboxItem[]>([]);
   const [records, setRecords] = useState<FarmRecords>({ plots: [], batches: [] });
-  const [flash, setFlash] = useState('');
+  const [saved, setSaved] = useState<JustSaved | null>(null);
   const [online, setOnline] = useState(navigator.onLine);
   const [loginNeeded, setLoginNeeded] = useState(false);
   const m = CONSOLE_MESSAGES[lang];
@@ -77,7 +80,7 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
   useEffect(() => {
     const onHash = () => {
       const next = routeFromHash();
-      if (next.route !== 'home') setFlash('');
+      if (next.route !== 'home') setSaved(null);
       setRoute(next);
     };
     const onNetwork = () => setOnline(navigator.onLine);
@@ -110,11 +113,29 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
     setLang(m.otherLanguageCode);
   };
 
-  const record = async (entriesToQueue: NewOutboxEntry[], message: string) => {
-    if (!session) return;
-    await outbox.add(session.userId, entriesToQueue);
+  const record = async (entriesToQueue: NewOutboxEntry[]) => {
+    if (!session || !entriesToQueue[0]) return;
+    const seqs = await outbox.add(session.userId, entriesToQueue);
     await reload();
-    setFlash(message);
+    setSaved({ seqs, kind: entriesToQueue[0].kind });
+    go('home');
+  };
+
+  /** The form of a refused entry (`#/fix/<seq>`): its correction replaces it as a new request; the entries held on it follow. */
+  const fixing = route === 'fix' ? entries.find((e) => e.seq === Number(rest)) : undefined;
+  const refused: RefusedEntry | undefined =
+    fixing?.state === 'refused'
+      ? {
+          item: fixing,
+          waiting: entries.filter((e) => e.waitsFor === fixing.seq),
+          onDiscard: () => void outbox.remove(fixing.seq).then(() => go('sync')),
+        }
+      : undefined;
+  const resend = async ([correction]: NewOutboxEntry[]) => {
+    if (!refused || !correction) return;
+    await outbox.correct(refused.item.seq, { path: correction.path, json: correction.json, photo: correction.photo, photoName: correction.photoName });
+    await reload();
+    setSaved({ seqs: [refused.item.seq, ...refused.waiting.map((e) => e.seq)], kind: refused.item.kind });
     go('home');
   };
 
@@ -169,9 +190,8 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
             {m.sessionExpired} <a href="#/login">{m.loginButton}</a>
           </p>
         ) : null}
-        <p aria-live="polite" class={flash ? 'ok' : ''} role="status">
-          {flash}
-        </p>
+        <SavedBanner m={m} items={entries} saved={saved} />
+        {!showCoop && !showLogin && (route === 'home' || (route === 'fix' && !refused)) ? <RefusedBanner m={m} items={entries} saved={saved} /> : null}
         {showCoop ? (
           Coop === 'failed' ? (
             <p class="error">{m.coopNeedsNetwork}</p>
@@ -189,7 +209,21 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
         ) : route === 'step' ? (
           <StepScreen m={m} batches={records.batches} onSave={record} />
         ) : route === 'sync' ? (
-          <SyncScreen m={m} entries={entries} online={online} retryAt={outbox.retryAt} onSendNow={() => void outbox.flush()} onRemove={(seq) => void outbox.remove(seq)} />
+          <SyncScreen m={m} entries={entries} online={online} retryAt={outbox.retryAt} onSendNow={() => void outbox.flush()} onDiscard={(seq) => void outbox.remove(seq)} />
+        ) : route === 'fix' ? (
+          !refused ? (
+            <p id="not-refused">
+              {m.notRefused} <a href="#/sync">{m.syncLink}</a>
+            </p>
+          ) : refused.item.kind === 'plot' ? (
+            <PlotScreen key={refused.item.seq} m={m} onSave={resend} refused={refused} />
+          ) : refused.item.kind === 'batch' ? (
+            <HarvestScreen key={refused.item.seq} m={m} plots={records.plots} onSave={resend} refused={refused} />
+          ) : refused.item.kind === 'step' ? (
+            <StepScreen key={refused.item.seq} m={m} batches={records.batches} onSave={resend} refused={refused} />
+          ) : (
+            <PhotoFixScreen key={refused.item.seq} m={m} onSave={resend} refused={refused} />
+          )
         ) : (
           <HomeScreen m={m} records={records} entries={entries} />
         )}

@@ -4,7 +4,7 @@
  * over the raw API; nothing else in the console talks to IndexedDB.
  */
 const DB_NAME = 'farm-trace-console';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 export type StoreName = 'outbox' | 'lists';
 
@@ -15,15 +15,37 @@ function settle<T>(request: IDBRequest<T>): Promise<T> {
   });
 }
 
+/**
+ * Version 1 had one `failed` status: a refusal by the server, or an entry whose create had been
+ * refused. Version 2 keeps refusals as `refused` (the farmer corrects or discards them) and the
+ * others queued again (held until that correction, as the outbox derives).
+ */
+function upgradeFailedEntries(outbox: IDBObjectStore): void {
+  outbox.openCursor().onsuccess = (event) => {
+    const cursor = (event.target as IDBRequest<IDBCursorWithValue | null>).result;
+    if (!cursor) return;
+    const entry = cursor.value as { status: string; lastError: { kind: string } | null };
+    if (entry.status === 'failed') {
+      const dependent = entry.lastError?.kind === 'dependency';
+      cursor.update({ ...entry, status: dependent ? 'queued' : 'refused', lastError: dependent ? null : entry.lastError });
+    }
+    cursor.continue();
+  };
+}
+
 export class ConsoleDb {
   private constructor(private readonly db: IDBDatabase) {}
 
   static open(): Promise<ConsoleDb> {
     const request = indexedDB.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = () => {
-      // Outbox keys increase with every entry, so key order is the order the farmer recorded things.
-      request.result.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
-      request.result.createObjectStore('lists');
+    request.onupgradeneeded = (event) => {
+      if (event.oldVersion < 1) {
+        // Outbox keys increase with every entry, so key order is the order the farmer recorded things.
+        request.result.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+        request.result.createObjectStore('lists');
+      } else if (event.oldVersion < 2) {
+        upgradeFailedEntries(request.transaction!.objectStore('outbox'));
+      }
     };
     return settle(request).then((db) => new ConsoleDb(db));
   }

@@ -1,6 +1,6 @@
 import { apiRequest, type BatchSummary, type Page, type PlotSummary } from './api-client.js';
 import type { ConsoleDb } from './console-db.js';
-import type { OutboxEntry } from './outbox.js';
+import type { EntryState, OutboxItem } from './outbox.js';
 import { checkPlotGeometry } from '../../api/src/domain/plot-geometry.js';
 import type { Session } from './session.js';
 
@@ -15,8 +15,10 @@ export interface FarmRecords {
 }
 
 interface LocalState {
-  /** The outbox entry's status while it is not synced yet. */
-  status?: OutboxEntry['status'];
+  /** The outbox entry's state while it is not synced yet. */
+  status?: EntryState;
+  /** The outbox entry's `seq` while it is not synced yet (a refused one opens in its form by it). */
+  seq?: number;
   /** The id it had while unsynced: a form opened before the sync still finds it by that id. */
   localId?: string;
 }
@@ -48,7 +50,7 @@ export async function refreshFarmRecords(db: ConsoleDb, session: Session): Promi
 }
 
 /** The cached lists with the unsynced creates of the outbox before them (newest first, as the API lists). */
-export async function farmRecords(db: ConsoleDb, userId: string, outbox: OutboxEntry[]): Promise<FarmRecords> {
+export async function farmRecords(db: ConsoleDb, userId: string, outbox: OutboxItem[]): Promise<FarmRecords> {
   const plots = (await db.get<PlotSummary[]>('lists', listKey(userId, 'plots'))) ?? [];
   const batches = (await db.get<BatchSummary[]>('lists', listKey(userId, 'batches'))) ?? [];
   const unsynced = outbox.filter((e) => e.localId && !(e.serverId && [...plots, ...batches].some((r) => r.id === e.serverId))).reverse();
@@ -57,13 +59,13 @@ export async function farmRecords(db: ConsoleDb, userId: string, outbox: OutboxE
     .map((e) => {
       const body = e.json as PlotBody;
       const check = checkPlotGeometry(body.geometry);
-      return { id: e.serverId ?? e.localId!, localId: e.localId!, name: body.name, crops: body.crops, areaHa: check.ok && check.areaHa !== null ? check.areaHa : (body.declaredAreaHa ?? null), status: e.status };
+      return { id: e.serverId ?? e.localId!, localId: e.localId!, name: body.name, crops: body.crops, areaHa: check.ok && check.areaHa !== null ? check.areaHa : (body.declaredAreaHa ?? null), status: e.state, seq: e.seq };
     });
   const pendingBatches = unsynced
     .filter((e) => e.kind === 'batch')
     .map((e) => {
       const body = e.json as BatchBody;
-      return { ...body, id: e.serverId ?? e.localId!, localId: e.localId!, lotNumber: body.lotNumber ?? '', harvestedAt: body.harvestedAt ?? null, published: false, digitalLink: '', status: e.status };
+      return { ...body, id: e.serverId ?? e.localId!, localId: e.localId!, lotNumber: body.lotNumber ?? '', harvestedAt: body.harvestedAt ?? null, published: false, digitalLink: '', status: e.state, seq: e.seq };
     });
   const localIds = new Map(outbox.filter((e) => e.localId && e.serverId).map((e) => [e.serverId!, e.localId!]));
   const withLocalId = <T extends { id: string }>(r: T) => (localIds.has(r.id) ? { ...r, localId: localIds.get(r.id)! } : r);

@@ -49,7 +49,6 @@ const vi = {
   myBatches: 'Lô thu hoạch gần đây',
   noPlots: 'Chưa có thửa đất nào. Hãy đăng ký thửa đầu tiên.',
   noBatches: 'Chưa có lô thu hoạch nào.',
-  pendingBadge: 'chờ gửi',
   originPage: 'Trang nguồn gốc',
   hectares: (ha: number) => `${ha.toLocaleString('vi-VN', { maximumFractionDigits: 2 })} ha`,
   // Plot
@@ -87,7 +86,6 @@ const vi = {
   pointTooLarge: 'Thửa trên 4 ha phải có ranh giới (đa giác), không dùng một điểm.',
   needsDeclaredArea: 'Hãy nhập diện tích cho thửa một điểm.',
   savePlot: 'Lưu thửa đất',
-  plotQueued: 'Đã lưu thửa đất. Sẽ gửi lên máy chủ khi có mạng.',
   // Harvest
   harvestHeading: 'Ghi thu hoạch',
   stepOf: (n: number, of: number) => `Bước ${n}/${of}`,
@@ -105,7 +103,6 @@ const vi = {
   takePhoto: 'Chụp hoặc chọn ảnh',
   photoChosen: (name: string) => `Ảnh: ${name}`,
   saveHarvest: 'Lưu lô thu hoạch',
-  harvestQueued: 'Đã lưu lô thu hoạch. Sẽ gửi lên máy chủ khi có mạng.',
   choosePlotFirst: 'Hãy chọn một thửa đất.',
   // Step
   stepHeading: 'Thêm công đoạn',
@@ -115,22 +112,39 @@ const vi = {
   occurredAt: 'Thời gian',
   notes: 'Ghi chú',
   saveStep: 'Lưu công đoạn',
-  stepQueued: 'Đã lưu công đoạn. Sẽ gửi lên máy chủ khi có mạng.',
   chooseBatchFirst: 'Hãy chọn một lô.',
   noBatchesYet: 'Chưa có lô nào. Hãy ghi thu hoạch trước.',
   // Sync
   syncHeading: 'Đồng bộ',
-  syncSummary: (queued: number, failed: number) =>
-    queued === 0 && failed === 0 ? 'Mọi thứ đã được gửi.' : [queued ? `${queued} mục đang chờ gửi` : '', failed ? `${failed} mục lỗi` : ''].filter(Boolean).join(', ') + '.',
+  syncSummary: (queued: number, refused: number, held: number) =>
+    queued + refused + held === 0
+      ? 'Mọi thứ đã được gửi.'
+      : [queued ? `${queued} mục đã lưu trên điện thoại, chưa gửi` : '', refused ? `${refused} mục bị từ chối: cần bạn xem lại` : '', held ? `${held} mục chờ sửa mục bị từ chối` : ''].filter(Boolean).join('; ') + '.',
   offline: 'Đang ngoại tuyến: các mục sẽ được gửi khi có mạng.',
   sendNow: 'Gửi ngay',
-  remove: 'Xóa mục này',
   nothingQueued: 'Chưa có mục nào.',
-  status: { queued: 'Đang chờ gửi', sending: 'Đang gửi', synced: 'Đã đồng bộ', failed: 'Lỗi' },
+  status: { queued: 'Đã lưu trên điện thoại, chưa gửi', sending: 'Đang gửi', synced: 'Đã gửi', refused: 'Bị từ chối: cần bạn xem lại', held: 'Chờ sửa mục bị từ chối' },
   kinds: { plot: 'Thửa đất', batch: 'Lô thu hoạch', step: 'Công đoạn', photo: 'Ảnh' },
-  dependsOnFailed: 'Không gửi được vì mục trước nó bị lỗi.',
   nextTry: (seconds: number) => `thử lại sau ${seconds} giây`,
   networkError: 'Không kết nối được máy chủ.',
+  // Outbox: what was saved, and refused writes
+  serverBusy: 'Máy chủ tạm thời chưa nhận; sẽ tự thử lại.',
+  refusedCount: (n: number) => `${n} mục bị từ chối: cần bạn xem lại.`,
+  reviewRefused: 'Xem lại và sửa',
+  fixAndResend: 'Sửa và gửi lại',
+  resend: 'Gửi lại',
+  discard: 'Bỏ mục này',
+  discardConfirm: (waiting: number) => `Bỏ mục này? Nó sẽ không được gửi${waiting ? `, cả ${waiting} mục đang chờ nó cũng vậy` : ''}. Không thể hoàn tác.`,
+  discardYes: 'Bỏ hẳn',
+  discardNo: 'Giữ lại',
+  refusedSeeFields: 'Lý do ghi ngay dưới ô cần sửa. Sửa xong, bấm “Gửi lại”.',
+  refusedNoField: 'Máy chủ không nhận mục này. Hãy xem lại thông tin đã nhập, sửa rồi gửi lại, hoặc bỏ mục này.',
+  serverSaid: (text: string) => `Máy chủ báo: ${text}`,
+  waitingForThis: (kinds: string) => `Đang chờ mục này và sẽ được gửi sau nó: ${kinds}.`,
+  waitsFor: (kind: string) => `Sẽ được gửi khi mục “${kind}” bị từ chối được sửa và gửi đi.`,
+  notRefused: 'Mục này không còn cần sửa.',
+  photoFixHeading: 'Gửi lại ảnh',
+  photoInEntry: (name: string) => `Ảnh đã chọn: ${name}`,
 };
 
 export type ConsoleMessages = typeof vi;
@@ -169,7 +183,6 @@ const en: ConsoleMessages = {
   myBatches: 'Recent harvest lots',
   noPlots: 'No plots yet. Register your first one.',
   noBatches: 'No harvest lots yet.',
-  pendingBadge: 'waiting',
   originPage: 'Origin page',
   hectares: (ha: number) => `${ha.toLocaleString('en-GB', { maximumFractionDigits: 2 })} ha`,
   plotHeading: 'Register a plot',
@@ -206,7 +219,6 @@ const en: ConsoleMessages = {
   pointTooLarge: 'A plot over 4 ha needs its boundary (a polygon), not a point.',
   needsDeclaredArea: 'Enter the area of a one-point plot.',
   savePlot: 'Save the plot',
-  plotQueued: 'Plot saved. It is sent to the server when there is a connection.',
   harvestHeading: 'Record a harvest',
   stepOf: (n: number, of: number) => `Step ${n} of ${of}`,
   whichPlot: 'Which plot was it harvested from?',
@@ -223,7 +235,6 @@ const en: ConsoleMessages = {
   takePhoto: 'Take or choose a photo',
   photoChosen: (name: string) => `Photo: ${name}`,
   saveHarvest: 'Save the harvest lot',
-  harvestQueued: 'Harvest lot saved. It is sent to the server when there is a connection.',
   choosePlotFirst: 'Choose a plot.',
   stepHeading: 'Add a step',
   whichBatch: 'Which lot?',
@@ -232,21 +243,37 @@ const en: ConsoleMessages = {
   occurredAt: 'When',
   notes: 'Notes',
   saveStep: 'Save the step',
-  stepQueued: 'Step saved. It is sent to the server when there is a connection.',
   chooseBatchFirst: 'Choose a lot.',
   noBatchesYet: 'No lots yet. Record a harvest first.',
   syncHeading: 'Sync',
-  syncSummary: (queued: number, failed: number) =>
-    queued === 0 && failed === 0 ? 'Everything is sent.' : [queued ? `${queued} waiting to be sent` : '', failed ? `${failed} failed` : ''].filter(Boolean).join(', ') + '.',
+  syncSummary: (queued: number, refused: number, held: number) =>
+    queued + refused + held === 0
+      ? 'Everything is sent.'
+      : [queued ? `${queued} saved on this phone, not sent yet` : '', refused ? `${refused} refused: needs your attention` : '', held ? `${held} waiting for a refused entry` : ''].filter(Boolean).join('; ') + '.',
   offline: 'Offline: entries are sent when the connection returns.',
   sendNow: 'Send now',
-  remove: 'Remove this entry',
   nothingQueued: 'Nothing recorded yet.',
-  status: { queued: 'Queued', sending: 'Sending', synced: 'Synced', failed: 'Failed' },
+  status: { queued: 'Saved on this phone, not sent yet', sending: 'Sending', synced: 'Sent', refused: 'Refused: needs your attention', held: 'Waiting for a refused entry' },
   kinds: { plot: 'Plot', batch: 'Harvest lot', step: 'Step', photo: 'Photo' },
-  dependsOnFailed: 'Not sent: an entry it depends on failed.',
   nextTry: (seconds: number) => `retrying in ${seconds} s`,
   networkError: 'Could not reach the server.',
+  serverBusy: 'The server could not take it just now; it will be tried again.',
+  refusedCount: (n: number) => `${n} ${n === 1 ? 'entry' : 'entries'} refused: needs your attention.`,
+  reviewRefused: 'Review and fix',
+  fixAndResend: 'Fix and send again',
+  resend: 'Send again',
+  discard: 'Discard this entry',
+  discardConfirm: (waiting: number) => `Discard this entry? It will not be sent${waiting ? `, nor the ${waiting} waiting for it` : ''}. This cannot be undone.`,
+  discardYes: 'Discard',
+  discardNo: 'Keep it',
+  refusedSeeFields: 'The reason is under the field to fix. Fix it, then press “Send again”.',
+  refusedNoField: 'The server did not accept this entry. Check what you entered, fix it and send it again, or discard it.',
+  serverSaid: (text: string) => `The server says: ${text}`,
+  waitingForThis: (kinds: string) => `Waiting for this entry, to be sent after it: ${kinds}.`,
+  waitsFor: (kind: string) => `Sent once the refused “${kind}” is fixed and sent.`,
+  notRefused: 'This entry no longer needs fixing.',
+  photoFixHeading: 'Send the photo again',
+  photoInEntry: (name: string) => `Photo chosen: ${name}`,
 };
 
 export const CONSOLE_MESSAGES: Record<ConsoleLang, ConsoleMessages> = { vi, en };

@@ -11,13 +11,16 @@ import { isExpired, type Session } from './session.js';
  * replaced by the server's id once the earlier entry is synced.
  */
 export type OutboxKind = 'plot' | 'batch' | 'step' | 'photo';
-export type OutboxStatus = 'queued' | 'sending' | 'synced' | 'failed';
+/**
+ * What is stored: `queued` (saved on this phone, not sent yet; a transient failure leaves it
+ * here), `sending`, `synced` (the server stored it), `refused` (the server answered a final 4xx;
+ * it waits for the farmer to correct and resend it, or to discard it).
+ */
+export type OutboxStatus = 'queued' | 'sending' | 'synced' | 'refused';
+/** What the farmer is shown: the stored status, or `held` for an unsent entry that names a refused (or held) entry's local id. */
+export type EntryState = OutboxStatus | 'held';
 
-export type OutboxError =
-  | { kind: 'network' }
-  | { kind: 'problem'; problem: Problem }
-  /** An entry it depends on failed, so its local id can never be resolved. */
-  | { kind: 'dependency' };
+export type OutboxError = { kind: 'network' } | { kind: 'problem'; problem: Problem };
 
 export interface OutboxEntry {
   seq: number;
@@ -40,6 +43,16 @@ export interface OutboxEntry {
 }
 
 export type NewOutboxEntry = Pick<OutboxEntry, 'kind' | 'path' | 'json' | 'photo' | 'photoName'> & { localId?: string };
+
+/** A correction of a refused entry: what the farmer sends instead. */
+export type Correction = Pick<OutboxEntry, 'path' | 'json' | 'photo' | 'photoName'>;
+
+/** An entry as the screens show it: its state, and for a held entry the refused entry it waits for. */
+export interface OutboxItem extends OutboxEntry {
+  state: EntryState;
+  /** `seq` of the refused entry a held entry waits for. */
+  waitsFor: number | null;
+}
 
 const LOCAL_ID = /local:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/g;
 const KEEP_SYNCED = 30;
@@ -70,9 +83,33 @@ function withRealIds<T>(value: T, ids: Map<string, string>): T {
   return value;
 }
 
-type Verdict = 'retry' | 'login' | 'fail';
+/**
+ * Each entry's state, in recording order (a create always precedes what names its local id): an
+ * unsent entry that names a refused entry's local id, directly or through another held entry, is
+ * held until that entry is corrected and synced.
+ */
+export function outboxItems(entries: OutboxEntry[]): OutboxItem[] {
+  const blockedBy = new Map<string, number>();
+  return entries.map((entry) => {
+    let state: EntryState = entry.status;
+    let waitsFor: number | null = null;
+    if (entry.status === 'refused') {
+      if (entry.localId) blockedBy.set(entry.localId, entry.seq);
+    } else if (entry.status !== 'synced') {
+      const root = localIdsIn(entry).find((id) => blockedBy.has(id));
+      if (root) {
+        state = 'held';
+        waitsFor = blockedBy.get(root)!;
+        if (entry.localId) blockedBy.set(entry.localId, waitsFor);
+      }
+    }
+    return { ...entry, state, waitsFor };
+  });
+}
 
-/** Network failures, timeouts, rate limits, server errors and a still-running first attempt are worth retrying; other 4xx are final. */
+type Verdict = 'retry' | 'login' | 'refuse';
+
+/** Network failures, timeouts, rate limits, server errors and a still-running first attempt are worth retrying; other 4xx are refusals. */
 function verdictOn(error: unknown): { verdict: Verdict; lastError: OutboxError } {
   if (!(error instanceof ProblemError)) return { verdict: 'retry', lastError: { kind: 'network' } };
   const { problem } = error;
@@ -80,7 +117,7 @@ function verdictOn(error: unknown): { verdict: Verdict; lastError: OutboxError }
   if (problem.status === 401) return { verdict: 'login', lastError };
   if (problem.status === 408 || problem.status === 425 || problem.status === 429 || problem.status >= 500) return { verdict: 'retry', lastError };
   if (problem.status === 409 && problem.type.endsWith('/idempotency-key-in-progress')) return { verdict: 'retry', lastError };
-  return { verdict: 'fail', lastError };
+  return { verdict: 'refuse', lastError };
 }
 
 export class Outbox {
@@ -113,13 +150,14 @@ export class Outbox {
     for (const listener of this.listeners) listener();
   }
 
-  /** The user's entries, oldest first. */
-  async entries(owner: string): Promise<OutboxEntry[]> {
-    return (await this.db.all<OutboxEntry>('outbox')).filter((e) => e.owner === owner);
+  /** The user's entries, oldest first, with their states. */
+  async entries(owner: string): Promise<OutboxItem[]> {
+    return outboxItems(await this.db.all<OutboxEntry>('outbox')).filter((e) => e.owner === owner);
   }
 
-  /** Queues writes recorded together (a lot and its photo), in order, then tries to send them. */
-  async add(owner: string, entries: NewOutboxEntry[]): Promise<void> {
+  /** Queues writes recorded together (a lot and its photo), in order, then tries to send them; answers their `seq`s. */
+  async add(owner: string, entries: NewOutboxEntry[]): Promise<number[]> {
+    const seqs: number[] = [];
     for (const entry of entries) {
       const record: Omit<OutboxEntry, 'seq'> = {
         ...entry,
@@ -132,23 +170,39 @@ export class Outbox {
         lastError: null,
         recordedAt: new Date().toISOString(),
       };
-      await this.db.put('outbox', record);
+      seqs.push(Number(await this.db.put('outbox', record)));
     }
+    this.changed();
+    void this.flush();
+    return seqs;
+  }
+
+  /**
+   * Replaces a refused entry by the farmer's correction, in its place in the order and under its
+   * local id (so the entries held on it follow it), as a new request: a new Idempotency-Key, so
+   * the refused request is never sent again under its key. Held entries addressed under the
+   * entry's path (a step's photo under `/batches/<lot>/steps`) follow a changed path.
+   */
+  async correct(seq: number, correction: Correction): Promise<void> {
+    const all = await this.db.all<OutboxEntry>('outbox');
+    const entry = all.find((e) => e.seq === seq);
+    if (entry?.status !== 'refused') return;
+    if (correction.path !== entry.path && entry.localId) {
+      for (const held of all) {
+        if (held.status === 'synced' || !localIdsIn(held).includes(entry.localId) || !held.path.startsWith(`${entry.path}/`)) continue;
+        await this.db.put('outbox', { ...held, path: correction.path + held.path.slice(entry.path.length) });
+      }
+    }
+    await this.db.put('outbox', { ...entry, ...correction, idempotencyKey: randomUuid(), status: 'queued', attempts: 0, lastError: null });
     this.changed();
     void this.flush();
   }
 
-  /** Drops a failed entry, with the unsent entries that depend on it (they could never be sent). */
+  /** Discards a refused entry, with the entries held on it (they could never be sent without it). */
   async remove(seq: number): Promise<void> {
-    const all = await this.db.all<OutboxEntry>('outbox');
-    const root = all.find((e) => e.seq === seq);
-    if (root?.status !== 'failed') return;
-    const doomed = [root];
-    for (const entry of all) {
-      if (entry.status === 'synced' || doomed.includes(entry)) continue;
-      if (localIdsIn(entry).some((id) => doomed.some((d) => d.localId === id))) doomed.push(entry);
-    }
-    for (const entry of doomed) await this.db.delete('outbox', entry.seq);
+    const items = outboxItems(await this.db.all<OutboxEntry>('outbox'));
+    if (items.find((e) => e.seq === seq)?.state !== 'refused') return;
+    for (const item of items) if (item.seq === seq || item.waitsFor === seq) await this.db.delete('outbox', item.seq);
     this.changed();
   }
 
@@ -182,15 +236,16 @@ export class Outbox {
     if (!session || !navigator.onLine) return;
     const all = await this.db.all<OutboxEntry>('outbox');
     const pending = all.filter((e) => e.owner === session.userId && (e.status === 'queued' || e.status === 'sending'));
+    const held = new Set(outboxItems(all).filter((e) => e.state === 'held').map((e) => e.seq));
     if (pending.length && isExpired(session)) return this.onLoginNeeded();
     const realIds = new Map(all.filter((e) => e.localId && e.serverId).map((e) => [e.localId!, e.serverId!]));
-    const failedIds = new Set(all.filter((e) => e.status === 'failed' && e.localId).map((e) => e.localId!));
+    const blockedIds = new Set<string>();
 
     for (const entry of pending) {
       const needs = localIdsIn(entry);
-      if (needs.some((id) => failedIds.has(id))) {
-        await this.save(entry, { status: 'failed', lastError: { kind: 'dependency' } });
-        if (entry.localId) failedIds.add(entry.localId);
+      // Held: it waits for the correction of the refused entry it names (refused earlier, or in this run).
+      if (held.has(entry.seq) || needs.some((id) => blockedIds.has(id))) {
+        if (entry.localId) blockedIds.add(entry.localId);
         continue;
       }
       // Its create was recorded by another user on this phone: it waits for that user to log in.
@@ -203,9 +258,9 @@ export class Outbox {
         this.consecutiveRetries = 0;
       } catch (error) {
         const { verdict, lastError } = verdictOn(error);
-        if (verdict === 'fail') {
-          await this.save(entry, { status: 'failed', attempts: entry.attempts + 1, lastError });
-          if (entry.localId) failedIds.add(entry.localId);
+        if (verdict === 'refuse') {
+          await this.save(entry, { status: 'refused', attempts: entry.attempts + 1, lastError });
+          if (entry.localId) blockedIds.add(entry.localId);
           continue;
         }
         await this.save(entry, { status: 'queued', attempts: entry.attempts + 1, lastError });

@@ -4,7 +4,9 @@ import { findRecord, type FarmRecords } from '../farm-records.js';
 import { localDate } from '../local-time.js';
 import type { ConsoleMessages } from '../messages.js';
 import { newLocalId, type NewOutboxEntry } from '../outbox.js';
+import { refusalOf } from '../refusal.js';
 import { PhotoInput } from './photo-input.js';
+import { DiscardButton, FieldReason, invalidIf, RefusedNotice, type RefusedEntry } from './refused-entry.js';
 import { ScreenHeading } from './screen-heading.js';
 
 type Unit = 'kg' | 't' | 'bag';
@@ -12,21 +14,35 @@ type Unit = 'kg' | 't' | 'bag';
 interface Props {
   m: ConsoleMessages;
   plots: FarmRecords['plots'];
-  onSave: (entries: NewOutboxEntry[], message: string) => Promise<void>;
+  onSave: (entries: NewOutboxEntry[]) => Promise<void>;
+  /** A lot the server refused, reopened to be corrected and sent again. */
+  refused?: RefusedEntry;
+}
+
+interface BatchBody {
+  plotIds: string[];
+  product: string;
+  harvestedAt?: string;
+  quantity: { value: number; unit: Unit; bagKg?: number };
+  lotNumber?: string;
 }
 
 const decimal = (text: string) => Number(text.replace(',', '.'));
 
 /** A harvest lot in three screens: plot and product; quantity and date; check, photo and save. */
-export function HarvestScreen({ m, plots, onSave }: Props) {
-  const [screen, setScreen] = useState<1 | 2 | 3>(1);
-  const [plotId, setPlotId] = useState('');
-  const [product, setProduct] = useState(m.productSuggestions[0] ?? '');
-  const [quantity, setQuantity] = useState('');
-  const [unit, setUnit] = useState<Unit>('kg');
-  const [bagKg, setBagKg] = useState('');
-  const [date, setDate] = useState(localDate());
-  const [lotNumber, setLotNumber] = useState('');
+export function HarvestScreen({ m, plots, onSave, refused }: Props) {
+  const was = refused?.item.json as BatchBody | undefined;
+  const refusal = refusalOf('batch', refused?.item);
+  const why = refusal?.fields ?? {};
+  // A refused lot opens on the screen of the first field the server named.
+  const [screen, setScreen] = useState<1 | 2 | 3>(!refusal ? 1 : why.plot || why.product ? 1 : Object.keys(why).length ? 2 : 3);
+  const [plotId, setPlotId] = useState(was?.plotIds[0] ?? '');
+  const [product, setProduct] = useState(was?.product ?? m.productSuggestions[0] ?? '');
+  const [quantity, setQuantity] = useState(was ? String(was.quantity.value) : '');
+  const [unit, setUnit] = useState<Unit>(was?.quantity.unit ?? 'kg');
+  const [bagKg, setBagKg] = useState(was?.quantity.bagKg !== undefined ? String(was.quantity.bagKg) : '');
+  const [date, setDate] = useState(was?.harvestedAt ?? localDate());
+  const [lotNumber, setLotNumber] = useState(was?.lotNumber ?? '');
   const [photo, setPhoto] = useState<File | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -55,7 +71,7 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
     };
     const entries: NewOutboxEntry[] = [{ kind: 'batch', path: '/api/v1/batches', json: body, localId: batchId }];
     if (photo) entries.push({ kind: 'photo', path: `/api/v1/batches/${batchId}/media`, photo, photoName: photo.name });
-    await onSave(entries, m.harvestQueued);
+    await onSave(entries);
   };
 
   const quantityText = `${quantity} ${m.units[unit]}${unit === 'bag' && bagKg ? ` × ${bagKg} kg` : ''}`;
@@ -64,6 +80,7 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
     <form onSubmit={next}>
       <ScreenHeading>{m.harvestHeading}</ScreenHeading>
       <p class="small">{m.stepOf(screen, 3)}</p>
+      {refused && refusal ? <RefusedNotice m={m} refused={refused} refusal={refusal} /> : null}
 
       {screen === 1 ? (
         <>
@@ -85,8 +102,10 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
               {m.noPlots} <a href="#/plot">{m.registerPlot}</a>
             </p>
           )}
+          <FieldReason m={m} reasons={why.plot} id="harvest-plot-reason" />
           <label for="harvest-product">{m.product}</label>
-          <input id="harvest-product" list="product-suggestions" required maxLength={100} value={product} onInput={(e) => setProduct(e.currentTarget.value)} />
+          <input id="harvest-product" list="product-suggestions" required maxLength={100} value={product} onInput={(e) => setProduct(e.currentTarget.value)} {...invalidIf(why.product, 'harvest-product-reason')} />
+          <FieldReason m={m} reasons={why.product} id="harvest-product-reason" />
           <datalist id="product-suggestions">
             {m.productSuggestions.map((s) => (
               <option key={s} value={s} />
@@ -111,16 +130,20 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
               </select>
             </div>
           </div>
+          <FieldReason m={m} reasons={[...(why.quantity ?? []), ...(why.unit ?? [])]} id="harvest-quantity-reason" />
           {unit === 'bag' ? (
             <>
               <label for="harvest-bag-kg">{m.bagKg}</label>
               <input id="harvest-bag-kg" inputMode="decimal" required value={bagKg} onInput={(e) => setBagKg(e.currentTarget.value)} />
             </>
           ) : null}
+          <FieldReason m={m} reasons={why.bagKg} id="harvest-bag-kg-reason" />
           <label for="harvest-date">{m.harvestDate}</label>
-          <input id="harvest-date" type="date" required max={localDate()} value={date} onInput={(e) => setDate(e.currentTarget.value)} />
+          <input id="harvest-date" type="date" required max={localDate()} value={date} onInput={(e) => setDate(e.currentTarget.value)} {...invalidIf(why.date, 'harvest-date-reason')} />
+          <FieldReason m={m} reasons={why.date} id="harvest-date-reason" />
           <label for="harvest-lot">{m.lotNumber}</label>
-          <input id="harvest-lot" maxLength={20} autoCapitalize="characters" value={lotNumber} onInput={(e) => setLotNumber(e.currentTarget.value)} />
+          <input id="harvest-lot" maxLength={20} autoCapitalize="characters" value={lotNumber} onInput={(e) => setLotNumber(e.currentTarget.value)} {...invalidIf(why.lot, 'harvest-lot-reason')} />
+          <FieldReason m={m} reasons={why.lot} id="harvest-lot-reason" />
           {lotCheck && !lotCheck.ok ? <p class="error">{lotCheck.message}</p> : null}
         </>
       ) : (
@@ -142,7 +165,8 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
               </>
             ) : null}
           </dl>
-          <PhotoInput m={m} id="harvest-photo" photo={photo} onPhoto={setPhoto} />
+          {/* A photo recorded with a refused lot is its own entry, held until the lot is sent. */}
+          {refused ? null : <PhotoInput m={m} id="harvest-photo" photo={photo} onPhoto={setPhoto} />}
         </>
       )}
 
@@ -162,10 +186,11 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
           </button>
         ) : (
           <button class="primary" type="button" disabled={saving} onClick={() => void save()}>
-            {m.saveHarvest}
+            {refused ? m.resend : m.saveHarvest}
           </button>
         )}
       </div>
+      {refused ? <DiscardButton m={m} waiting={refused.waiting.length} onDiscard={refused.onDiscard} /> : null}
     </form>
   );
 }

@@ -1,20 +1,26 @@
 import type { FarmRecords } from '../farm-records.js';
 import { readableDay } from '../local-time.js';
 import type { ConsoleMessages } from '../messages.js';
-import type { OutboxEntry } from '../outbox.js';
+import type { OutboxItem } from '../outbox.js';
 import { ScreenHeading } from './screen-heading.js';
 import { StatusBadge } from './status-badge.js';
 
 interface Props {
   m: ConsoleMessages;
   records: FarmRecords;
-  entries: OutboxEntry[];
+  entries: OutboxItem[];
+}
+
+/** A record's outbox state; a refused one is the way to its form. */
+function RecordState({ m, record }: { m: ConsoleMessages; record: FarmRecords['plots'][number] | FarmRecords['batches'][number] }) {
+  if (!record.status) return null;
+  const badge = <StatusBadge m={m} state={record.status} />;
+  return record.status === 'refused' && record.seq !== undefined ? <a href={`#/fix/${record.seq}`}>{badge}</a> : badge;
 }
 
 /** Links to the three farmer tasks, the sync state, and the farm's plots and recent lots. */
 export function HomeScreen({ m, records, entries }: Props) {
-  const queued = entries.filter((e) => e.status === 'queued' || e.status === 'sending').length;
-  const failed = entries.filter((e) => e.status === 'failed').length;
+  const count = (...states: string[]) => entries.filter((e) => states.includes(e.state)).length;
   return (
     <>
       <ScreenHeading>{m.homeHeading}</ScreenHeading>
@@ -29,7 +35,7 @@ export function HomeScreen({ m, records, entries }: Props) {
       </a>
       <p>
         <a href="#/sync" id="sync-summary">
-          {m.syncLink}: {m.syncSummary(queued, failed)}
+          {m.syncLink}: {m.syncSummary(count('queued', 'sending'), count('refused'), count('held'))}
         </a>
       </p>
 
@@ -39,7 +45,7 @@ export function HomeScreen({ m, records, entries }: Props) {
           {records.batches.slice(0, 20).map((b) => (
             <li key={b.id}>
               <strong>{b.product}</strong>
-              {b.status ? <StatusBadge m={m} status={b.status} /> : null}
+              <RecordState m={m} record={b} />
               <br />
               <span class="small">
                 {[b.lotNumber, `${b.quantity.value.toLocaleString(m.locale)} ${m.units[b.quantity.unit]}`, b.harvestedAt && readableDay(b.harvestedAt, m.locale)].filter(Boolean).join(' · ')}
@@ -63,7 +69,7 @@ export function HomeScreen({ m, records, entries }: Props) {
           {records.plots.map((p) => (
             <li key={p.id}>
               <strong>{p.name}</strong>
-              {p.status ? <StatusBadge m={m} status={p.status} /> : null}
+              <RecordState m={m} record={p} />
               {p.areaHa !== null ? <span class="small"> · {m.hectares(p.areaHa)}</span> : null}
             </li>
           ))}

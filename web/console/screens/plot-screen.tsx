@@ -5,24 +5,49 @@ import { CROPS, type Crop } from '../../../api/src/domain/vocabulary.js';
 import type { ConsoleMessages } from '../messages.js';
 import { newLocalId, type NewOutboxEntry } from '../outbox.js';
 import { shapeFromGeoJson, shapeFromPoint, shapeFromRing, type ShapeResult } from '../plot-shape.js';
+import { refusalOf } from '../refusal.js';
+import { DiscardButton, FieldReason, invalidIf, RefusedNotice, type RefusedEntry } from './refused-entry.js';
 import { ScreenHeading } from './screen-heading.js';
 
 type Mode = 'walk' | 'point' | 'paste';
 
 interface Props {
   m: ConsoleMessages;
-  onSave: (entries: NewOutboxEntry[], message: string) => Promise<void>;
+  onSave: (entries: NewOutboxEntry[]) => Promise<void>;
+  /** A plot the server refused, reopened to be corrected and sent again. */
+  refused?: RefusedEntry;
+}
+
+interface PlotBody {
+  name: string;
+  crops: Crop[];
+  geometry: { type: string; coordinates: unknown };
+  declaredAreaHa?: number;
+}
+
+/** A refused plot's shape as its form holds it: a point as coordinates, a boundary as the GeoJSON it was saved as. */
+function shapeInputs(was: PlotBody | undefined): { mode: Mode; pasted: string; lat: string; lon: string; declared: string } {
+  if (!was) return { mode: 'walk', pasted: '', lat: '', lon: '', declared: '' };
+  const declared = was.declaredAreaHa !== undefined ? String(was.declaredAreaHa) : '';
+  if (was.geometry.type === 'Point') {
+    const [lon, lat] = was.geometry.coordinates as [number, number];
+    return { mode: 'point', pasted: '', lat: String(lat), lon: String(lon), declared };
+  }
+  return { mode: 'paste', pasted: JSON.stringify(was.geometry), lat: '', lon: '', declared };
 }
 
 /** Registers a plot by walking its boundary, dropping one point, or pasting GeoJSON; shows its area before saving. */
-export function PlotScreen({ m, onSave }: Props) {
-  const [name, setName] = useState('');
-  const [crop, setCrop] = useState<Crop>('coffee-robusta');
-  const [mode, setMode] = useState<Mode>('walk');
-  const [pasted, setPasted] = useState('');
-  const [lat, setLat] = useState('');
-  const [lon, setLon] = useState('');
-  const [declared, setDeclared] = useState('');
+export function PlotScreen({ m, onSave, refused }: Props) {
+  const was = refused?.item.json as PlotBody | undefined;
+  const why = refusalOf('plot', refused?.item);
+  const [initial] = useState(() => shapeInputs(was));
+  const [name, setName] = useState(was?.name ?? '');
+  const [crop, setCrop] = useState<Crop>(was?.crops[0] ?? 'coffee-robusta');
+  const [mode, setMode] = useState<Mode>(initial.mode);
+  const [pasted, setPasted] = useState(initial.pasted);
+  const [lat, setLat] = useState(initial.lat);
+  const [lon, setLon] = useState(initial.lon);
+  const [declared, setDeclared] = useState(initial.declared);
   const [locating, setLocating] = useState(false);
   const [geoError, setGeoError] = useState<string | null>(null);
   const walk = useBoundaryWalk();
@@ -68,7 +93,7 @@ export function PlotScreen({ m, onSave }: Props) {
     event.preventDefault();
     if (!ready || !shape?.ok) return;
     const body = { name: name.trim(), crops: [crop], geometry: shape.geometry, ...(isPoint ? { declaredAreaHa: declaredHa } : {}) };
-    await onSave([{ kind: 'plot', path: '/api/v1/plots', json: body, localId: newLocalId() }], m.plotQueued);
+    await onSave([{ kind: 'plot', path: '/api/v1/plots', json: body, localId: newLocalId() }]);
   };
 
   const walkError = walk.error === 'unavailable' ? m.geoUnavailable : walk.error ? m.geoError + walk.error : null;
@@ -76,16 +101,19 @@ export function PlotScreen({ m, onSave }: Props) {
   return (
     <form onSubmit={save}>
       <ScreenHeading>{m.plotHeading}</ScreenHeading>
+      {refused && why ? <RefusedNotice m={m} refused={refused} refusal={why} /> : null}
       <label for="plot-name">{m.plotName}</label>
-      <input id="plot-name" required maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <input id="plot-name" required maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} {...invalidIf(why?.fields.name, 'plot-name-reason')} />
+      <FieldReason m={m} reasons={why?.fields.name} id="plot-name-reason" />
       <label for="plot-crop">{m.crop}</label>
-      <select id="plot-crop" value={crop} onChange={(e) => setCrop(e.currentTarget.value as Crop)}>
+      <select id="plot-crop" value={crop} onChange={(e) => setCrop(e.currentTarget.value as Crop)} {...invalidIf(why?.fields.crop, 'plot-crop-reason')}>
         {CROPS.map((c) => (
           <option key={c} value={c}>
             {m.crops[c]}
           </option>
         ))}
       </select>
+      <FieldReason m={m} reasons={why?.fields.crop} id="plot-crop-reason" />
 
       <fieldset>
         <legend>{m.shapeHeading}</legend>
@@ -152,6 +180,7 @@ export function PlotScreen({ m, onSave }: Props) {
             </div>
             <label for="plot-declared">{m.declaredArea}</label>
             <input id="plot-declared" inputMode="decimal" value={declared} onInput={(e) => setDeclared(e.currentTarget.value)} />
+            <FieldReason m={m} reasons={why?.fields.declared} id="plot-declared-reason" />
           </div>
         ) : (
           <div>
@@ -162,6 +191,7 @@ export function PlotScreen({ m, onSave }: Props) {
             <textarea id="plot-geojson" aria-describedby="plot-geojson-help" spellcheck={false} value={pasted} onInput={(e) => setPasted(e.currentTarget.value)} />
           </div>
         )}
+        <FieldReason m={m} reasons={why?.fields.shape} id="plot-shape-reason" />
       </fieldset>
 
       <div aria-live="polite" id="plot-area">
@@ -187,9 +217,10 @@ export function PlotScreen({ m, onSave }: Props) {
           {m.cancel}
         </a>
         <button class="primary" type="submit" disabled={!ready}>
-          {m.savePlot}
+          {refused ? m.resend : m.savePlot}
         </button>
       </div>
+      {refused ? <DiscardButton m={m} waiting={refused.waiting.length} onDiscard={refused.onDiscard} /> : null}
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import type { ConsoleMessages } from '../messages.js';
-import type { OutboxStatus } from '../outbox.js';
+import type { EntryState } from '../outbox.js';
 
-export function StatusBadge({ m, status }: { m: ConsoleMessages; status: OutboxStatus }) {
-  return <span class={`badge ${status}`}>{m.status[status]}</span>;
+export function StatusBadge({ m, state }: { m: ConsoleMessages; state: EntryState }) {
+  return <span class={`badge ${state}`}>{m.status[state]}</span>;
 }

@@ -1,48 +1,60 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleMessages } from '../messages.js';
-import type { OutboxEntry, OutboxError } from '../outbox.js';
+import type { OutboxItem } from '../outbox.js';
+import { allReasons } from '../refusal.js';
+import { DiscardButton } from './refused-entry.js';
 import { ScreenHeading } from './screen-heading.js';
 import { StatusBadge } from './status-badge.js';
 
 interface Props {
   m: ConsoleMessages;
-  entries: OutboxEntry[];
+  entries: OutboxItem[];
   online: boolean;
   retryAt: number | null;
   onSendNow: () => void;
-  onRemove: (seq: number) => void;
+  onDiscard: (seq: number) => void;
 }
 
-function describe(entry: OutboxEntry): string {
+function describe(entry: OutboxItem): string {
   const body = (entry.json ?? {}) as { name?: string; product?: string; lotNumber?: string; type?: string };
   return [body.name, body.product, body.lotNumber, body.type, entry.photoName].filter(Boolean).join(' · ');
 }
 
-function errorText(m: ConsoleMessages, error: OutboxError): string {
-  if (error.kind === 'network') return m.networkError;
-  if (error.kind === 'dependency') return m.dependsOnFailed;
-  const { problem } = error;
-  // A validation problem's detail already lists its fields; the list is the fallback when a server sends no detail.
-  const explanation = problem.detail || problem.errors?.map((e) => `${e.path}: ${e.message}`).join('; ');
-  return `${problem.status} ${problem.title}${explanation ? `: ${explanation}` : ''}`;
+/** Why an entry is where it is: the server's reasons for a refusal, what a held entry waits for, why a queued one was not sent yet. */
+function Explanation({ m, entry, entries }: { m: ConsoleMessages; entry: OutboxItem; entries: OutboxItem[] }) {
+  if (entry.state === 'refused') {
+    return (
+      <ul class="error">
+        {allReasons(m, entry).map((reason, i) => (
+          <li key={i}>{reason}</li>
+        ))}
+      </ul>
+    );
+  }
+  if (entry.state === 'held') {
+    const root = entries.find((e) => e.seq === entry.waitsFor);
+    return root ? <p class="note">{m.waitsFor(m.kinds[root.kind])}</p> : null;
+  }
+  if (entry.state === 'synced' || !entry.lastError) return null;
+  return <p class="note">{entry.lastError.kind === 'network' ? m.networkError : m.serverBusy}</p>;
 }
 
-/** Every write recorded on this phone, newest first, with its sync status and the server's words when it failed. */
-export function SyncScreen({ m, entries, online, retryAt, onSendNow, onRemove }: Props) {
+/** Every write recorded on this phone, newest first, with its state; a refused one can be fixed and sent again, or discarded. */
+export function SyncScreen({ m, entries, online, retryAt, onSendNow, onDiscard }: Props) {
   const [, tick] = useState(0);
   useEffect(() => {
     const timer = setInterval(() => tick((n) => n + 1), 1000);
     return () => clearInterval(timer);
   }, []);
-  const waiting = entries.filter((e) => e.status === 'queued' || e.status === 'sending').length;
-  const failed = entries.filter((e) => e.status === 'failed').length;
+  const count = (...states: string[]) => entries.filter((e) => states.includes(e.state)).length;
+  const waiting = count('queued', 'sending');
   const secondsToRetry = retryAt ? Math.max(0, Math.ceil((retryAt - Date.now()) / 1000)) : null;
 
   return (
     <>
       <ScreenHeading>{m.syncHeading}</ScreenHeading>
       <p id="sync-state">
-        {m.syncSummary(waiting, failed)}
+        {m.syncSummary(waiting, count('refused'), count('held'))}
         {waiting && secondsToRetry !== null ? ` (${m.nextTry(secondsToRetry)})` : ''}
       </p>
       <div class="actions">
@@ -53,16 +65,19 @@ export function SyncScreen({ m, entries, online, retryAt, onSendNow, onRemove }:
       {entries.length ? (
         <ul class="plain" id="outbox">
           {[...entries].reverse().map((entry) => (
-            <li key={entry.seq} data-status={entry.status}>
+            <li key={entry.seq} data-status={entry.state}>
               <strong>{m.kinds[entry.kind]}</strong>
-              <StatusBadge m={m} status={entry.status} />
+              <StatusBadge m={m} state={entry.state} />
               <br />
               <span class="small">{describe(entry)}</span>
-              {entry.lastError && entry.status !== 'synced' ? <p class={entry.status === 'failed' ? 'error' : 'note'}>{errorText(m, entry.lastError)}</p> : null}
-              {entry.status === 'failed' ? (
-                <button type="button" onClick={() => onRemove(entry.seq)}>
-                  {m.remove}
-                </button>
+              <Explanation m={m} entry={entry} entries={entries} />
+              {entry.state === 'refused' ? (
+                <div class="actions">
+                  <a class="button primary" href={`#/fix/${entry.seq}`}>
+                    {m.fixAndResend}
+                  </a>
+                  <DiscardButton m={m} waiting={entries.filter((e) => e.waitsFor === entry.seq).length} onDiscard={() => onDiscard(entry.seq)} />
+                </div>
               ) : null}
             </li>
           ))}
