@@ -187,7 +187,7 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
         ) : route === 'harvest' ? (
           <HarvestScreen m={m} plots={records.plots} onSave={record} />
         ) : route === 'step' ? (
-          <StepScreen m={m} batches={records.batches} onSave={record} />
+          <StepScreen m={m} batches={records.batches} plots={records.plots} onSave={record} />
         ) : route === 'sync' ? (
           <SyncScreen m={m} entries={entries} online={online} retryAt={outbox.retryAt} onSendNow={() => void outbox.flush()} onRemove={(seq) => void outbox.remove(seq)} />
         ) : (

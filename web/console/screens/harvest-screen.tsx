@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
 import { validateLotNumber } from '../../../api/src/domain/gs1/keys.js';
 import { findRecord, type FarmRecords } from '../farm-records.js';
-import { localDate } from '../local-time.js';
+import { localDate, readableDay } from '../local-time.js';
 import type { ConsoleMessages } from '../messages.js';
+import { NumberField, numberOf, numberReading } from '../number-field.js';
 import { newLocalId, type NewOutboxEntry } from '../outbox.js';
 import { PhotoInput } from './photo-input.js';
 import { ScreenHeading } from './screen-heading.js';
@@ -15,7 +16,8 @@ interface Props {
   onSave: (entries: NewOutboxEntry[], message: string) => Promise<void>;
 }
 
-const decimal = (text: string) => Number(text.replace(',', '.'));
+/** A harvest's weight and a bag's size are positive amounts, in the UI language's convention. */
+const AMOUNT = { positive: true } as const;
 
 /** A harvest lot in three screens: plot and product; quantity and date; check, photo and save. */
 export function HarvestScreen({ m, plots, onSave }: Props) {
@@ -34,7 +36,10 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
   const plot = findRecord(plots, plotId) ?? (plotId ? undefined : plots[0]);
   const lotCheck = lotNumber.trim() ? validateLotNumber(lotNumber.trim()) : null;
   const firstDone = Boolean(plot) && product.trim() !== '';
-  const secondDone = decimal(quantity) > 0 && (unit !== 'bag' || decimal(bagKg) > 0) && date !== '' && date <= localDate() && lotCheck?.ok !== false;
+  const lang = m.htmlLang;
+  const quantityValue = numberOf(quantity, lang, AMOUNT);
+  const bagKgValue = unit === 'bag' ? numberOf(bagKg, lang, AMOUNT) : null;
+  const secondDone = quantityValue !== null && (unit !== 'bag' || bagKgValue !== null) && date !== '' && date <= localDate() && lotCheck?.ok !== false;
 
   const next = (event: Event) => {
     event.preventDefault();
@@ -43,14 +48,14 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
   };
 
   const save = async () => {
-    if (!plot || !firstDone || !secondDone) return;
+    if (!plot || !firstDone || !secondDone || quantityValue === null) return;
     setSaving(true);
     const batchId = newLocalId();
     const body = {
       plotIds: [plot.id],
       product: product.trim(),
       harvestedAt: date,
-      quantity: { value: decimal(quantity), unit, ...(unit === 'bag' ? { bagKg: decimal(bagKg) } : {}) },
+      quantity: { value: quantityValue, unit, ...(unit === 'bag' && bagKgValue !== null ? { bagKg: bagKgValue } : {}) },
       ...(lotNumber.trim() ? { lotNumber: lotNumber.trim() } : {}),
     };
     const entries: NewOutboxEntry[] = [{ kind: 'batch', path: '/api/v1/batches', json: body, localId: batchId }];
@@ -58,7 +63,10 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
     await onSave(entries, m.harvestQueued);
   };
 
-  const quantityText = `${quantity} ${m.units[unit]}${unit === 'bag' && bagKg ? ` × ${bagKg} kg` : ''}`;
+  // The confirm screen reads the parsed numbers back in digits and words, never the text as typed.
+  const quantityReadings = [quantityValue !== null ? numberReading(quantityValue, unit, lang) : null, bagKgValue !== null ? numberReading(bagKgValue, 'kg', lang) : null].filter(
+    (r): r is string => r !== null,
+  );
 
   return (
     <form onSubmit={next}>
@@ -96,10 +104,7 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
       ) : screen === 2 ? (
         <>
           <div class="row">
-            <div>
-              <label for="harvest-quantity">{m.quantity}</label>
-              <input id="harvest-quantity" inputMode="decimal" required value={quantity} onInput={(e) => setQuantity(e.currentTarget.value)} />
-            </div>
+            <NumberField id="harvest-quantity" label={m.quantity} lang={lang} unit={unit} rules={AMOUNT} required value={quantity} onInput={setQuantity} />
             <div>
               <label for="harvest-unit">{m.unit}</label>
               <select id="harvest-unit" value={unit} onChange={(e) => setUnit(e.currentTarget.value as Unit)}>
@@ -112,10 +117,7 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
             </div>
           </div>
           {unit === 'bag' ? (
-            <>
-              <label for="harvest-bag-kg">{m.bagKg}</label>
-              <input id="harvest-bag-kg" inputMode="decimal" required value={bagKg} onInput={(e) => setBagKg(e.currentTarget.value)} />
-            </>
+            <NumberField id="harvest-bag-kg" label={m.bagKg} lang={lang} unit="kg" rules={AMOUNT} required value={bagKg} onInput={setBagKg} />
           ) : null}
           <label for="harvest-date">{m.harvestDate}</label>
           <input id="harvest-date" type="date" required max={localDate()} value={date} onInput={(e) => setDate(e.currentTarget.value)} />
@@ -132,9 +134,16 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
             <dt>{m.product}</dt>
             <dd>{product}</dd>
             <dt>{m.quantity}</dt>
-            <dd>{quantityText}</dd>
+            <dd id="harvest-confirm-quantity">
+              {quantityReadings.map((reading, i) => (
+                <span class="reading-line" key={i}>
+                  {i > 0 ? `${m.bagKg}: ` : null}
+                  {reading}
+                </span>
+              ))}
+            </dd>
             <dt>{m.harvestDate}</dt>
-            <dd>{date}</dd>
+            <dd>{readableDay(date, m.locale)}</dd>
             {lotNumber.trim() ? (
               <>
                 <dt>{m.lotNumber}</dt>

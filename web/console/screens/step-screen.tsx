@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { formatLocaleNumber } from '../../../api/src/domain/locale-number.js';
 import { findRecord, type FarmRecords } from '../farm-records.js';
 import { localDateTimeInput, readableDay, withLocalOffset } from '../local-time.js';
 import { FARM_STEP_TYPES, type ConsoleMessages, type FarmStepType } from '../messages.js';
@@ -9,11 +10,24 @@ import { ScreenHeading } from './screen-heading.js';
 interface Props {
   m: ConsoleMessages;
   batches: FarmRecords['batches'];
+  plots: FarmRecords['plots'];
   onSave: (entries: NewOutboxEntry[], message: string) => Promise<void>;
 }
 
+/**
+ * How a lot is told apart from the farm's other lots of the same product: its harvest day, its
+ * plots, its quantity and its lot number ("Cà phê · 25/11/2026 · Rẫy Ea Tóh 1 · 1.250 kg · KN-01").
+ */
+export function batchChoiceLabel(m: ConsoleMessages, batch: FarmRecords['batches'][number], plots: FarmRecords['plots']): string {
+  const number = (n: number) => formatLocaleNumber(n, m.htmlLang);
+  const q = batch.quantity;
+  const quantity = `${number(q.value)} ${m.units[q.unit]}${q.unit === 'bag' && q.bagKg ? ` × ${number(q.bagKg)} kg` : ''}`;
+  const plotNames = batch.plotIds.map((id) => findRecord(plots, id)?.name).filter(Boolean).join(', ');
+  return [batch.product, batch.harvestedAt && readableDay(batch.harvestedAt, m.locale), plotNames, quantity, batch.lotNumber].filter(Boolean).join(' · ');
+}
+
 /** A processing or storage step on one of the farm's lots, with a photo from the camera attached to the step. */
-export function StepScreen({ m, batches, onSave }: Props) {
+export function StepScreen({ m, batches, plots, onSave }: Props) {
   const [batchId, setBatchId] = useState('');
   const [type, setType] = useState<FarmStepType>('drying');
   const [occurredAt, setOccurredAt] = useState(localDateTimeInput());
@@ -43,7 +57,7 @@ export function StepScreen({ m, batches, onSave }: Props) {
           <select id="step-batch" value={batch?.id ?? ''} onChange={(e) => setBatchId(e.currentTarget.value)}>
             {batches.map((b) => (
               <option key={b.id} value={b.id}>
-                {[b.product, b.lotNumber, b.harvestedAt && readableDay(b.harvestedAt, m.locale)].filter(Boolean).join(' · ')}
+                {batchChoiceLabel(m, b, plots)}
               </option>
             ))}
           </select>
