@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { formatLocaleNumber, MAX_DIGITS, parseLocaleNumber, type NumberParse, type NumberRules } from '../../api/src/domain/locale-number.js';
 import { quantityInWords, type WordUnit } from '../../api/src/domain/number-words.js';
@@ -50,9 +51,11 @@ interface Props {
   name?: string;
   /** Ids of more elements that describe the input (a hint). */
   describedBy?: string;
+  /** Shown beside the input, above the reading (the unit's select on a phone), so the reading spans both. */
+  children?: ComponentChildren;
 }
 
-export function NumberField({ id, label, lang, value, onInput, unit, rules = {}, required = false, name, describedBy }: Props) {
+export function NumberField({ id, label, lang, value, onInput, unit, rules = {}, required = false, name, describedBy, children }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const read = value.trim() === '' ? null : parseLocaleNumber(value, lang, rules);
   const problem = read && !read.ok ? problemText(read, lang, rules) : null;
@@ -61,20 +64,23 @@ export function NumberField({ id, label, lang, value, onInput, unit, rules = {},
   return (
     <div class="number-field">
       <label for={id}>{label}</label>
-      <input
-        ref={input}
-        id={id}
-        name={name}
-        type="text"
-        inputMode={rules.whole ? 'numeric' : 'decimal'}
-        autoComplete="off"
-        spellcheck={false}
-        required={required}
-        value={value}
-        aria-invalid={problem ? 'true' : undefined}
-        aria-describedby={[readingId, describedBy].filter(Boolean).join(' ')}
-        onInput={(e) => onInput(e.currentTarget.value)}
-      />
+      <div class="number-input">
+        <input
+          ref={input}
+          id={id}
+          name={name}
+          type="text"
+          inputMode={rules.whole ? 'numeric' : 'decimal'}
+          autoComplete="off"
+          spellcheck={false}
+          required={required}
+          value={value}
+          aria-invalid={problem ? 'true' : undefined}
+          aria-describedby={[readingId, describedBy].filter(Boolean).join(' ')}
+          onInput={(e) => onInput(e.currentTarget.value)}
+        />
+        {children}
+      </div>
       <p id={readingId} class={problem ? 'reading error' : 'reading'} aria-live="polite">
         {problem ?? (read?.ok ? numberReading(read.value, unit, lang, rules.maxDecimals) : '')}
       </p>

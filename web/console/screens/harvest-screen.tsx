@@ -103,19 +103,15 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
         </>
       ) : screen === 2 ? (
         <>
-          <div class="row">
-            <NumberField id="harvest-quantity" label={m.quantity} lang={lang} unit={unit} rules={AMOUNT} required value={quantity} onInput={setQuantity} />
-            <div>
-              <label for="harvest-unit">{m.unit}</label>
-              <select id="harvest-unit" value={unit} onChange={(e) => setUnit(e.currentTarget.value as Unit)}>
-                {(['kg', 't', 'bag'] as const).map((u) => (
-                  <option key={u} value={u}>
-                    {m.units[u]}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
+          <NumberField id="harvest-quantity" label={m.quantity} lang={lang} unit={unit} rules={AMOUNT} required value={quantity} onInput={setQuantity}>
+            <select id="harvest-unit" aria-label={m.unit} value={unit} onChange={(e) => setUnit(e.currentTarget.value as Unit)}>
+              {(['kg', 't', 'bag'] as const).map((u) => (
+                <option key={u} value={u}>
+                  {m.units[u]}
+                </option>
+              ))}
+            </select>
+          </NumberField>
           {unit === 'bag' ? (
             <NumberField id="harvest-bag-kg" label={m.bagKg} lang={lang} unit="kg" rules={AMOUNT} required value={bagKg} onInput={setBagKg} />
           ) : null}

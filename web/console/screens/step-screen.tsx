@@ -19,11 +19,18 @@ interface Props {
  * plots, its quantity and its lot number ("Cà phê · 25/11/2026 · Rẫy Ea Tóh 1 · 1.250 kg · KN-01").
  */
 export function batchChoiceLabel(m: ConsoleMessages, batch: FarmRecords['batches'][number], plots: FarmRecords['plots']): string {
+  return [batch.product, batchDetails(m, batch, plots)].join(' · ');
+}
+
+/** Everything but the product: the line under the chooser, where a phone's narrow select cuts the label short. */
+function batchDetails(m: ConsoleMessages, batch: FarmRecords['batches'][number], plots: FarmRecords['plots']): string {
   const number = (n: number) => formatLocaleNumber(n, m.htmlLang);
   const q = batch.quantity;
   const quantity = `${number(q.value)} ${m.units[q.unit]}${q.unit === 'bag' && q.bagKg ? ` × ${number(q.bagKg)} kg` : ''}`;
   const plotNames = batch.plotIds.map((id) => findRecord(plots, id)?.name).filter(Boolean).join(', ');
-  return [batch.product, batch.harvestedAt && readableDay(batch.harvestedAt, m.locale), plotNames, quantity, batch.lotNumber].filter(Boolean).join(' · ');
+  const period = batch.harvestPeriod;
+  const harvested = batch.harvestedAt ? readableDay(batch.harvestedAt, m.locale) : period ? `${readableDay(period.from, m.locale)} – ${readableDay(period.to, m.locale)}` : '';
+  return [harvested, plotNames, quantity, batch.lotNumber].filter(Boolean).join(' · ');
 }
 
 /** A processing or storage step on one of the farm's lots, with a photo from the camera attached to the step. */
@@ -54,13 +61,16 @@ export function StepScreen({ m, batches, plots, onSave }: Props) {
       {batches.length ? (
         <>
           <label for="step-batch">{m.whichBatch}</label>
-          <select id="step-batch" value={batch?.id ?? ''} onChange={(e) => setBatchId(e.currentTarget.value)}>
+          <select id="step-batch" aria-describedby="step-batch-details" value={batch?.id ?? ''} onChange={(e) => setBatchId(e.currentTarget.value)}>
             {batches.map((b) => (
               <option key={b.id} value={b.id}>
                 {batchChoiceLabel(m, b, plots)}
               </option>
             ))}
           </select>
+          <p class="small" id="step-batch-details">
+            {batch ? batchDetails(m, batch, plots) : null}
+          </p>
         </>
       ) : (
         <p class="note">{m.noBatchesYet}</p>
