@@ -273,9 +273,9 @@ describe('the farmer console in a real browser', function () {
     await page.goto(`${base}/console#/plot`);
     await page.fill('#plot-name', 'Rẫy ngoại tuyến');
     await page.click('button:has-text("Một điểm")');
-    await page.fill('#plot-lat', '13.0455555');
-    await page.fill('#plot-lon', '108.3855555');
-    await page.fill('#plot-declared', '0.8');
+    await page.fill('#plot-lat', '13,0455555');
+    await page.fill('#plot-lon', '108,3855555');
+    await page.fill('#plot-declared', '0,8');
     await page.click('button:has-text("Lưu thửa đất")');
     await page.waitForSelector('text=Đã lưu thửa đất');
     await recordHarvest(page, { plot: 'Rẫy ngoại tuyến', product: 'Cà phê Robusta quả tươi', kg: '410', lot: 'OFF-2611-01', photo });
@@ -348,9 +348,9 @@ describe('the farmer console in a real browser', function () {
     await page.goto(`${base}/console#/plot`);
     await page.fill('#plot-name', 'Rẫy bị từ chối');
     await page.click('button:has-text("Một điểm")');
-    await page.fill('#plot-lat', '13.0466666');
-    await page.fill('#plot-lon', '108.3866666');
-    await page.fill('#plot-declared', '0.5');
+    await page.fill('#plot-lat', '13,0466666');
+    await page.fill('#plot-lon', '108,3866666');
+    await page.fill('#plot-declared', '0,5');
     await page.click('button:has-text("Lưu thửa đất")');
     await page.waitForSelector('text=Đã lưu thửa đất');
     await recordHarvest(page, { plot: 'Rẫy bị từ chối', product: 'Cà phê Robusta quả tươi', kg: '20', lot: 'DEP-2611-01' });
