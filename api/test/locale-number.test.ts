@@ -82,6 +82,11 @@ describe('numbers typed in the screens’ languages', () => {
       expect(read('0.0', 'en', { positive: true })).to.deep.equal({ ok: false, problem: 'not_positive' });
     });
 
+    it('when a field has a maximum, then the maximum itself is taken and anything above it is refused', () => {
+      expect(read('1.000', 'vi', { whole: true, max: 1000 })).to.deep.equal({ ok: true, value: 1000 });
+      expect(read('1.001', 'vi', { whole: true, max: 1000 })).to.deep.equal({ ok: false, problem: 'too_large' });
+    });
+
     it(`when an entry has more than ${MAX_DIGITS} significant digits or more decimals than the field takes, then it is refused instead of rounded`, () => {
       expect(read('123.456.789.012.345', 'vi')).to.deep.equal({ ok: true, value: 123_456_789_012_345 });
       expect(read('0,000000000000001', 'vi')).to.deep.equal({ ok: true, value: 1e-15 });
