@@ -248,7 +248,7 @@ describe('the farmer console in a real browser', function () {
     const { context, page, errors } = await loggedIn();
     await recordHarvest(page, { product: 'Cà phê Robusta quả tươi', kg: '300', lot: 'CON-2611-02' });
     await page.click('a:has-text("Thêm công đoạn và ảnh")');
-    await page.selectOption('#step-batch', { label: `Cà phê Robusta quả tươi · CON-2611-02 · ${await page.evaluate(() => new Date().toLocaleDateString('vi-VN'))}` });
+    await page.selectOption('#step-batch', await page.$eval('#step-batch', (select) => Array.from((select as HTMLSelectElement).options).find((o) => o.text.endsWith(' · CON-2611-02'))!.value));
     await page.selectOption('#step-type', 'drying');
     await page.fill('#step-notes', 'phơi sân xi măng');
     await page.setInputFiles('#step-photo', { name: 'phoi.jpg', mimeType: 'image/jpeg', buffer: photo });
@@ -275,9 +275,9 @@ describe('the farmer console in a real browser', function () {
     await page.goto(`${base}/console#/plot`);
     await page.fill('#plot-name', 'Rẫy ngoại tuyến');
     await page.click('button:has-text("Một điểm")');
-    await page.fill('#plot-lat', '13.0455555');
-    await page.fill('#plot-lon', '108.3855555');
-    await page.fill('#plot-declared', '0.8');
+    await page.fill('#plot-lat', '13,0455555');
+    await page.fill('#plot-lon', '108,3855555');
+    await page.fill('#plot-declared', '0,8');
     await page.click('button:has-text("Lưu thửa đất")');
     await page.waitForSelector(SAVED);
     await recordHarvest(page, { plot: 'Rẫy ngoại tuyến', product: 'Cà phê Robusta quả tươi', kg: '410', lot: 'OFF-2611-01', photo });

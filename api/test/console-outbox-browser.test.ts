@@ -280,8 +280,8 @@ describe('the farmer console’s outbox in a real browser', function () {
     await page.goto(`${base}/console#/plot`);
     await page.fill('#plot-name', 'Rẫy trùng tên');
     await page.click('button:has-text("Một điểm")');
-    await page.fill('#plot-lat', '13.0477777');
-    await page.fill('#plot-lon', '108.3877777');
+    await page.fill('#plot-lat', '13,0477777');
+    await page.fill('#plot-lon', '108,3877777');
     await page.fill('#plot-declared', '0,6');
     await page.click('button:has-text("Lưu thửa đất")');
     await page.waitForSelector(SAVED);

@@ -81,6 +81,8 @@ export interface BatchSummary {
   lotNumber: string;
   quantity: { value: number; unit: 'kg' | 't' | 'bag'; bagKg?: number };
   harvestedAt: string | null;
+  /** A harvest over several days (the API gives either this or harvestedAt). */
+  harvestPeriod?: { from: string; to: string } | null;
   plotIds: string[];
   published: boolean;
   digitalLink: string;

@@ -207,7 +207,7 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
         ) : route === 'harvest' ? (
           <HarvestScreen m={m} plots={records.plots} onSave={record} />
         ) : route === 'step' ? (
-          <StepScreen m={m} batches={records.batches} onSave={record} />
+          <StepScreen m={m} batches={records.batches} plots={records.plots} onSave={record} />
         ) : route === 'sync' ? (
           <SyncScreen m={m} entries={entries} online={online} retryAt={outbox.retryAt} onSendNow={() => void outbox.flush()} onDiscard={(seq) => void outbox.remove(seq)} />
         ) : route === 'fix' ? (
@@ -220,7 +220,7 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
           ) : refused.item.kind === 'batch' ? (
             <HarvestScreen key={refused.item.seq} m={m} plots={records.plots} onSave={resend} refused={refused} />
           ) : refused.item.kind === 'step' ? (
-            <StepScreen key={refused.item.seq} m={m} batches={records.batches} onSave={resend} refused={refused} />
+            <StepScreen key={refused.item.seq} m={m} batches={records.batches} plots={records.plots} onSave={resend} refused={refused} />
           ) : (
             <PhotoFixScreen key={refused.item.seq} m={m} onSave={resend} refused={refused} />
           )

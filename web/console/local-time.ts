@@ -18,8 +18,23 @@ export function withLocalOffset(value: string): string {
   return `${value.length === 16 ? `${value}:00` : value}${minutes >= 0 ? '+' : '-'}${pad(Math.trunc(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
+/** Day, month and year as two, two and four digits: 05/11/2026 in Vietnamese (and in British English). */
+const DAY: Intl.DateTimeFormatOptions = { day: '2-digit', month: '2-digit', year: 'numeric' };
+/** Hours on the 24-hour clock: 14:05. */
+const TIME: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+
 /** A YYYY-MM-DD day as people read it in the language's locale (25/11/2026 in Vietnamese). */
 export function readableDay(day: string, locale: string): string {
   const [year, month, date] = day.split('-').map(Number);
-  return new Date(year!, month! - 1, date!).toLocaleDateString(locale);
+  return new Date(year!, month! - 1, date!).toLocaleDateString(locale, DAY);
+}
+
+/**
+ * A date-time from the API on this device's clock, day first then time (25/11/2026 14:05), the
+ * one form the console and the office show times in. Intl's own short vi-VN form puts the time
+ * first, so the two parts are formatted apart and joined.
+ */
+export function readableDateTime(iso: string, locale: string): string {
+  const at = new Date(iso);
+  return `${at.toLocaleDateString(locale, DAY)} ${at.toLocaleTimeString(locale, TIME)}`;
 }

@@ -14,7 +14,7 @@ export type FarmStepType = (typeof FARM_STEP_TYPES)[number];
 
 
 const vi = {
-  htmlLang: 'vi',
+  htmlLang: 'vi' as ConsoleLang,
   locale: 'vi-VN',
   title: 'Sổ tay nông hộ',
   officeTitle: 'Văn phòng hợp tác xã',

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
 import { startHarness, type Harness } from './harness.js';
 
-const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test-artifacts/coop');
+const ARTIFACTS_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test-artifacts');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 /** An office PC; the screens must also fit a tablet (`TABLET`). */
 export const DESKTOP = { viewport: { width: 1280, height: 800 }, locale: 'vi-VN' };
@@ -34,14 +34,15 @@ export interface CoopBrowser {
    * is the data, not the moment before it.
    */
   open(page: Page, path: string, heading: string, query?: string): Promise<void>;
-  /** Saves a full-page screenshot to test-artifacts/coop/<name>.png. */
+  /** Saves a full-page screenshot to test-artifacts/<area>/<name>.png (area `coop` unless the suite names its own). */
   screenshot(page: Page, name: string): Promise<void>;
   /** axe-core's serious and critical violations on the page (the context must bypass CSP to inject axe). */
   seriousViolations(page: Page): Promise<string[]>;
   close(): Promise<void>;
 }
 
-export async function startCoopBrowser(): Promise<CoopBrowser> {
+export async function startCoopBrowser(area = 'coop'): Promise<CoopBrowser> {
+  const ARTIFACTS = path.join(ARTIFACTS_ROOT, area);
   // Each test logs in through the form; the default limit of 10 a window would cut a suite short.
   const h = await startHarness({ seed: true, env: { LOGIN_RATE_LIMIT: '100' } });
   const server: Server = h.app.listen(0, '127.0.0.1');

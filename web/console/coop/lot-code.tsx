@@ -1,11 +1,14 @@
 import { useState } from 'preact/hooks';
 import { apiFile } from '../api-client.js';
+import { NumberField, numberOf } from '../number-field.js';
 import { FailureNotice, LoadedView, saveFile, useCoop, useLoad, useMessages, type Failure } from './coop-context.js';
 import { lotFileStem, type Lot } from './lot-display.js';
 import { LOTS_MESSAGES } from './messages/lots.js';
 
 /** The label sheet's layout (api/src/qr/label-sheet.ts), the default count: one full A4 page. */
 const LABELS_PER_PAGE = 24;
+/** The most labels one sheet request may ask for (the API's limit). */
+const LABEL_COUNT = { whole: true, positive: true, max: 1000 } as const;
 
 /** A blob as a data: URL: the console's CSP allows data: images but not blob: ones. */
 function dataUrlOf(blob: Blob): Promise<string> {
@@ -44,8 +47,10 @@ export function LotCode({ lot }: { lot: Lot }) {
 
   const downloadLabels = (event: Event) => {
     event.preventDefault();
-    const query = new URLSearchParams({ count, ...(logo ? { logo: '1' } : {}) });
-    void download(`${base}/labels.pdf?${query}`, `labels-${fileStem}.pdf`, m.labelsSaved(Number(count)));
+    const labels = numberOf(count, coop.lang, LABEL_COUNT);
+    if (labels === null) return;
+    const query = new URLSearchParams({ count: String(labels), ...(logo ? { logo: '1' } : {}) });
+    void download(`${base}/labels.pdf?${query}`, `labels-${fileStem}.pdf`, m.labelsSaved(labels));
   };
 
   return (
@@ -62,8 +67,7 @@ export function LotCode({ lot }: { lot: Lot }) {
         </button>
       </div>
       <form id="labels-form" onSubmit={downloadLabels}>
-        <label for="label-count">{m.labelCount}</label>
-        <input id="label-count" type="number" min={1} max={1000} step={1} required value={count} onInput={(e) => setCount(e.currentTarget.value)} />
+        <NumberField id="label-count" label={m.labelCount} lang={coop.lang} unit="label" rules={LABEL_COUNT} required value={count} onInput={setCount} />
         <label class="choice">
           <input id="label-logo" type="checkbox" checked={logo} onChange={(e) => setLogo(e.currentTarget.checked)} />
           {m.labelLogo}

@@ -41,11 +41,6 @@ export function harvestText(m: LotsMessages, locale: string, lot: Pick<Lot, 'har
   return lot.harvestedAt ? readableDay(lot.harvestedAt, locale) : '';
 }
 
-/** A date-time from the API in the reader's locale, with the time of day. */
-export function readableTime(iso: string, locale: string): string {
-  return new Date(iso).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' });
-}
-
 export const isInTransit = (lot: Lot) => lot.pendingReceiverOrgId !== null;
 /** Held by an organization outside the cooperative (neither the cooperative nor one of its member households). */
 export const isHandedOver = (lot: Lot, names: OrgNames) => !names.has(lot.custodianOrgId);

@@ -1,5 +1,6 @@
 import { useMessages } from './coop-context.js';
-import { orgName, readableTime, type OrgNames } from './lot-display.js';
+import { readableDateTime } from '../local-time.js';
+import { orgName, type OrgNames } from './lot-display.js';
 import { COMMON_MESSAGES } from './messages/common.js';
 import { LOTS_MESSAGES, type LotsMessages } from './messages/lots.js';
 
@@ -76,7 +77,7 @@ export function LotHistory({ steps, names }: { steps: LotStep[]; names: OrgNames
         return (
           <li key={step.id} data-step-type={step.type}>
             <p>
-              <strong>{name}</strong> · <time dateTime={step.occurredAt}>{readableTime(step.occurredAt, locale)}</time>
+              <strong>{name}</strong> · <time class="date" dateTime={step.occurredAt}>{readableDateTime(step.occurredAt, locale)}</time>
             </p>
             <dl class="summary">
               {place ? (

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
+import { readableDateTime } from '../local-time.js';
 import { FailureNotice, useAction, useCoop, useMessages } from './coop-context.js';
-import { originPath, readableTime, type Lot } from './lot-display.js';
+import { originPath, type Lot } from './lot-display.js';
 import { COMMON_MESSAGES } from './messages/common.js';
 import { LOTS_MESSAGES } from './messages/lots.js';
 
@@ -26,7 +27,7 @@ export function LotPublishing({ lot, ours, onChanged }: { lot: Lot; ours: boolea
   return (
     <section aria-labelledby="publishing-heading">
       <h2 id="publishing-heading">{m.publishing}</h2>
-      <p id="publication-state">{lot.published && lot.publishedAt ? m.publishedSince(readableTime(lot.publishedAt, locale)) : m.notPublishedYet}</p>
+      <p id="publication-state">{lot.published && lot.publishedAt ? m.publishedSince(readableDateTime(lot.publishedAt, locale)) : m.notPublishedYet}</p>
       {session.role !== 'admin' || !ours ? <p class="small">{m.publishAdminsOnly}</p> : null}
       <div class="actions">
         {ours ? (

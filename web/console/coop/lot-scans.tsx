@@ -99,7 +99,7 @@ function ScanFigures({ report }: { report: ScanReport }) {
             <tbody>
               {report.byDay.map((d) => (
                 <tr key={d.day}>
-                  <td>{readableDay(d.day, locale)}</td>
+                  <td class="date">{readableDay(d.day, locale)}</td>
                   <td>{d.count.toLocaleString(locale)}</td>
                 </tr>
               ))}

@@ -1,8 +1,9 @@
 import { Fragment, type ComponentChildren } from 'preact';
+import { readableDateTime } from '../local-time.js';
 import { ScreenHeading } from '../screens/screen-heading.js';
 import { coopGet, fetchAll, LoadedView, useLoad, useMessages } from './coop-context.js';
 import { LotCode } from './lot-code.js';
-import { fetchOrgNames, formatQuantity, harvestText, isHandedOver, LotBadges, lotLabel, orgName, readableTime, type Lot, type OrgNames } from './lot-display.js';
+import { fetchOrgNames, formatQuantity, harvestText, isHandedOver, LotBadges, lotLabel, orgName, type Lot, type OrgNames } from './lot-display.js';
 import { LotHistory, type LotStep } from './lot-history.js';
 import { LotPublishing } from './lot-publishing.js';
 import { LotScans } from './lot-scans.js';
@@ -81,10 +82,10 @@ function LotSummary({ lot, names, sources }: { lot: Lot; names: OrgNames; source
       <dl class="summary" id="lot-summary">
         {row(m.product, lot.product)}
         {row(m.variety, lot.variety)}
-        {row(m.lotNumber, lot.lotNumber)}
-        {row(m.gtin, lot.gtin)}
+        {row(m.lotNumber, <span class="code">{lot.lotNumber}</span>)}
+        {row(m.gtin, lot.gtin ? <span class="code">{lot.gtin}</span> : null)}
         {row(m.quantity, formatQuantity(m, locale, lot.quantity))}
-        {row(m.harvest, harvestText(m, locale, lot))}
+        {row(m.harvest, harvestText(m, locale, lot) ? <span class="date">{harvestText(m, locale, lot)}</span> : null)}
         {row(m.owner, orgName(m, names, lot.orgId))}
         {row(m.custodian, orgName(m, names, lot.custodianOrgId))}
         {row(
@@ -99,7 +100,7 @@ function LotSummary({ lot, names, sources }: { lot: Lot; names: OrgNames; source
             </ul>
           ) : null,
         )}
-        {row(m.createdAt, readableTime(lot.createdAt, locale))}
+        {row(m.createdAt, <span class="date">{readableDateTime(lot.createdAt, locale)}</span>)}
       </dl>
     </section>
   );

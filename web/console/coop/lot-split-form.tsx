@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { localDateTimeInput, withLocalOffset } from '../local-time.js';
-import { FormSubmit, useAction, useMessages } from './coop-context.js';
+import { FormSubmit, useAction, useCoop, useMessages } from './coop-context.js';
 import type { Lot } from './lot-display.js';
 import { LOTS_MESSAGES } from './messages/lots.js';
 import { EMPTY_QUANTITY, QuantityInput, quantityOf, type QuantityDraft } from './quantity-input.js';
@@ -17,6 +17,7 @@ const newPart = (key: number): PartDraft => ({ key, quantity: EMPTY_QUANTITY, pr
 /** Splits the lot into two or more new lots, then opens the first of them. */
 export function LotSplitForm({ lot }: { lot: Lot }) {
   const m = useMessages(LOTS_MESSAGES);
+  const { lang } = useCoop();
   const action = useAction();
   const [parts, setParts] = useState<PartDraft[]>([newPart(0), newPart(1)]);
   const [occurredAt, setOccurredAt] = useState(localDateTimeInput());
@@ -28,7 +29,7 @@ export function LotSplitForm({ lot }: { lot: Lot }) {
     const result = await action.run<{ items: Lot[] }>(`/api/v1/batches/${encodeURIComponent(lot.id)}/split`, {
       json: {
         outputs: parts.map((p) => ({
-          quantity: quantityOf(p.quantity),
+          quantity: quantityOf(p.quantity, lang),
           ...(p.product.trim() ? { product: p.product.trim() } : {}),
           ...(p.lotNumber.trim() ? { lotNumber: p.lotNumber.trim() } : {}),
         })),

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { localDateTimeInput, withLocalOffset } from '../local-time.js';
-import { FailureNotice, useAction, useMessages } from './coop-context.js';
+import { FailureNotice, useAction, useCoop, useMessages } from './coop-context.js';
 import { STEP_TYPES } from '../../../api/src/domain/vocabulary.js';
 import { LOTS_MESSAGES } from './messages/lots.js';
 import { EMPTY_QUANTITY, QuantityInput, quantityOf, type QuantityDraft } from './quantity-input.js';
@@ -10,6 +10,7 @@ type StepType = (typeof STEP_TYPES)[number];
 /** Records one step on the lot (any of the API's step types), then uploads its photo to the step. */
 export function LotStepForm({ lotId, onRecorded }: { lotId: string; onRecorded: () => void }) {
   const m = useMessages(LOTS_MESSAGES);
+  const { lang } = useCoop();
   const step = useAction();
   const photoUpload = useAction();
   const [type, setType] = useState<StepType>('drying');
@@ -27,8 +28,8 @@ export function LotStepForm({ lotId, onRecorded }: { lotId: string; onRecorded: 
   const save = async (event: Event) => {
     event.preventDefault();
     setSaved('');
-    const inputQuantity = quantityOf(input);
-    const outputQuantity = quantityOf(output);
+    const inputQuantity = quantityOf(input, lang);
+    const outputQuantity = quantityOf(output, lang);
     const place = { ...(placeName.trim() ? { name: placeName.trim() } : {}), ...(placeGln.trim() ? { gln: placeGln.trim() } : {}) };
     const recorded = await step.run<{ id: string }>(`/api/v1/batches/${encodeURIComponent(lotId)}/steps`, {
       json: {

@@ -105,10 +105,10 @@ function LotsTable({ lots, names }: { lots: Lot[]; names: OrgNames }) {
                   <td>
                     <a href={`#/coop/lots/${encodeURIComponent(lot.id)}`}>{lot.product}</a>
                   </td>
-                  <td>{lot.lotNumber}</td>
+                  <td class="code">{lot.lotNumber}</td>
                   <td>{orgName(m, names, lot.orgId)}</td>
                   <td class="nowrap">{formatQuantity(m, locale, lot.quantity)}</td>
-                  <td>{harvestText(m, locale, lot)}</td>
+                  <td class="date">{harvestText(m, locale, lot)}</td>
                   <td>
                     <LotBadges m={m} lot={lot} names={names} />
                   </td>

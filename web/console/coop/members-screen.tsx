@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { BatchSummary } from '../api-client.js';
 import { nameOf, VOCABULARY_NAMES } from '../../vocabulary-names.js';
+import { readableDay } from '../local-time.js';
 import { ScreenHeading } from '../screens/screen-heading.js';
+import { COMMON_MESSAGES } from './messages/common.js';
 import { fetchAll, FormSubmit, LoadedView, useAction, useCoop, useLoad, useMessages } from './coop-context.js';
 import { MEMBERS_MESSAGES } from './messages/members.js';
 import { PlotMap, plotCentre, type MapPlot } from './plot-map.js';
@@ -131,6 +133,7 @@ function Swatch({ colour }: { colour: string }) {
 function PlotDetails({ plot, memberName, onClose }: { plot: Plot; memberName: string; onClose: () => void }) {
   const m = useMessages(MEMBERS_MESSAGES);
   const { lang } = useCoop();
+  const { locale } = useMessages(COMMON_MESSAGES);
   const crops = VOCABULARY_NAMES[lang].crops;
   const [lon, lat] = plotCentre(plot).map((n) => Number(n.toFixed(6))) as [number, number];
   return (
@@ -166,7 +169,7 @@ function PlotDetails({ plot, memberName, onClose }: { plot: Plot; memberName: st
                   <td>{c.scheme}</td>
                   <td>{c.number}</td>
                   <td>
-                    {c.validTo} <span class={`badge ${c.expired ? 'failed' : 'synced'}`}>{c.expired ? m.expired : m.valid}</span>
+                    <span class="date">{readableDay(c.validTo, locale)}</span> <span class={`badge ${c.expired ? 'failed' : 'synced'}`}>{c.expired ? m.expired : m.valid}</span>
                   </td>
                 </tr>
               ))}

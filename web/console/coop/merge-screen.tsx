@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { localDateTimeInput, withLocalOffset } from '../local-time.js';
 import { ScreenHeading } from '../screens/screen-heading.js';
-import { fetchAll, FormSubmit, LoadedView, useAction, useLoad, useMessages } from './coop-context.js';
+import { fetchAll, FormSubmit, LoadedView, useAction, useCoop, useLoad, useMessages } from './coop-context.js';
 import { fetchOrgNames, formatQuantity, isHandedOver, isInTransit, orgName, type Lot, type OrgNames } from './lot-display.js';
 import { COMMON_MESSAGES } from './messages/common.js';
 import { LOTS_MESSAGES } from './messages/lots.js';
@@ -26,6 +26,7 @@ export function MergeScreen() {
 function MergeForm({ lots, names }: { lots: Lot[]; names: OrgNames }) {
   const m = useMessages(LOTS_MESSAGES);
   const { locale } = useMessages(COMMON_MESSAGES);
+  const { lang } = useCoop();
   const action = useAction();
   const [filter, setFilter] = useState('');
   /** The picked lots, in the order they were picked, each with the quantity that goes in. */
@@ -51,9 +52,9 @@ function MergeForm({ lots, names }: { lots: Lot[]; names: OrgNames }) {
     event.preventDefault();
     const merged = await action.run<Lot>('/api/v1/batches/merge', {
       json: {
-        inputs: [...picked].map(([batchId, used]) => ({ batchId, quantity: quantityOf(used) })),
+        inputs: [...picked].map(([batchId, used]) => ({ batchId, quantity: quantityOf(used, lang) })),
         product: product.trim(),
-        quantity: quantityOf(quantity),
+        quantity: quantityOf(quantity, lang),
         ...(lotNumber.trim() ? { lotNumber: lotNumber.trim() } : {}),
         occurredAt: withLocalOffset(occurredAt),
         ...(placeName.trim() ? { place: { name: placeName.trim() } } : {}),
@@ -78,7 +79,7 @@ function MergeForm({ lots, names }: { lots: Lot[]; names: OrgNames }) {
                 <label class="choice">
                   <input type="checkbox" value={lot.id} checked={picked.has(lot.id)} onChange={(e) => toggle(lot, e.currentTarget.checked)} />
                   <span>
-                    <strong>{lot.product}</strong> · {lot.lotNumber} · {formatQuantity(m, locale, lot.quantity)} · {orgName(m, names, lot.orgId)}
+                    <strong>{lot.product}</strong> · <span class="code">{lot.lotNumber}</span> · {formatQuantity(m, locale, lot.quantity)} · {orgName(m, names, lot.orgId)}
                   </span>
                 </label>
               </li>

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { BatchSummary } from '../api-client.js';
 import { ScreenHeading } from '../screens/screen-heading.js';
-import { coopGet, FailureNotice, fetchAll, FormSubmit, LoadedView, useAction, useLoad, useMessages } from './coop-context.js';
+import { NumberField, numberOf } from '../number-field.js';
+import { coopGet, FailureNotice, fetchAll, FormSubmit, LoadedView, useAction, useCoop, useLoad, useMessages } from './coop-context.js';
 import { COMMON_MESSAGES } from './messages/common.js';
 import { PRODUCTS_MESSAGES } from './messages/products.js';
 import { lotLabel } from './lot-display.js';
@@ -9,6 +10,9 @@ import { CatalogFields, catalogBody, draftOf, formatVnd, marketplaceName, type L
 import { AVAILABILITIES, MARKETPLACES } from '../../../api/src/domain/vocabulary.js';
 
 type Messages = (typeof PRODUCTS_MESSAGES)['vi'];
+
+/** A listing's price is in whole đồng. */
+const PRICE = { whole: true } as const;
 type Gap = Readiness['marketplaces'][string]['gaps'][number];
 
 interface ProductPage {
@@ -83,7 +87,7 @@ function ProductDetails({ page: { product: p, lots } }: { page: ProductPage }) {
         </>
       ) : null}
       <dt>{m.colGtin}</dt>
-      <dd>{p.gtin}</dd>
+      <dd class="code">{p.gtin}</dd>
       <dt>{m.digitalLink}</dt>
       <dd>
         <a href={p.digitalLink} id="digital-link">
@@ -265,6 +269,7 @@ function Listings({ product, listings, onChanged }: { product: Product; listings
 
 function AddListing({ product, onAdded }: { product: Product; onAdded: () => void }) {
   const m = useMessages(PRODUCTS_MESSAGES);
+  const { lang } = useCoop();
   const action = useAction();
   const empty = { marketplace: 'shopee', url: '', categoryId: '', priceVnd: '', availability: 'in_stock' };
   const [draft, setDraft] = useState(empty);
@@ -280,7 +285,7 @@ function AddListing({ product, onAdded }: { product: Product; onAdded: () => voi
       url: draft.url.trim(),
       availability: draft.availability,
       ...(draft.categoryId.trim() ? { categoryId: draft.categoryId.trim() } : {}),
-      ...(draft.priceVnd.trim() ? { priceVnd: Number(draft.priceVnd) } : {}),
+      ...(draft.priceVnd.trim() ? { priceVnd: numberOf(draft.priceVnd, lang, PRICE) } : {}),
     };
     if (!(await action.run<Listing>('/api/v1/listings', { json: body }))) return;
     setAdded(marketplaceName(m, draft.marketplace));
@@ -320,10 +325,7 @@ function AddListing({ product, onAdded }: { product: Product; onAdded: () => voi
           <label for="listing-category">{m.categoryId}</label>
           <input id="listing-category" maxLength={64} value={draft.categoryId} onInput={set('categoryId')} />
         </div>
-        <div>
-          <label for="listing-price">{m.listingPrice}</label>
-          <input id="listing-price" type="number" min={0} step={1} inputMode="numeric" value={draft.priceVnd} onInput={set('priceVnd')} />
-        </div>
+        <NumberField id="listing-price" label={m.listingPrice} lang={lang} unit="vnd" rules={PRICE} value={draft.priceVnd} onInput={(priceVnd) => setDraft({ ...draft, priceVnd })} />
       </div>
       <FormSubmit action={action} label={m.addListing} busyLabel={m.adding} done={added ? m.added(added) : null} />
     </form>
@@ -333,13 +335,14 @@ function AddListing({ product, onAdded }: { product: Product; onAdded: () => voi
 function EditProduct({ product, lots, onSaved }: { product: Product; lots: BatchSummary[]; onSaved: () => void }) {
   const m = useMessages(PRODUCTS_MESSAGES);
   const action = useAction();
-  const [draft, setDraft] = useState(() => draftOf(product));
+  const { lang } = useCoop();
+  const [draft, setDraft] = useState(() => draftOf(product, lang));
   const [saved, setSaved] = useState(false);
 
   const submit = async (event: Event) => {
     event.preventDefault();
     setSaved(false);
-    if (!(await action.run<Product>(`/api/v1/products/${encodeURIComponent(product.id)}`, { method: 'PATCH', json: catalogBody(draft, 'remove') }))) return;
+    if (!(await action.run<Product>(`/api/v1/products/${encodeURIComponent(product.id)}`, { method: 'PATCH', json: catalogBody(draft, 'remove', lang) }))) return;
     setSaved(true);
     onSaved();
   };

@@ -2,9 +2,13 @@ import type { z } from 'zod';
 import type { Listing as ListingSchema, Product as ProductSchema } from '../../../api/src/modules/products/schema.js';
 import { useState } from 'preact/hooks';
 import { gs1CheckDigit, normalizeGtin } from '../../../api/src/domain/gs1/keys.js';
+import { formatLocaleNumber, type NumberRules } from '../../../api/src/domain/locale-number.js';
+import type { WordUnit } from '../../../api/src/domain/number-words.js';
 import type { BatchSummary } from '../api-client.js';
+import type { ConsoleLang } from '../messages.js';
+import { NumberField, numberOf } from '../number-field.js';
 import { ScreenHeading } from '../screens/screen-heading.js';
-import { coopGet, fetchAll, FormSubmit, LoadedView, useAction, useLoad, useMessages } from './coop-context.js';
+import { coopGet, fetchAll, FormSubmit, LoadedView, useAction, useCoop, useLoad, useMessages } from './coop-context.js';
 import { lotLabel } from './lot-display.js';
 import { COMMON_MESSAGES } from './messages/common.js';
 import { PRODUCTS_MESSAGES } from './messages/products.js';
@@ -49,41 +53,54 @@ interface CatalogDraft {
   batchIds: string[];
 }
 
-const text = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
+/** How each number of the catalog is read: stock and đồng are whole, sizes and weights positive. */
+const NUMBER_RULES = {
+  stock: { whole: true },
+  priceVnd: { whole: true },
+  netWeightValue: { positive: true },
+  packageWeightKg: { positive: true },
+  length: { positive: true },
+  width: { positive: true },
+  height: { positive: true },
+} satisfies Partial<Record<keyof CatalogDraft, NumberRules>>;
+type NumberName = keyof typeof NUMBER_RULES;
 
-export function draftOf(p: Product | null): CatalogDraft {
+/** A product's numbers as an edit form shows them: in the UI language's convention. */
+export function draftOf(p: Product | null, lang: ConsoleLang): CatalogDraft {
+  const text = (value: number | null | undefined) => (value === null || value === undefined ? '' : formatLocaleNumber(value, lang));
   return {
     nameVi: p?.name.vi ?? '',
     nameEn: p?.name.en ?? '',
     descriptionVi: p?.description.vi ?? '',
     descriptionEn: p?.description.en ?? '',
     brand: p?.brand ?? '',
-    googleCategory: text(p?.googleCategory),
+    googleCategory: p?.googleCategory ? String(p.googleCategory) : '',
     netWeightValue: text(p?.netWeight?.value),
     netWeightUnit: p?.netWeight?.unit ?? 'g',
     packageWeightKg: text(p?.packageWeightKg),
     length: text(p?.dimensionsCm?.length),
     width: text(p?.dimensionsCm?.width),
     height: text(p?.dimensionsCm?.height),
-    stock: p ? String(p.stock) : '0',
+    stock: p ? text(p.stock) : '0',
     priceVnd: text(p?.priceVnd),
     ocopStars: text(p?.ocopStars),
     batchIds: p?.batchIds ?? [],
   };
 }
 
-const numberOf = (value: string) => Number(value.trim().replace(',', '.'));
 
 /**
  * The request body for the catalog fields. A blank optional field is left out of a new product,
  * and sent as null in an edit, which removes it (an English name or description left blank is
  * removed with the name or description it belongs to).
  */
-export function catalogBody(d: CatalogDraft, blank: 'omit' | 'remove'): Record<string, unknown> {
+export function catalogBody(d: CatalogDraft, blank: 'omit' | 'remove', lang: ConsoleLang): Record<string, unknown> {
+  // An unreadable number never gets here (its field keeps the form from being sent); null would be named by the server.
+  const number = (name: NumberName) => numberOf(d[name], lang, NUMBER_RULES[name]);
   const body: Record<string, unknown> = {
     name: { vi: d.nameVi, ...(d.nameEn.trim() ? { en: d.nameEn } : {}) },
     description: { vi: d.descriptionVi, ...(d.descriptionEn.trim() ? { en: d.descriptionEn } : {}) },
-    stock: numberOf(d.stock),
+    stock: number('stock'),
     batchIds: d.batchIds,
   };
   const optional = (key: string, given: boolean, value: () => unknown) => {
@@ -91,11 +108,11 @@ export function catalogBody(d: CatalogDraft, blank: 'omit' | 'remove'): Record<s
     else if (blank === 'remove') body[key] = null;
   };
   optional('brand', Boolean(d.brand.trim()), () => d.brand);
-  optional('googleCategory', Boolean(d.googleCategory.trim()), () => numberOf(d.googleCategory));
-  optional('netWeight', Boolean(d.netWeightValue.trim()), () => ({ value: numberOf(d.netWeightValue), unit: d.netWeightUnit }));
-  optional('packageWeightKg', Boolean(d.packageWeightKg.trim()), () => numberOf(d.packageWeightKg));
-  optional('dimensionsCm', Boolean(d.length.trim() || d.width.trim() || d.height.trim()), () => ({ length: numberOf(d.length), width: numberOf(d.width), height: numberOf(d.height) }));
-  optional('priceVnd', Boolean(d.priceVnd.trim()), () => numberOf(d.priceVnd));
+  optional('googleCategory', Boolean(d.googleCategory.trim()), () => Number(d.googleCategory.trim()));
+  optional('netWeight', Boolean(d.netWeightValue.trim()), () => ({ value: number('netWeightValue'), unit: d.netWeightUnit }));
+  optional('packageWeightKg', Boolean(d.packageWeightKg.trim()), () => number('packageWeightKg'));
+  optional('dimensionsCm', Boolean(d.length.trim() || d.width.trim() || d.height.trim()), () => ({ length: number('length'), width: number('width'), height: number('height') }));
+  optional('priceVnd', Boolean(d.priceVnd.trim()), () => number('priceVnd'));
   optional('ocopStars', Boolean(d.ocopStars), () => Number(d.ocopStars));
   return body;
 }
@@ -103,7 +120,11 @@ export function catalogBody(d: CatalogDraft, blank: 'omit' | 'remove'): Record<s
 /** The inputs of a product's catalog data, shared by the create and the edit forms; `idPrefix` keeps ids unique. */
 export function CatalogFields({ draft, onChange, lots, idPrefix }: { draft: CatalogDraft; onChange: (d: CatalogDraft) => void; lots: BatchSummary[]; idPrefix: string }) {
   const m = useMessages(PRODUCTS_MESSAGES);
+  const { lang } = useCoop();
   const id = (field: string) => `${idPrefix}-${field}`;
+  const number = (name: NumberName, label: string, unit: WordUnit | null, required = false) => (
+    <NumberField id={id(name)} name={name} label={label} lang={lang} unit={unit} rules={NUMBER_RULES[name]} required={required} value={draft[name]} onInput={(value) => onChange({ ...draft, [name]: value })} />
+  );
   const field = (name: Exclude<keyof CatalogDraft, 'batchIds'>, label: string, props: Record<string, unknown> = {}) => (
     <div>
       <label for={id(name)}>{label}</label>
@@ -116,7 +137,6 @@ export function CatalogFields({ draft, onChange, lots, idPrefix }: { draft: Cata
       <textarea id={id(name)} class="prose" name={name} required={required} rows={4} value={draft[name]} onInput={(e) => onChange({ ...draft, [name]: e.currentTarget.value })} />
     </div>
   );
-  const decimal = { inputMode: 'decimal', type: 'text' };
   const toggleLot = (lotId: string, on: boolean) => onChange({ ...draft, batchIds: on ? [...draft.batchIds, lotId] : draft.batchIds.filter((x) => x !== lotId) });
   return (
     <>
@@ -130,11 +150,12 @@ export function CatalogFields({ draft, onChange, lots, idPrefix }: { draft: Cata
       </div>
       <div class="row">
         {field('brand', m.brand, { maxLength: 70 })}
-        {field('googleCategory', m.googleCategory, { type: 'number', min: 1, step: 1, inputMode: 'numeric' })}
+        {/* A taxonomy identifier, not an amount: digits only, never grouped or read in words. */}
+        {field('googleCategory', m.googleCategory, { inputMode: 'numeric', pattern: '[1-9][0-9]*', maxLength: 10, autoComplete: 'off' })}
       </div>
       <div class="row">
-        {field('stock', m.stock, { type: 'number', min: 0, step: 1, required: true, inputMode: 'numeric' })}
-        {field('priceVnd', m.priceVnd, { type: 'number', min: 0, step: 1, inputMode: 'numeric' })}
+        {number('stock', m.stock, null, true)}
+        {number('priceVnd', m.priceVnd, 'vnd')}
         <div>
           <label for={id('ocopStars')}>{m.ocopStars}</label>
           <select id={id('ocopStars')} name="ocopStars" value={draft.ocopStars} onChange={(e) => onChange({ ...draft, ocopStars: e.currentTarget.value })}>
@@ -148,7 +169,7 @@ export function CatalogFields({ draft, onChange, lots, idPrefix }: { draft: Cata
         </div>
       </div>
       <div class="row">
-        {field('netWeightValue', m.netWeight, decimal)}
+        {number('netWeightValue', m.netWeight, draft.netWeightUnit as WordUnit)}
         <div>
           <label for={id('netWeightUnit')}>{m.netWeightUnit}</label>
           <select id={id('netWeightUnit')} name="netWeightUnit" value={draft.netWeightUnit} onChange={(e) => onChange({ ...draft, netWeightUnit: e.currentTarget.value })}>
@@ -159,14 +180,14 @@ export function CatalogFields({ draft, onChange, lots, idPrefix }: { draft: Cata
             ))}
           </select>
         </div>
-        {field('packageWeightKg', m.packageWeight, decimal)}
+        {number('packageWeightKg', m.packageWeight, 'kg')}
       </div>
       <fieldset>
         <legend>{m.dimensions}</legend>
         <div class="row">
-          {field('length', m.length, decimal)}
-          {field('width', m.width, decimal)}
-          {field('height', m.height, decimal)}
+          {number('length', m.length, 'cm')}
+          {number('width', m.width, 'cm')}
+          {number('height', m.height, 'cm')}
         </div>
       </fieldset>
       <fieldset class="lot-choices">
@@ -277,10 +298,11 @@ function ProductTable({ catalog }: { catalog: Catalog }) {
 
 function CreateProduct({ lots, onCreated }: { lots: BatchSummary[]; onCreated: () => void }) {
   const m = useMessages(PRODUCTS_MESSAGES);
+  const { lang } = useCoop();
   const action = useAction();
   const [gtin, setGtin] = useState('');
   const [gtinChecked, setGtinChecked] = useState(false);
-  const [draft, setDraft] = useState(() => draftOf(null));
+  const [draft, setDraft] = useState(() => draftOf(null, lang));
   const [created, setCreated] = useState<Product | null>(null);
   const gtinError = gtinChecked ? gtinProblem(gtin.trim(), m) : null;
 
@@ -292,12 +314,12 @@ function CreateProduct({ lots, onCreated }: { lots: BatchSummary[]; onCreated: (
       document.getElementById('new-gtin')?.focus();
       return;
     }
-    const product = await action.run<Product>('/api/v1/products', { json: { gtin: gtin.trim(), ...catalogBody(draft, 'omit') } });
+    const product = await action.run<Product>('/api/v1/products', { json: { gtin: gtin.trim(), ...catalogBody(draft, 'omit', lang) } });
     if (!product) return;
     setCreated(product);
     setGtin('');
     setGtinChecked(false);
-    setDraft(draftOf(null));
+    setDraft(draftOf(null, lang));
     onCreated();
   };
 

@@ -1,6 +1,8 @@
 import type { ComponentChildren } from 'preact';
+import type { ConsoleLang } from '../messages.js';
+import { NumberField, numberOf } from '../number-field.js';
 import type { Quantity } from './lot-display.js';
-import { useMessages } from './coop-context.js';
+import { useCoop, useMessages } from './coop-context.js';
 import { LOTS_MESSAGES } from './messages/lots.js';
 
 /** A quantity as typed: empty text means "not given". */
@@ -12,11 +14,18 @@ export interface QuantityDraft {
 
 export const EMPTY_QUANTITY: QuantityDraft = { value: '', unit: 'kg', bagKg: '' };
 
-/** The API's quantity, or undefined when no value was typed; the server judges the numbers. */
-export function quantityOf(draft: QuantityDraft): Quantity | undefined {
+/** A lot's weight, and a bag's size, are positive amounts. */
+const AMOUNT = { positive: true } as const;
+
+/**
+ * The API's quantity, or undefined when no value was typed. The numbers are read in the UI
+ * language's convention; an unreadable one never gets here, because its field keeps the form from
+ * being submitted (should one slip through, it is sent as null and the server names the field).
+ */
+export function quantityOf(draft: QuantityDraft, lang: ConsoleLang): Quantity | undefined {
   if (draft.value.trim() === '') return undefined;
-  const value = Number(draft.value);
-  return draft.unit === 'bag' ? { value, unit: 'bag', bagKg: Number(draft.bagKg) } : { value, unit: draft.unit };
+  const value = numberOf(draft.value, lang, AMOUNT) ?? Number.NaN;
+  return draft.unit === 'bag' ? { value, unit: 'bag', bagKg: numberOf(draft.bagKg, lang, AMOUNT) ?? Number.NaN } : { value, unit: draft.unit };
 }
 
 interface Props {
@@ -30,17 +39,15 @@ interface Props {
   children?: ComponentChildren;
 }
 
-/** Value, unit and, for bags, the bag's size, in a fieldset of their own. */
+/** Value, unit and, for bags, the bag's size, in a fieldset of their own; each number is read back in words as it is typed. */
 export function QuantityInput({ id, legend, draft, onChange, required = false, children }: Props) {
   const m = useMessages(LOTS_MESSAGES);
+  const { lang } = useCoop();
   return (
     <fieldset class="quantity">
       <legend>{legend}</legend>
       <div class="row">
-        <div>
-          <label for={`${id}-value`}>{m.quantity}</label>
-          <input id={`${id}-value`} type="number" inputMode="decimal" min="0" step="any" required={required} value={draft.value} onInput={(e) => onChange({ ...draft, value: e.currentTarget.value })} />
-        </div>
+        <NumberField id={`${id}-value`} label={m.quantity} lang={lang} unit={draft.unit} rules={AMOUNT} required={required} value={draft.value} onInput={(value) => onChange({ ...draft, value })} />
         <div>
           <label for={`${id}-unit`}>{m.unit}</label>
           <select id={`${id}-unit`} value={draft.unit} onChange={(e) => onChange({ ...draft, unit: e.currentTarget.value as Quantity['unit'] })}>
@@ -52,10 +59,7 @@ export function QuantityInput({ id, legend, draft, onChange, required = false, c
           </select>
         </div>
         {draft.unit === 'bag' ? (
-          <div>
-            <label for={`${id}-bag`}>{m.bagKg}</label>
-            <input id={`${id}-bag`} type="number" inputMode="decimal" min="0" step="any" required value={draft.bagKg} onInput={(e) => onChange({ ...draft, bagKg: e.currentTarget.value })} />
-          </div>
+          <NumberField id={`${id}-bag`} label={m.bagKg} lang={lang} unit="kg" rules={AMOUNT} required value={draft.bagKg} onInput={(bagKg) => onChange({ ...draft, bagKg })} />
         ) : null}
       </div>
       {children}

@@ -1,8 +1,10 @@
 import { useState } from 'preact/hooks';
 import { validateLotNumber } from '../../../api/src/domain/gs1/keys.js';
 import { findRecord, type FarmRecords } from '../farm-records.js';
-import { localDate } from '../local-time.js';
+import { localDate, readableDay } from '../local-time.js';
 import type { ConsoleMessages } from '../messages.js';
+import { formatLocaleNumber } from '../../../api/src/domain/locale-number.js';
+import { NumberField, numberOf, numberReading } from '../number-field.js';
 import { newLocalId, type NewOutboxEntry } from '../outbox.js';
 import { refusalOf } from '../refusal.js';
 import { PhotoInput } from './photo-input.js';
@@ -27,7 +29,8 @@ interface BatchBody {
   lotNumber?: string;
 }
 
-const decimal = (text: string) => Number(text.replace(',', '.'));
+/** A harvest's weight and a bag's size are positive amounts, in the UI language's convention. */
+const AMOUNT = { positive: true } as const;
 
 /** A harvest lot in three screens: plot and product; quantity and date; check, photo and save. */
 export function HarvestScreen({ m, plots, onSave, refused }: Props) {
@@ -38,9 +41,9 @@ export function HarvestScreen({ m, plots, onSave, refused }: Props) {
   const [screen, setScreen] = useState<1 | 2 | 3>(!refusal ? 1 : why.plot || why.product ? 1 : Object.keys(why).length ? 2 : 3);
   const [plotId, setPlotId] = useState(was?.plotIds[0] ?? '');
   const [product, setProduct] = useState(was?.product ?? m.productSuggestions[0] ?? '');
-  const [quantity, setQuantity] = useState(was ? String(was.quantity.value) : '');
+  const [quantity, setQuantity] = useState(was ? formatLocaleNumber(was.quantity.value, m.htmlLang) : '');
   const [unit, setUnit] = useState<Unit>(was?.quantity.unit ?? 'kg');
-  const [bagKg, setBagKg] = useState(was?.quantity.bagKg !== undefined ? String(was.quantity.bagKg) : '');
+  const [bagKg, setBagKg] = useState(was?.quantity.bagKg !== undefined ? formatLocaleNumber(was.quantity.bagKg, m.htmlLang) : '');
   const [date, setDate] = useState(was?.harvestedAt ?? localDate());
   const [lotNumber, setLotNumber] = useState(was?.lotNumber ?? '');
   const [photo, setPhoto] = useState<File | null>(null);
@@ -50,7 +53,10 @@ export function HarvestScreen({ m, plots, onSave, refused }: Props) {
   const plot = findRecord(plots, plotId) ?? (plotId ? undefined : plots[0]);
   const lotCheck = lotNumber.trim() ? validateLotNumber(lotNumber.trim()) : null;
   const firstDone = Boolean(plot) && product.trim() !== '';
-  const secondDone = decimal(quantity) > 0 && (unit !== 'bag' || decimal(bagKg) > 0) && date !== '' && date <= localDate() && lotCheck?.ok !== false;
+  const lang = m.htmlLang;
+  const quantityValue = numberOf(quantity, lang, AMOUNT);
+  const bagKgValue = unit === 'bag' ? numberOf(bagKg, lang, AMOUNT) : null;
+  const secondDone = quantityValue !== null && (unit !== 'bag' || bagKgValue !== null) && date !== '' && date <= localDate() && lotCheck?.ok !== false;
 
   const next = (event: Event) => {
     event.preventDefault();
@@ -59,14 +65,14 @@ export function HarvestScreen({ m, plots, onSave, refused }: Props) {
   };
 
   const save = async () => {
-    if (!plot || !firstDone || !secondDone) return;
+    if (!plot || !firstDone || !secondDone || quantityValue === null) return;
     setSaving(true);
     const batchId = newLocalId();
     const body = {
       plotIds: [plot.id],
       product: product.trim(),
       harvestedAt: date,
-      quantity: { value: decimal(quantity), unit, ...(unit === 'bag' ? { bagKg: decimal(bagKg) } : {}) },
+      quantity: { value: quantityValue, unit, ...(unit === 'bag' && bagKgValue !== null ? { bagKg: bagKgValue } : {}) },
       ...(lotNumber.trim() ? { lotNumber: lotNumber.trim() } : {}),
     };
     const entries: NewOutboxEntry[] = [{ kind: 'batch', path: '/api/v1/batches', json: body, localId: batchId }];
@@ -74,7 +80,10 @@ export function HarvestScreen({ m, plots, onSave, refused }: Props) {
     await onSave(entries);
   };
 
-  const quantityText = `${quantity} ${m.units[unit]}${unit === 'bag' && bagKg ? ` × ${bagKg} kg` : ''}`;
+  // The confirm screen reads the parsed numbers back in digits and words, never the text as typed.
+  const quantityReadings = [quantityValue !== null ? numberReading(quantityValue, unit, lang) : null, bagKgValue !== null ? numberReading(bagKgValue, 'kg', lang) : null].filter(
+    (r): r is string => r !== null,
+  );
 
   return (
     <form onSubmit={next}>
@@ -114,28 +123,18 @@ export function HarvestScreen({ m, plots, onSave, refused }: Props) {
         </>
       ) : screen === 2 ? (
         <>
-          <div class="row">
-            <div>
-              <label for="harvest-quantity">{m.quantity}</label>
-              <input id="harvest-quantity" inputMode="decimal" required value={quantity} onInput={(e) => setQuantity(e.currentTarget.value)} />
-            </div>
-            <div>
-              <label for="harvest-unit">{m.unit}</label>
-              <select id="harvest-unit" value={unit} onChange={(e) => setUnit(e.currentTarget.value as Unit)}>
-                {(['kg', 't', 'bag'] as const).map((u) => (
-                  <option key={u} value={u}>
-                    {m.units[u]}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
+          <NumberField id="harvest-quantity" label={m.quantity} lang={lang} unit={unit} rules={AMOUNT} required value={quantity} onInput={setQuantity}>
+            <select id="harvest-unit" aria-label={m.unit} value={unit} onChange={(e) => setUnit(e.currentTarget.value as Unit)}>
+              {(['kg', 't', 'bag'] as const).map((u) => (
+                <option key={u} value={u}>
+                  {m.units[u]}
+                </option>
+              ))}
+            </select>
+          </NumberField>
           <FieldReason m={m} reasons={[...(why.quantity ?? []), ...(why.unit ?? [])]} id="harvest-quantity-reason" />
           {unit === 'bag' ? (
-            <>
-              <label for="harvest-bag-kg">{m.bagKg}</label>
-              <input id="harvest-bag-kg" inputMode="decimal" required value={bagKg} onInput={(e) => setBagKg(e.currentTarget.value)} />
-            </>
+            <NumberField id="harvest-bag-kg" label={m.bagKg} lang={lang} unit="kg" rules={AMOUNT} required value={bagKg} onInput={setBagKg} />
           ) : null}
           <FieldReason m={m} reasons={why.bagKg} id="harvest-bag-kg-reason" />
           <label for="harvest-date">{m.harvestDate}</label>
@@ -155,9 +154,16 @@ export function HarvestScreen({ m, plots, onSave, refused }: Props) {
             <dt>{m.product}</dt>
             <dd>{product}</dd>
             <dt>{m.quantity}</dt>
-            <dd>{quantityText}</dd>
+            <dd id="harvest-confirm-quantity">
+              {quantityReadings.map((reading, i) => (
+                <span class="reading-line" key={i}>
+                  {i > 0 ? `${m.bagKg}: ` : null}
+                  {reading}
+                </span>
+              ))}
+            </dd>
             <dt>{m.harvestDate}</dt>
-            <dd>{date}</dd>
+            <dd>{readableDay(date, m.locale)}</dd>
             {lotNumber.trim() ? (
               <>
                 <dt>{m.lotNumber}</dt>

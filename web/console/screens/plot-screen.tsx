@@ -3,6 +3,8 @@ import { EUDR_POINT_MAX_HA } from '../../../api/src/domain/plot-geometry.js';
 import { positionOf, useBoundaryWalk } from '../boundary-walk.js';
 import { CROPS, type Crop } from '../../../api/src/domain/vocabulary.js';
 import type { ConsoleMessages } from '../messages.js';
+import { formatLocaleNumber } from '../../../api/src/domain/locale-number.js';
+import { NumberField, numberOf } from '../number-field.js';
 import { newLocalId, type NewOutboxEntry } from '../outbox.js';
 import { shapeFromGeoJson, shapeFromPoint, shapeFromRing, type ShapeResult } from '../plot-shape.js';
 import { refusalOf } from '../refusal.js';
@@ -10,6 +12,10 @@ import { DiscardButton, FieldReason, invalidIf, RefusedNotice, type RefusedEntry
 import { ScreenHeading } from './screen-heading.js';
 
 type Mode = 'walk' | 'point' | 'paste';
+
+/** Coordinates may be negative and keep 7 decimals (about 1 cm); a declared area is a positive amount. */
+const COORDINATE = { negative: true, maxDecimals: 7 } as const;
+const AREA = { positive: true } as const;
 
 interface Props {
   m: ConsoleMessages;
@@ -25,13 +31,13 @@ interface PlotBody {
   declaredAreaHa?: number;
 }
 
-/** A refused plot's shape as its form holds it: a point as coordinates, a boundary as the GeoJSON it was saved as. */
-function shapeInputs(was: PlotBody | undefined): { mode: Mode; pasted: string; lat: string; lon: string; declared: string } {
+/** A refused plot's shape as its form holds it, numbers written in the UI language's convention: a point as coordinates, a boundary as the GeoJSON it was saved as. */
+function shapeInputs(was: PlotBody | undefined, lang: ConsoleMessages['htmlLang']): { mode: Mode; pasted: string; lat: string; lon: string; declared: string } {
   if (!was) return { mode: 'walk', pasted: '', lat: '', lon: '', declared: '' };
-  const declared = was.declaredAreaHa !== undefined ? String(was.declaredAreaHa) : '';
+  const declared = was.declaredAreaHa !== undefined ? formatLocaleNumber(was.declaredAreaHa, lang) : '';
   if (was.geometry.type === 'Point') {
     const [lon, lat] = was.geometry.coordinates as [number, number];
-    return { mode: 'point', pasted: '', lat: String(lat), lon: String(lon), declared };
+    return { mode: 'point', pasted: '', lat: formatLocaleNumber(lat, lang), lon: formatLocaleNumber(lon, lang), declared };
   }
   return { mode: 'paste', pasted: JSON.stringify(was.geometry), lat: '', lon: '', declared };
 }
@@ -40,7 +46,7 @@ function shapeInputs(was: PlotBody | undefined): { mode: Mode; pasted: string; l
 export function PlotScreen({ m, onSave, refused }: Props) {
   const was = refused?.item.json as PlotBody | undefined;
   const why = refusalOf('plot', refused?.item);
-  const [initial] = useState(() => shapeInputs(was));
+  const [initial] = useState(() => shapeInputs(was, m.htmlLang));
   const [name, setName] = useState(was?.name ?? '');
   const [crop, setCrop] = useState<Crop>(was?.crops[0] ?? 'coffee-robusta');
   const [mode, setMode] = useState<Mode>(initial.mode);
@@ -51,6 +57,9 @@ export function PlotScreen({ m, onSave, refused }: Props) {
   const [locating, setLocating] = useState(false);
   const [geoError, setGeoError] = useState<string | null>(null);
   const walk = useBoundaryWalk();
+  const lang = m.htmlLang;
+  const pointLat = numberOf(lat, lang, COORDINATE);
+  const pointLon = numberOf(lon, lang, COORDINATE);
 
   const shape: ShapeResult | null =
     mode === 'paste'
@@ -58,14 +67,14 @@ export function PlotScreen({ m, onSave, refused }: Props) {
         ? shapeFromGeoJson(pasted, m)
         : null
       : mode === 'point'
-        ? lat.trim() && lon.trim()
-          ? shapeFromPoint(Number(lon.replace(',', '.')), Number(lat.replace(',', '.')))
+        ? pointLat !== null && pointLon !== null
+          ? shapeFromPoint(pointLon, pointLat)
           : null
         : walk.closed
           ? shapeFromRing(walk.points)
           : null;
   const isPoint = shape?.ok === true && shape.geometry.type === 'Point';
-  const declaredHa = Number(declared.replace(',', '.'));
+  const declaredHa = numberOf(declared, lang, AREA) ?? Number.NaN;
   const pointProblem = !isPoint ? null : !(declaredHa > 0) ? m.needsDeclaredArea : declaredHa > EUDR_POINT_MAX_HA ? m.pointTooLarge : null;
   const areaHa = shape?.ok ? (shape.geometry.type === 'Point' ? (declaredHa > 0 ? declaredHa : null) : shape.areaHa) : null;
   const ready = name.trim() !== '' && shape?.ok === true && !pointProblem;
@@ -77,8 +86,9 @@ export function PlotScreen({ m, onSave, refused }: Props) {
     navigator.geolocation.getCurrentPosition(
       (fix) => {
         const [longitude, latitude] = positionOf(fix);
-        setLon(String(longitude));
-        setLat(String(latitude));
+        // Written in the UI language's convention, so the fields read back what the phone gave.
+        setLon(formatLocaleNumber(longitude, lang));
+        setLat(formatLocaleNumber(latitude, lang));
         setLocating(false);
       },
       (e) => {
@@ -169,17 +179,10 @@ export function PlotScreen({ m, onSave, refused }: Props) {
             </button>
             {geoError ? <p class="error">{geoError}</p> : null}
             <div class="row">
-              <div>
-                <label for="plot-lat">{m.latitude}</label>
-                <input id="plot-lat" inputMode="decimal" value={lat} onInput={(e) => setLat(e.currentTarget.value)} />
-              </div>
-              <div>
-                <label for="plot-lon">{m.longitude}</label>
-                <input id="plot-lon" inputMode="decimal" value={lon} onInput={(e) => setLon(e.currentTarget.value)} />
-              </div>
+              <NumberField id="plot-lat" label={m.latitude} lang={lang} unit="degree" rules={COORDINATE} value={lat} onInput={setLat} />
+              <NumberField id="plot-lon" label={m.longitude} lang={lang} unit="degree" rules={COORDINATE} value={lon} onInput={setLon} />
             </div>
-            <label for="plot-declared">{m.declaredArea}</label>
-            <input id="plot-declared" inputMode="decimal" value={declared} onInput={(e) => setDeclared(e.currentTarget.value)} />
+            <NumberField id="plot-declared" label={m.declaredArea} lang={lang} unit="ha" rules={AREA} value={declared} onInput={setDeclared} />
             <FieldReason m={m} reasons={why?.fields.declared} id="plot-declared-reason" />
           </div>
         ) : (

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { formatLocaleNumber } from '../../../api/src/domain/locale-number.js';
 import { findRecord, type FarmRecords } from '../farm-records.js';
 import { localDateTimeInput, readableDay, withLocalOffset } from '../local-time.js';
 import { FARM_STEP_TYPES, type ConsoleMessages, type FarmStepType } from '../messages.js';
@@ -11,6 +12,7 @@ import { ScreenHeading } from './screen-heading.js';
 interface Props {
   m: ConsoleMessages;
   batches: FarmRecords['batches'];
+  plots: FarmRecords['plots'];
   onSave: (entries: NewOutboxEntry[]) => Promise<void>;
   /** A step the server refused, reopened to be corrected and sent again. */
   refused?: RefusedEntry;
@@ -22,8 +24,27 @@ interface StepBody {
   notes?: string;
 }
 
+/**
+ * How a lot is told apart from the farm's other lots of the same product: its harvest day, its
+ * plots, its quantity and its lot number ("Cà phê · 25/11/2026 · Rẫy Ea Tóh 1 · 1.250 kg · KN-01").
+ */
+export function batchChoiceLabel(m: ConsoleMessages, batch: FarmRecords['batches'][number], plots: FarmRecords['plots']): string {
+  return [batch.product, batchDetails(m, batch, plots)].join(' · ');
+}
+
+/** Everything but the product: the line under the chooser, where a phone's narrow select cuts the label short. */
+function batchDetails(m: ConsoleMessages, batch: FarmRecords['batches'][number], plots: FarmRecords['plots']): string {
+  const number = (n: number) => formatLocaleNumber(n, m.htmlLang);
+  const q = batch.quantity;
+  const quantity = `${number(q.value)} ${m.units[q.unit]}${q.unit === 'bag' && q.bagKg ? ` × ${number(q.bagKg)} kg` : ''}`;
+  const plotNames = batch.plotIds.map((id) => findRecord(plots, id)?.name).filter(Boolean).join(', ');
+  const period = batch.harvestPeriod;
+  const harvested = batch.harvestedAt ? readableDay(batch.harvestedAt, m.locale) : period ? `${readableDay(period.from, m.locale)} – ${readableDay(period.to, m.locale)}` : '';
+  return [harvested, plotNames, quantity, batch.lotNumber].filter(Boolean).join(' · ');
+}
+
 /** A processing or storage step on one of the farm's lots, with a photo from the camera attached to the step. */
-export function StepScreen({ m, batches, onSave, refused }: Props) {
+export function StepScreen({ m, batches, plots, onSave, refused }: Props) {
   const was = refused?.item.json as StepBody | undefined;
   const why = refusalOf('step', refused?.item);
   const [batchId, setBatchId] = useState(refused ? (/^\/api\/v1\/batches\/([^/]+)\/steps$/.exec(refused.item.path)?.[1] ?? '') : '');
@@ -54,13 +75,16 @@ export function StepScreen({ m, batches, onSave, refused }: Props) {
       {batches.length ? (
         <>
           <label for="step-batch">{m.whichBatch}</label>
-          <select id="step-batch" value={batch?.id ?? ''} onChange={(e) => setBatchId(e.currentTarget.value)}>
+          <select id="step-batch" aria-describedby="step-batch-details" value={batch?.id ?? ''} onChange={(e) => setBatchId(e.currentTarget.value)}>
             {batches.map((b) => (
               <option key={b.id} value={b.id}>
-                {[b.product, b.lotNumber, b.harvestedAt && readableDay(b.harvestedAt, m.locale)].filter(Boolean).join(' · ')}
+                {batchChoiceLabel(m, b, plots)}
               </option>
             ))}
           </select>
+          <p class="small" id="step-batch-details">
+            {batch ? batchDetails(m, batch, plots) : null}
+          </p>
         </>
       ) : (
         <p class="note">{m.noBatchesYet}</p>
