@@ -1,6 +1,9 @@
+import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
 import request from 'supertest';
 import { DEMO_FARMER_PIN } from '../../seeds/demo.js';
+import { buildApp } from '../src/app.js';
+import { createLogger } from '../src/core/logger.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 const PROBLEM = /application\/problem\+json/;
@@ -202,6 +205,35 @@ describe('abuse limits on phone logins', function () {
       const phone = await request(h.app).post('/api/v1/auth/phone-login').send({ phone: '0912 345 678', pin: DEMO_FARMER_PIN });
       expect(phone.status).to.equal(429);
       expect((await request(h.app).post('/api/v1/auth/login').send({ email: 'coop@demo.test', password: 'demo-password' })).status).to.equal(429);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('PINs in the logs', function () {
+  this.timeout(60_000);
+
+  it('when phone logins (right and wrong PIN), a new phone user and a PIN reset run at log level trace, then no PIN appears in any log line', async () => {
+    const h = await startHarness({ seed: true });
+    const lines: string[] = [];
+    const out = new PassThrough();
+    out.on('data', (chunk: Buffer) => lines.push(chunk.toString('utf8')));
+    try {
+      const app = buildApp({ config: h.config, store: h.store, logger: createLogger('trace', out) });
+      const coop = `Bearer ${(await request(app).post('/api/v1/auth/login').send({ email: 'coop@demo.test', password: 'demo-password' }).expect(200)).body.token as string}`;
+      await request(app).post('/api/v1/auth/phone-login').send({ phone: '0912 345 678', pin: DEMO_FARMER_PIN }).expect(200);
+      await request(app).post('/api/v1/auth/phone-login').send({ phone: '0912 345 678', pin: '640297' }).expect(401);
+      const created = await request(app).post('/api/v1/users').set('Authorization', coop).send({ name: 'Nông dân nhật ký', phone: '0905 777 888', pin: '739164', role: 'farmer' });
+      expect(created.status).to.equal(400); // the cooperative itself has no farmers: refused, and still not logged
+      const farmer = (await request(app).get('/api/v1/users?limit=500').set('Authorization', coop).expect(200)).body.items.find((u: { email: string | null }) => u.email === 'farmer@demo.test');
+      await request(app).put(`/api/v1/users/${farmer.id as string}/pin`).set('Authorization', coop).send({ pin: '508317' }).expect(200);
+      await request(app).put(`/api/v1/users/${farmer.id as string}/pin`).set('Authorization', coop).send({ pin: '111111' }).expect(400);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(lines.length).to.be.greaterThan(6);
+      const log = lines.join('');
+      expect(log).to.include('/api/v1/auth/phone-login').and.include('/pin');
+      for (const pin of [DEMO_FARMER_PIN, '640297', '739164', '508317', '111111']) expect(log, pin).to.not.match(new RegExp(`(?<!\\d)${pin}(?!\\d)`));
     } finally {
       await h.close();
     }
