@@ -39,7 +39,7 @@ describe('phone and PIN logins in a real browser', function () {
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   const phoneLogin = (phone: string, pin: string) => request(cb.h.app).post('/api/v1/auth/phone-login').send({ phone, pin });
 
-  it(missing ? 'when Chromium is missing, then the farmer’s phone login is skipped' : 'when a farmer on a 360 px phone logs in with a phone number and PIN, then phone and PIN are the first choice on a numeric keypad, a wrong PIN is told in Vietnamese, and the right one opens the home screen', async function () {
+  it(missing ? 'when Chromium is missing, then the farmer’s phone login is skipped' : 'when a farmer on a 360 px phone logs in with a phone number and PIN, then phone and PIN are the first choice on a numeric keypad, a wrong PIN is told in Vietnamese, the right one opens the home screen, and an ended session offers the phone again', async function () {
     const context = await cb.browser.newContext({ ...PHONE, bypassCSP: true });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -74,6 +74,17 @@ describe('phone and PIN logins in a real browser', function () {
     await page.waitForSelector(`h1:has-text("${HOME_HEADING}")`);
     expect(await hasNoHorizontalScroll(page)).to.equal(true);
     await shot(page, 'home-after-phone-login-360');
+
+    // When the session runs out, the login screen offers the phone again, filled in.
+    await page.evaluate(() => {
+      const key = 'farm-trace-console-session';
+      localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key)!), expiresAt: 0 }));
+    });
+    await page.goto(`${cb.base}/console#/login`);
+    await page.waitForSelector('#phone');
+    expect(await page.isChecked('#login-method-phone')).to.equal(true);
+    expect(await page.inputValue('#phone')).to.equal('0912.345.678');
+    expect(await page.inputValue('#pin')).to.equal('');
     expect(errors).to.deep.equal([]);
     await context.close();
   });
