@@ -54,7 +54,7 @@ const en: typeof vi = {
   email: 'Email',
   none: '—',
   pinColumn: 'PIN',
-  resetPin: (name: string) => `Reset the PIN of ${name}`,
+  resetPin: (name: string) => `Reset PIN for ${name}`,
   resetPinButton: 'Reset PIN',
   loginHeading: 'Create a farmer login',
   loginFor: 'Member household',
