@@ -17,7 +17,7 @@ import { buildServices } from '../api/src/app.js';
 import { loadConfigOrExit } from '../api/src/core/config.js';
 import { AppError, fromStorageError } from '../api/src/core/errors.js';
 import { parseOrThrow } from '../api/src/core/validation.js';
-import { OrganizationBootstrap, Password, UserCreate } from '../api/src/modules/organizations/schema.js';
+import { OrganizationBootstrap, Password, UserFields } from '../api/src/modules/organizations/schema.js';
 import { rewrapAllKeys } from '../api/src/keys/rewrap-keys.js';
 import { KeyWrap } from '../api/src/keys/key-wrap.js';
 import { openStore } from '../api/src/store/open-store.js';
@@ -96,7 +96,7 @@ async function createOrg(): Promise<void> {
   });
   const generated = !process.env.ADMIN_PASSWORD;
   const password = process.env.ADMIN_PASSWORD ?? randomBytes(18).toString('base64url');
-  const admin = parseOrThrow(UserCreate.pick({ email: true, name: true }), { email: values['admin-email'], name: values['admin-name'] }, 'admin');
+  const admin = parseOrThrow(UserFields.pick({ email: true, name: true }).required(), { email: values['admin-email'], name: values['admin-name'] }, 'admin');
   parseOrThrow(Password, password, 'ADMIN_PASSWORD');
   const { organization, user } = await buildServices(config, store).organizations.bootstrap(org, { ...admin, password });
   console.log(`created ${organization.type} ${organization.slug} (${organization.id}) with admin ${user?.email}`);

@@ -11,6 +11,7 @@ import { withCheckDigit } from '../api/src/domain/gs1/keys.js';
 import type { BatchRecord, PlotRecord } from '../api/src/store/port.js';
 
 export const DEMO_PASSWORD = 'demo-password';
+export const DEMO_FARMER_PIN = '582046'; // the demo farmer's PIN, with the phone 0912 345 678 (docs/getting-started.md)
 
 /** A square product photo (a plain colour with a lighter label band), made here so the seed ships no binaries. */
 async function productPhoto(colour: { r: number; g: number; b: number }): Promise<Uint8Array> {
@@ -110,13 +111,8 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
   }
   // A fresh login: the admin's scope now includes the new member households.
   const coop2 = await login('coop@demo.test');
-  await s.organizations.createUser(coop2, {
-    email: 'farmer@demo.test',
-    name: 'Y Bhim Êban',
-    password: DEMO_PASSWORD,
-    role: 'farmer',
-    orgId: farms[0]!.id,
-  });
+  const farmerLogins = { email: 'farmer@demo.test', password: DEMO_PASSWORD, phone: '+84912345678', pin: DEMO_FARMER_PIN };
+  await s.organizations.createUser(coop2, { ...farmerLogins, name: 'Y Bhim Êban', role: 'farmer', orgId: farms[0]!.id });
   const farmer = await login('farmer@demo.test');
   const roasterAdmin = await login('processor@demo.test');
   const inspector = await login('inspector@demo.test');

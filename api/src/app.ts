@@ -199,7 +199,7 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
   });
   authRoutes(api, services.auth, {
     perClient: rateLimiter(config.rateLimits.login),
-    perAccount: rateLimiter(config.rateLimits.loginAccountFailures, { keyOf: (req) => `account:${loginAccount(req.body)}`, failuresOnly: true }),
+    perAccount: rateLimiter(config.rateLimits.loginAccountFailures, { keyOf: (req) => loginAccount(req.body), failuresOnly: true }),
   });
   organizationRoutes(api, services.organizations, services.logos, config.media);
   plotRoutes(api, services.plots);

@@ -60,7 +60,7 @@ describe('the audit trail of administrative actions', function () {
       ['organization.created', member.body.id],
     ]);
     expect(entries.every((e) => e.orgId === coopOrgId && e.actorUserId === coopUserId && e.actorApiKeyId === null)).to.equal(true);
-    expect(entries.find((e) => e.action === 'user.created')!.details).to.deep.equal({ orgId: member.body.id, email: 'audit-farmer@demo.test', role: 'farmer' });
+    expect(entries.find((e) => e.action === 'user.created')!.details).to.deep.equal({ orgId: member.body.id, email: 'audit-farmer@demo.test', phone: null, role: 'farmer' });
     const text = JSON.stringify(entries);
     expect(text).not.to.include(password);
     expect(text).not.to.include(key.body.token);

@@ -17,6 +17,7 @@ import { sha256 } from '../src/log/transparency-log.js';
 import { verifyBundle } from '../src/verifier/verify-bundle.js';
 import type { Store } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { DEMO_FARMER_PIN } from '../../seeds/demo.js';
 import { childEnv } from './support/child-env.js';
 import { startHarness, squarePlot, testConfig, type Harness } from './support/harness.js';
 import { withRawBody } from './support/raw-body.js';
@@ -163,6 +164,8 @@ describe('backup and restore', function () {
       restored = opened.store;
       const restoredApp = opened.app;
       const restoredCoop = `Bearer ${(await request(restoredApp).post('/api/v1/auth/login').send({ email: 'coop@demo.test', password: 'demo-password' }).expect(200)).body.token as string}`;
+      // Users come back with every login: the demo farmer's phone and PIN too.
+      await request(restoredApp).post('/api/v1/auth/phone-login').send({ phone: '0912 345 678', pin: DEMO_FARMER_PIN }).expect(200);
 
       // Every published lot's bundle verifies, without a token, as a buyer would fetch it.
       const lots = (await request(restoredApp).get('/api/v1/batches?limit=500').set('Authorization', restoredCoop).expect(200)).body.items as Array<{ id: string; published: boolean }>;

@@ -86,6 +86,7 @@ describe('the farmer console in a real browser', function () {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${base}/console`);
+    await page.check('#login-method-email');
     await page.fill('#email', 'farmer@demo.test');
     await page.fill('#password', 'demo-password');
     await page.click('button[type=submit]');

@@ -114,6 +114,7 @@ describe('the cooperative members map and exports in a real browser', function (
 
     await page.selectOption('#login-member', household.id);
     await page.fill('#login-name', 'Đinh Thị Hoà');
+    await page.check('#farmer-login-email');
     await page.fill('#login-email', 'hoa@demo.test');
     await page.fill('#login-password', 'short');
     await page.click('#farmer-login button[type=submit]');

@@ -11,9 +11,13 @@ export interface Session {
   /** The user's organization and role (JWT `org`, `role`): admins and operators get the cooperative screens. */
   orgId: string;
   role: string;
-  email: string;
+  /** What the user logged in with, offered again when the session ends. */
+  login: LoginName;
   expiresAt: number;
 }
+
+/** A farmer's phone (as typed) and PIN, or an email and password. */
+export type LoginName = { method: 'phone'; phone: string } | { method: 'email'; email: string };
 
 /** The claims the console reads from the API's token; the server checks the signature, the console only routes by them. */
 function tokenClaims(token: string): Pick<Session, 'userId' | 'orgId' | 'role'> {
@@ -23,8 +27,8 @@ function tokenClaims(token: string): Pick<Session, 'userId' | 'orgId' | 'role'> 
   return { userId: claims.sub, orgId: claims.org, role: claims.role };
 }
 
-export function startSession(token: string, expiresInSeconds: number, email: string): Session {
-  const session = { token, ...tokenClaims(token), email, expiresAt: Date.now() + expiresInSeconds * 1000 };
+export function startSession(token: string, expiresInSeconds: number, login: LoginName): Session {
+  const session = { token, ...tokenClaims(token), login, expiresAt: Date.now() + expiresInSeconds * 1000 };
   localStorage.setItem(KEY, JSON.stringify(session));
   return session;
 }
@@ -32,8 +36,11 @@ export function startSession(token: string, expiresInSeconds: number, email: str
 /** The stored session, even an expired one (its user still owns the queued entries). */
 export function storedSession(): Session | null {
   try {
-    const stored = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Session | null;
-    return stored && typeof stored.token === 'string' ? { ...stored, ...tokenClaims(stored.token) } : null;
+    const stored = JSON.parse(localStorage.getItem(KEY) ?? 'null') as (Session & { email?: string }) | null;
+    if (!stored || typeof stored.token !== 'string') return null;
+    // Sessions stored before phone logins kept only the email.
+    const login = stored.login ?? { method: 'email', email: stored.email ?? '' };
+    return { ...stored, login, ...tokenClaims(stored.token) };
   } catch {
     return null;
   }

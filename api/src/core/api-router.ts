@@ -40,7 +40,7 @@ export interface RouteSpec<
   responses: RouteResponse[];
   /** Middleware run once the caller is known (`res.locals.actor`) and before the body is read: rate limiters keyed by caller. */
   before?: RequestHandler[];
-  /** Middleware run once the JSON body is parsed: a rate limiter keyed by a field of it (the login's email). */
+  /** Middleware run once the JSON body is parsed: a rate limiter keyed by a field of it (the login's account: email or phone). */
   afterBody?: RequestHandler[];
   /** false: Idempotency-Key is not honoured (the answer carries a secret that must not be stored). */
   idempotent?: boolean;

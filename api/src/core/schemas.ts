@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeGtin, validateGln, validateLotNumber, type KeyCheck } from '../domain/gs1/keys.js';
+import { normalizeVietnameseMobile } from '../domain/phone-login.js';
 
 /** zod types for values that several modules accept: GS1 keys, ids, dates, places. */
 function gs1Key(check: (input: string) => KeyCheck) {
@@ -14,6 +15,18 @@ function gs1Key(check: (input: string) => KeyCheck) {
 export const Gtin = gs1Key(normalizeGtin).describe('GTIN-8, -12, -13 or -14 with a valid check digit; stored as GTIN-14');
 export const Gln = gs1Key(validateGln).describe('13-digit GLN with a valid check digit');
 export const LotNumber = gs1Key(validateLotNumber).describe('GS1 AI (10): 1-20 characters of GS1 character set 82');
+
+/** A Vietnamese mobile number as people type it (`0912 345 678`, `+84 912 345 678`…), in its stored form, E.164. */
+export const PhoneNumber = z
+  .string()
+  .max(30)
+  .transform((value, ctx) => {
+    const phone = normalizeVietnameseMobile(value);
+    if (phone) return phone;
+    ctx.addIssue({ code: 'custom', message: 'not a Vietnamese mobile number (10 digits starting 03, 05, 07, 08 or 09, or +84 and 9 digits)' });
+    return z.NEVER;
+  })
+  .describe('Vietnamese mobile number, spaces, dots and hyphens allowed (0912 345 678, +84 912 345 678); stored as E.164 (+84912345678)');
 
 export const Id = z.string().uuid();
 export const IdParams = z.strictObject({ id: Id });

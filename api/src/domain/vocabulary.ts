@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'organization.logo_changed',
   'organization.logo_removed',
   'user.created',
+  'user.pin_reset',
   'batch.published',
   'batch.unpublished',
   'api_key.created',

@@ -8,6 +8,7 @@ export const UNIQUE_RULES = {
   organizations_slug: { field: 'slug', message: 'an organization with this slug already exists' },
   organizations_gln: { field: 'gln', message: 'an organization with this GLN already exists' },
   users_email: { field: 'email', message: 'a user with this email already exists' },
+  users_phone: { field: 'phone', message: 'a user with this phone number already exists' },
   batches_gtin_lot: { field: 'lotNumber', message: 'a lot with this GTIN and lot number already exists' },
   batches_org_product_lot: { field: 'lotNumber', message: 'this organization already has a lot of this product with this lot number' },
   batches_code: { field: 'code', message: 'a lot with this code already exists' },

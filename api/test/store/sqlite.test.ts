@@ -65,4 +65,32 @@ describe('SQLite migrations', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('when a database from before phone logins (version 11) is opened, then its users keep their email and password and read with no phone, and a phone-only user can join them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ft-migrate-'));
+    try {
+      const file = path.join(dir, 'trace.db');
+      const old = new Database(file);
+      old.exec(MIGRATIONS.slice(0, 11).join('\n'));
+      old.pragma('user_version = 11');
+      const now = new Date().toISOString();
+      old.prepare("INSERT INTO organizations (id, slug, type, name, province, created_at) VALUES ('o1', 'ho', 'farm_household', 'Hộ', 'Đắk Lắk', ?)").run(now);
+      old.prepare("INSERT INTO users (id, org_id, email, name, role, password_hash, created_at) VALUES ('u1', 'o1', 'a@example.vn', 'An', 'farmer', 'scrypt$x', ?)").run(now);
+      old.close();
+
+      const store = openSqliteStore(file);
+      try {
+        expect(await store.users.findByEmail('a@example.vn')).to.deep.equal({
+          id: 'u1', orgId: 'o1', email: 'a@example.vn', phone: null, name: 'An', role: 'farmer', passwordHash: 'scrypt$x', pinHash: null, createdAt: now,
+        });
+        const farmer = { id: 'u2', orgId: 'o1', email: null, phone: '+84912345678', name: 'Bình', role: 'farmer' as const, passwordHash: null, pinHash: 'scrypt$y', createdAt: now };
+        await store.users.insert(farmer);
+        expect(await store.users.findByPhone('+84912345678')).to.deep.equal(farmer);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

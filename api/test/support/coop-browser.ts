@@ -61,6 +61,7 @@ export async function startCoopBrowser(area = 'coop'): Promise<CoopBrowser> {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${base}/console`);
+      await page.check('#login-method-email');
       await page.fill('#email', email);
       await page.fill('#password', 'demo-password');
       await page.click('button[type=submit]');

@@ -5,6 +5,7 @@ import { readableDay } from '../local-time.js';
 import { ScreenHeading } from '../screens/screen-heading.js';
 import { COMMON_MESSAGES } from './messages/common.js';
 import { fetchAll, FormSubmit, LoadedView, useAction, useCoop, useLoad, useMessages } from './coop-context.js';
+import { FarmerLogins } from './farmer-logins.js';
 import { MEMBERS_MESSAGES } from './messages/members.js';
 import { PlotMap, plotCentre, type MapPlot } from './plot-map.js';
 
@@ -113,7 +114,7 @@ function Members({ data, reload }: { data: MembersData; reload: () => void }) {
       {session.role === 'admin' ? (
         <>
           <RegisterMemberForm defaultProvince={data.own?.address.province ?? ''} onRegistered={reload} />
-          <FarmerLoginForm members={data.members} preselected={focusOrgId} />
+          <FarmerLogins members={data.members} preselected={focusOrgId} />
         </>
       ) : (
         <p class="note">{m.adminsOnly}</p>
@@ -325,51 +326,6 @@ function RegisterMemberForm({ defaultProvince, onRegistered }: { defaultProvince
         </div>
       </div>
       <FormSubmit action={action} label={m.register} busyLabel={m.registering} done={done} />
-    </form>
-  );
-}
-
-function FarmerLoginForm({ members, preselected }: { members: Organization[]; preselected: string | null }) {
-  const m = useMessages(MEMBERS_MESSAGES);
-  const action = useAction();
-  const [chosen, setChosen] = useState<string | null>(null);
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [done, setDone] = useState<string | null>(null);
-  const orgId = chosen ?? preselected ?? members[0]?.id ?? '';
-  if (members.length === 0) return null;
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setDone(null);
-    const created = await action.run<{ email: string }>('/api/v1/users', { json: { email, name, password, role: 'farmer', orgId } });
-    if (!created) return;
-    setDone(m.loginCreated(created.email, members.find((o) => o.id === orgId)?.name ?? ''));
-    setName('');
-    setEmail('');
-    setPassword('');
-  };
-  return (
-    <form id="farmer-login" onSubmit={submit} aria-labelledby="login-heading">
-      <h2 id="login-heading">{m.loginHeading}</h2>
-      <label for="login-member">{m.loginFor}</label>
-      <select id="login-member" value={orgId} onChange={(e) => setChosen(e.currentTarget.value)}>
-        {members.map((o) => (
-          <option key={o.id} value={o.id}>
-            {o.name}
-          </option>
-        ))}
-      </select>
-      <label for="login-name">{m.farmerName}</label>
-      <input id="login-name" required autocomplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      <label for="login-email">{m.email}</label>
-      <input id="login-email" type="email" required autocomplete="off" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-      <label for="login-password">{m.password}</label>
-      <input id="login-password" type="password" required autocomplete="new-password" aria-describedby="login-password-hint" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
-      <p id="login-password-hint" class="small">
-        {m.passwordHint}
-      </p>
-      <FormSubmit action={action} label={m.createLogin} busyLabel={m.creatingLogin} done={done} />
     </form>
   );
 }

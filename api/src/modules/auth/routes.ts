@@ -2,10 +2,14 @@ import type { RequestHandler } from 'express';
 import type { ApiRouter } from '../../core/api-router.js';
 import { ListQuery, listResponseSchema, toListResponse, toPageRequest } from '../../core/pagination.js';
 import { IdParams } from '../../core/schemas.js';
-import { ApiKey, ApiKeyCreate, ApiKeyCreated, LoginRequest, LoginResponse } from './schema.js';
+import { ApiKey, ApiKeyCreate, ApiKeyCreated, LoginRequest, LoginResponse, PhoneLoginRequest } from './schema.js';
 import type { AuthService } from './service.js';
 
-/** Login limits: attempts per client address, and failed attempts per account from any address. */
+/**
+ * Login limits: attempts per client address, and failed attempts per account from any address.
+ * Both logins (email and password, phone and PIN) go through the same two limiters, so a client
+ * has one budget whichever it tries, and an account one count of failures.
+ */
 export interface LoginLimiters {
   perClient: RequestHandler;
   perAccount: RequestHandler;
@@ -25,6 +29,21 @@ export function authRoutes(api: ApiRouter, auth: AuthService, loginLimiters: Log
       responses: [{ status: 200, description: 'Token', schema: LoginResponse }],
     },
     async ({ body }) => ({ status: 200, body: await auth.login(body.email, body.password) }),
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/auth/phone-login',
+      summary: 'Exchange a phone number and PIN (farmers’ logins, set by their cooperative’s admin) for a short-lived bearer token',
+      tag: 'auth',
+      auth: 'public',
+      body: PhoneLoginRequest,
+      before: [loginLimiters.perClient],
+      afterBody: [loginLimiters.perAccount],
+      responses: [{ status: 200, description: 'Token', schema: LoginResponse }],
+    },
+    async ({ body }) => ({ status: 200, body: await auth.loginWithPhone(body.phone, body.pin) }),
   );
 
   api.route(

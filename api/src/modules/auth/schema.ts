@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Text } from '../../core/schemas.js';
+import { PhoneNumber, Text } from '../../core/schemas.js';
+import { normalizeVietnameseMobile } from '../../domain/phone-login.js';
 import { ROLES } from '../../domain/vocabulary.js';
 
 export const LoginRequest = z.strictObject({
@@ -7,10 +8,20 @@ export const LoginRequest = z.strictObject({
   password: z.string().min(1).max(200),
 });
 
-/** The account a login body names, as the login compares it (before the body is validated: any value gives a key). */
+export const PhoneLoginRequest = z.strictObject({
+  phone: PhoneNumber,
+  pin: z.string().min(1).max(20).describe('The 6-digit PIN the cooperative’s admin set'),
+});
+
+/**
+ * The account a login body names, as the login compares it (before the body is validated: any
+ * value gives a key): `email:` and the lower-cased email, or `phone:` and the number in its
+ * stored form, so `0912 345 678` and `+84912345678` count against one account.
+ */
 export function loginAccount(body: unknown): string {
-  const email = (body as { email?: unknown } | null)?.email;
-  return typeof email === 'string' ? email.trim().toLowerCase() : '';
+  const { email, phone } = (body ?? {}) as { email?: unknown; phone?: unknown };
+  if (typeof phone === 'string') return `phone:${normalizeVietnameseMobile(phone) ?? phone.trim()}`;
+  return `email:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
 }
 
 export const LoginResponse = z.object({ token: z.string(), expiresIn: z.number().int() });

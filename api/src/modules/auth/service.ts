@@ -12,12 +12,17 @@ import {
 import { recordAudit } from '../../audit/record-audit.js';
 import { NotFoundError, UnauthorizedError } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
-import type { ApiKeyRecord, Page, PageRequest, Store } from '../../store/port.js';
+import type { ApiKeyRecord, Page, PageRequest, Store, UserRecord } from '../../store/port.js';
 import type { ApiKeyCreate } from './schema.js';
 import type { Role } from '../../domain/vocabulary.js';
 
 export type PublicApiKey = Omit<ApiKeyRecord, 'secretHash' | 'createdBy'>;
 const publicApiKey = ({ secretHash: _s, createdBy: _c, ...key }: ApiKeyRecord): PublicApiKey => key;
+
+export interface LoginToken {
+  token: string;
+  expiresIn: number;
+}
 
 /** Login tokens, API keys, and turning either into an Actor with its organization scope. */
 export class AuthService {
@@ -26,10 +31,24 @@ export class AuthService {
     private readonly options: { jwtSecret: string; tokenTtlSeconds: number },
   ) {}
 
-  async login(email: string, password: string): Promise<{ token: string; expiresIn: number }> {
+  async login(email: string, password: string): Promise<LoginToken> {
     const user = await this.store.users.findByEmail(email.trim().toLowerCase());
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-    if (!user || !ok) throw new UnauthorizedError('Email or password is wrong.');
+    return this.tokenIfMatches(user, user?.passwordHash, password, 'Email or password is wrong.');
+  }
+
+  /** `phone` in its stored form (E.164). A PIN is checked exactly as a password is. */
+  async loginWithPhone(phone: string, pin: string): Promise<LoginToken> {
+    const user = await this.store.users.findByPhone(phone);
+    return this.tokenIfMatches(user, user?.pinHash, pin, 'Phone number or PIN is wrong.');
+  }
+
+  /**
+   * A token for `user` when `secret` matches its hash. An unknown account is compared against a
+   * dummy hash, so the answer takes as long and says the same whether the account exists or not.
+   */
+  private async tokenIfMatches(user: UserRecord | null, hash: string | null | undefined, secret: string, wrong: string): Promise<LoginToken> {
+    const ok = await verifyPassword(secret, hash ?? DUMMY_PASSWORD_HASH);
+    if (!user || !hash || !ok) throw new UnauthorizedError(wrong);
     const token = await issueToken({ userId: user.id, orgId: user.orgId, role: user.role }, this.options.jwtSecret, this.options.tokenTtlSeconds);
     return { token, expiresIn: this.options.tokenTtlSeconds };
   }

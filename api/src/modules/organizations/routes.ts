@@ -3,7 +3,7 @@ import { ListQuery, listResponseSchema, toListResponse, toPageRequest } from '..
 import { IdParams } from '../../core/schemas.js';
 import type { MediaLimits } from '../../media/media-pipeline.js';
 import type { OrganizationLogoService } from './logo-service.js';
-import { Organization, OrganizationCreate, User, UserCreate } from './schema.js';
+import { Organization, OrganizationCreate, PinReset, User, UserCreate } from './schema.js';
 import type { OrganizationService } from './service.js';
 
 export function organizationRoutes(api: ApiRouter, organizations: OrganizationService, logos: OrganizationLogoService, uploadLimits: MediaLimits): void {
@@ -84,16 +84,33 @@ export function organizationRoutes(api: ApiRouter, organizations: OrganizationSe
     {
       method: 'post',
       path: '/api/v1/users',
-      summary: 'Create a user in the caller’s organization or a member household',
+      summary: 'Create a user in the caller’s organization or a member household: email and password, or (farmers) phone and PIN, or both',
       tag: 'organizations',
       auth: 'token',
       body: UserCreate,
+      // The body holds a password or PIN: no hash of it is kept for replays (a 6-digit PIN's would
+      // be guessed from it at once). A repeated create is still refused, as a taken email or phone.
+      idempotent: false,
       responses: [{ status: 201, description: 'Created', schema: User }],
     },
     async ({ body, actor }) => {
       const user = await organizations.createUser(actor, body);
       return { status: 201, body: user, location: `/api/v1/users/${user.id}` };
     },
+  );
+
+  api.route(
+    {
+      method: 'put',
+      path: '/api/v1/users/:id/pin',
+      summary: 'Set a new PIN for a farmer’s phone login (an admin’s reset; the old PIN stops working, the new one is never shown again)',
+      tag: 'organizations',
+      auth: 'token',
+      params: IdParams,
+      body: PinReset,
+      responses: [{ status: 200, description: 'The user (without any PIN)', schema: User }],
+    },
+    async ({ params, body, actor }) => ({ status: 200, body: await organizations.resetPin(actor, params.id, body.pin) }),
   );
 
   api.route(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Address, Gln, Id, Slug, Text } from '../../core/schemas.js';
+import { Address, Gln, Id, PhoneNumber, Slug, Text } from '../../core/schemas.js';
+import { PIN_LENGTH, PIN_PROBLEM_TEXT, pinProblem } from '../../domain/phone-login.js';
 import { ORGANIZATION_TYPES, ROLES } from '../../domain/vocabulary.js';
 
 export const OrganizationCreate = z.strictObject({
@@ -36,19 +37,56 @@ export const Organization = z.object({
 
 export const Password = z.string().min(12, 'at least 12 characters').max(200);
 
-export const UserCreate = z.strictObject({
-  email: z.email().max(254).transform((e) => e.toLowerCase()),
+export const Pin = z.string().max(20).describe(`${PIN_LENGTH} digits, not trivial (one digit or a short group repeated, a straight run, the phone's last digits)`);
+
+/** Adds a field error to `ctx` when `pin` may not be the PIN of `phone`. */
+function checkPin(pin: string, phone: string | null, ctx: z.RefinementCtx): void {
+  const problem = pinProblem(pin, phone);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['pin'], message: PIN_PROBLEM_TEXT[problem] });
+}
+
+/** A new user's fields, each checked on its own (UserCreate adds the rules between them). */
+export const UserFields = z.strictObject({
+  email: z.email().max(254).transform((e) => e.toLowerCase()).optional(),
+  password: Password.optional(),
+  phone: PhoneNumber.optional(),
+  pin: Pin.optional(),
   name: Text(200),
-  password: Password,
   role: z.enum(ROLES),
   orgId: Id.optional().describe('Defaults to the admin’s own organization; may name a member farm household'),
 });
+
+/**
+ * A user logs in with an email and password, a phone and PIN, or both pairs. Phone and PIN
+ * logins are for farmers only: a PIN is a small secret, fit for the role that can do least.
+ */
+export const UserCreate = UserFields.superRefine((user, ctx) => {
+  const pair = (a: keyof typeof user, b: keyof typeof user, what: string) => {
+    if (user[a] !== undefined && user[b] === undefined) ctx.addIssue({ code: 'custom', path: [b], message: `required with ${String(a)}: ${what}` });
+  };
+  pair('email', 'password', 'an email login needs its password');
+  pair('password', 'email', 'a password belongs to an email login');
+  pair('phone', 'pin', 'a phone login needs its PIN');
+  pair('pin', 'phone', 'a PIN belongs to a phone login');
+  if (user.email === undefined && user.password === undefined && user.phone === undefined && user.pin === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['email'], message: 'a user needs an email and password, or (farmers) a phone and PIN' });
+  }
+  if (user.phone !== undefined && user.role !== 'farmer') {
+    ctx.addIssue({ code: 'custom', path: ['phone'], message: 'phone and PIN logins are for the farmer role; other roles log in with an email and password' });
+  }
+  if (user.pin !== undefined) checkPin(user.pin, user.phone ?? null, ctx);
+});
 export type UserCreate = z.output<typeof UserCreate>;
+
+/** An admin sets a new PIN for a farmer who forgot theirs; the PIN is never shown again. */
+export const PinReset = z.strictObject({ pin: Pin });
+export type PinReset = z.output<typeof PinReset>;
 
 export const User = z.object({
   id: z.string(),
   orgId: z.string(),
-  email: z.string(),
+  email: z.string().nullable().describe('Null for a farmer who logs in with a phone only'),
+  phone: z.string().nullable().describe('E.164 (+84…); null for a user who logs in with an email only'),
   name: z.string(),
   role: z.enum(ROLES),
   createdAt: z.string(),

@@ -5,11 +5,13 @@ import { newId, nowIso } from '../../core/ids.js';
 import type { KeyRing } from '../../keys/key-ring.js';
 import type { OrganizationRecord, Page, PageRequest, Store, UserRecord } from '../../store/port.js';
 import type { OrganizationBootstrap, OrganizationCreate, UserCreate } from './schema.js';
+import { PIN_PROBLEM_TEXT, pinProblem } from '../../domain/phone-login.js';
 import type { Role } from '../../domain/vocabulary.js';
 
-export type PublicUser = Omit<UserRecord, 'passwordHash'>;
+/** A user as the API shows it: never a password's or a PIN's hash. */
+export type PublicUser = Omit<UserRecord, 'passwordHash' | 'pinHash'>;
 
-export const publicUser = ({ passwordHash: _hidden, ...user }: UserRecord): PublicUser => user;
+export const publicUser = ({ passwordHash: _password, pinHash: _pin, ...user }: UserRecord): PublicUser => user;
 
 /** Organizations, their membership (farm households under a cooperative) and their users. */
 export class OrganizationService {
@@ -42,9 +44,11 @@ export class OrganizationService {
           id: newId(),
           orgId: organization.id,
           email: firstUser.email.toLowerCase(),
+          phone: null,
           name: firstUser.name,
           role: firstUser.role ?? 'admin',
           passwordHash,
+          pinHash: null,
           createdAt: nowIso(),
         };
         await tx.users.insert(user);
@@ -101,19 +105,41 @@ export class OrganizationService {
     if (input.role === 'farmer' && org.type !== 'farm_household') {
       throw ValidationError.field('role', 'the farmer role belongs to farm households');
     }
-    if (await this.store.users.findByEmail(input.email)) throw new ConflictError('a user with this email already exists', 'email');
+    // A taken email or phone is the store's to refuse (UNIQUE_RULES): a 409 naming the field.
     const user: UserRecord = {
       id: newId(),
       orgId,
-      email: input.email,
+      email: input.email ?? null,
+      phone: input.phone ?? null,
       name: input.name,
       role: input.role,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: input.password === undefined ? null : await hashPassword(input.password),
+      pinHash: input.pin === undefined ? null : await hashPassword(input.pin),
       createdAt: nowIso(),
     };
     await this.store.transaction(async (tx) => {
       await tx.users.insert(user);
-      await recordAudit(tx, { actor, action: 'user.created', targetId: user.id, details: { orgId, email: user.email, role: user.role } });
+      await recordAudit(tx, { actor, action: 'user.created', targetId: user.id, details: { orgId, email: user.email, phone: user.phone, role: user.role } });
+    });
+    return publicUser(user);
+  }
+
+  /**
+   * An admin sets a new PIN for a farmer of the cooperative or its households (the old one stops
+   * working at once). The PIN is hashed like a password and goes nowhere else: not in the answer,
+   * not in the audit entry, which records who reset whose PIN.
+   */
+  async resetPin(actor: Actor, id: string, pin: string): Promise<PublicUser> {
+    requireRole(actor, ['admin'], 'reset PINs');
+    const user = await this.store.users.findById(id);
+    if (!user || !actor.scopeOrgIds.includes(user.orgId)) throw new NotFoundError('User');
+    if (!user.phone) throw new ConflictError('this user logs in with an email, not a phone; a PIN belongs to a phone login', 'pin');
+    const problem = pinProblem(pin, user.phone);
+    if (problem) throw ValidationError.field('pin', PIN_PROBLEM_TEXT[problem]);
+    const pinHash = await hashPassword(pin);
+    await this.store.transaction(async (tx) => {
+      await tx.users.setPinHash(user.id, pinHash);
+      await recordAudit(tx, { actor, action: 'user.pin_reset', targetId: user.id, details: { orgId: user.orgId, phone: user.phone } });
     });
     return publicUser(user);
   }

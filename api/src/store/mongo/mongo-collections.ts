@@ -112,7 +112,11 @@ const INDEXES: { [K in keyof Collections]: mongo.IndexDescription[] } = {
     { key: { parentId: 1, _id: 1 }, name: 'organizations_parent' },
   ],
   users: [
-    { key: { email: 1 }, name: 'users_email', unique: true },
+    // Partial: a user may have no email, or no phone (the field is then left out). A database
+    // made before phone logins has a users_email index without the filter: drop it once
+    // (db.users.dropIndex('users_email')) before starting this release on it.
+    { key: { email: 1 }, name: 'users_email', unique: true, partialFilterExpression: { email: { $type: 'string' } } },
+    { key: { phone: 1 }, name: 'users_phone', unique: true, partialFilterExpression: { phone: { $type: 'string' } } },
     { key: { orgId: 1, _id: 1 }, name: 'users_org' },
   ],
   apiKeys: [{ key: { orgId: 1, _id: 1 }, name: 'api_keys_org' }],

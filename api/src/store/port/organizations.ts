@@ -25,13 +25,23 @@ export interface OrganizationRecord {
   createdAt: string;
 }
 
+/**
+ * A user logs in with an email and a password, with a phone and a PIN (farmers), or either: an
+ * email comes with its password and a phone with its PIN, and at least one of the two is there.
+ */
 export interface UserRecord {
   id: string;
   orgId: string;
-  email: string;
+  /** Lower-case, unique; null for a user who logs in with a phone only. */
+  email: string | null;
+  /** E.164 (`+84…`), unique; null for a user who logs in with an email only. */
+  phone: string | null;
   name: string;
   role: Role;
-  passwordHash: string;
+  /** scrypt hash of the password (core/auth); null exactly when email is. */
+  passwordHash: string | null;
+  /** scrypt hash of the PIN, like a password's; null exactly when phone is. */
+  pinHash: string | null;
   createdAt: string;
 }
 
@@ -65,6 +75,10 @@ export interface UserRepository {
   insert(user: UserRecord): Promise<void>;
   findById(id: string): Promise<UserRecord | null>;
   findByEmail(email: string): Promise<UserRecord | null>;
+  /** By the E.164 phone number. */
+  findByPhone(phone: string): Promise<UserRecord | null>;
+  /** Replaces the PIN hash of a user who has a phone (an admin's PIN reset); nothing else of a user ever changes. */
+  setPinHash(id: string, pinHash: string): Promise<void>;
   /** Newest first, among users of `orgIds`. */
   list(orgIds: string[], page: PageRequest): Promise<Page<UserRecord>>;
 }

@@ -289,4 +289,27 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_log_append_only_u BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
   CREATE TRIGGER audit_log_append_only_d BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
   `,
+  /* 12: phone logins. A user has an email and password, a phone and PIN, or both, so email and
+     the password hash may now be null (SQLite cannot drop NOT NULL in place: the table is
+     rebuilt; no table refers to users). UNIQUE lets several NULLs through. */ `
+  CREATE TABLE users_new (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organizations(id),
+    email TEXT UNIQUE,
+    phone TEXT UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    password_hash TEXT,
+    pin_hash TEXT,
+    created_at TEXT NOT NULL,
+    CHECK (email IS NOT NULL OR phone IS NOT NULL),
+    CHECK ((email IS NULL) = (password_hash IS NULL)),
+    CHECK ((phone IS NULL) = (pin_hash IS NULL))
+  );
+  INSERT INTO users_new (id, org_id, email, name, role, password_hash, created_at)
+    SELECT id, org_id, email, name, role, password_hash, created_at FROM users;
+  DROP TABLE users;
+  ALTER TABLE users_new RENAME TO users;
+  CREATE INDEX users_org ON users(org_id, id);
+  `,
 ];

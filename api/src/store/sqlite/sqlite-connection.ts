@@ -23,6 +23,7 @@ const UNIQUE_COLUMNS: Array<[RegExp, UniqueRule]> = [
   [/organizations\.slug/, 'organizations_slug'],
   [/organizations\.gln/, 'organizations_gln'],
   [/users\.email/, 'users_email'],
+  [/users\.phone/, 'users_phone'],
   [/batches\.gtin, batches\.lot_number/, 'batches_gtin_lot'],
   [/batches\.org_id, batches\.product, batches\.lot_number/, 'batches_org_product_lot'],
   [/batches\.code/, 'batches_code'],

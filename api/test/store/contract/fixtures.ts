@@ -59,9 +59,11 @@ export function user(orgId: string, overrides: Partial<UserRecord> = {}): UserRe
     id,
     orgId,
     email: `user-${id}@example.vn`,
+    phone: null,
     name: 'Nguyễn Văn An',
     role: 'operator',
     passwordHash: `scrypt$${id}`,
+    pinHash: null,
     createdAt: iso(),
     ...overrides,
   };

@@ -127,8 +127,42 @@ export function organizationsContract(suite: StoreSuite): void {
       const u = user(o.id);
       await store.users.insert(u);
       expect(await store.users.findById(u.id)).to.deep.equal(u);
-      expect(await store.users.findByEmail(u.email)).to.deep.equal(u);
+      expect(await store.users.findByEmail(u.email as string)).to.deep.equal(u);
       expect(await store.users.findByEmail('nobody@example.vn')).to.equal(null);
+    });
+
+    it('when users log in with a phone only, or with both an email and a phone, then findByPhone returns each unchanged and several users without an email coexist', async function () {
+      const o = await oneOrganization();
+      const phoneOnly = user(o.id, { email: null, passwordHash: null, phone: '+84912000001', pinHash: 'scrypt$pin-1', role: 'farmer' });
+      const other = user(o.id, { email: null, passwordHash: null, phone: '+84912000002', pinHash: 'scrypt$pin-2', role: 'farmer' });
+      const both = user(o.id, { phone: '+84912000003', pinHash: 'scrypt$pin-3', role: 'farmer' });
+      for (const u of [phoneOnly, other, both]) await store.users.insert(u);
+      expect(await store.users.findByPhone('+84912000001')).to.deep.equal(phoneOnly);
+      expect(await store.users.findByPhone('+84912000002')).to.deep.equal(other);
+      expect(await store.users.findByPhone('+84912000003')).to.deep.equal(both);
+      expect(await store.users.findByEmail(both.email as string)).to.deep.equal(both);
+      expect(await store.users.findByPhone('+84912000009')).to.equal(null);
+    });
+
+    it('when a second user takes a used phone number, then the insert fails with a 409 naming phone, and nothing of it is stored', async function () {
+      const o = await oneOrganization();
+      await store.users.insert(user(o.id, { email: null, passwordHash: null, phone: '+84912000011', pinHash: 'scrypt$pin', role: 'farmer' }));
+      const second = user(o.id, { phone: '+84912000011', pinHash: 'scrypt$pin', role: 'farmer' });
+      await expectConflict(store.users.insert(second), 'phone');
+      expect(await store.users.findById(second.id)).to.equal(null);
+    });
+
+    it('when a PIN hash is replaced, then only that user’s pinHash changes; a user without a phone gets none', async function () {
+      const o = await oneOrganization();
+      const farmer = user(o.id, { email: null, passwordHash: null, phone: '+84912000021', pinHash: 'scrypt$old', role: 'farmer' });
+      const neighbour = user(o.id, { email: null, passwordHash: null, phone: '+84912000022', pinHash: 'scrypt$neighbour', role: 'farmer' });
+      const emailOnly = user(o.id);
+      for (const u of [farmer, neighbour, emailOnly]) await store.users.insert(u);
+      await store.users.setPinHash(farmer.id, 'scrypt$new');
+      await store.users.setPinHash(emailOnly.id, 'scrypt$new');
+      expect(await store.users.findById(farmer.id)).to.deep.equal({ ...farmer, pinHash: 'scrypt$new' });
+      expect(await store.users.findById(neighbour.id)).to.deep.equal(neighbour);
+      expect(await store.users.findById(emailOnly.id)).to.deep.equal(emailOnly);
     });
 
     it('when a second user takes a used email, then the insert fails with a 409 naming email', async function () {

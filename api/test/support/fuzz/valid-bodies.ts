@@ -22,6 +22,7 @@ export function validBodies(ingredients: BodyIngredients, unique: number): Recor
   const tag = `FZ${unique}`;
   return {
     'POST /api/v1/auth/login': { email: 'coop@demo.test', password: 'demo-password' },
+    'POST /api/v1/auth/phone-login': { phone: '0912 345 678', pin: '582046' },
     'POST /api/v1/api-keys': { name: `fuzz ${tag}` },
     'POST /api/v1/organizations': { slug: `ho-fuzz-${unique}`, name: `Hộ ${tag}`, address: { province: 'Đắk Lắk', commune: 'Xã Ea Tóh', street: 'Thôn 5' } },
     'POST /api/v1/users': { email: `fuzz-${unique}@demo.test`, name: `Người ${tag}`, password: 'a-long-enough-password', role: 'operator' },

@@ -53,16 +53,6 @@ const vi = {
   register: 'Đăng ký hộ',
   registering: 'Đang đăng ký…',
   registered: (name: string) => `Đã đăng ký ${name}.`,
-  // Farmer login
-  loginHeading: 'Tạo tài khoản đăng nhập cho nông hộ',
-  loginFor: 'Hộ thành viên',
-  farmerName: 'Họ tên người dùng',
-  email: 'Email đăng nhập',
-  password: 'Mật khẩu',
-  passwordHint: 'Ít nhất 12 ký tự. Hãy đưa mật khẩu cho nông hộ trực tiếp, không gửi qua tin nhắn công khai.',
-  createLogin: 'Tạo tài khoản',
-  creatingLogin: 'Đang tạo…',
-  loginCreated: (email: string, member: string) => `Đã tạo tài khoản ${email} cho ${member}. Nông hộ có thể đăng nhập ngay.`,
   adminsOnly: 'Chỉ quản trị viên hợp tác xã mới đăng ký hộ thành viên và tạo tài khoản.',
 };
 
@@ -115,15 +105,6 @@ const en: typeof vi = {
   register: 'Register household',
   registering: 'Registering…',
   registered: (name: string) => `${name} is registered.`,
-  loginHeading: 'Create a farmer login',
-  loginFor: 'Member household',
-  farmerName: 'User’s full name',
-  email: 'Login email',
-  password: 'Password',
-  passwordHint: 'At least 12 characters. Hand the password to the farmer in person, not in a public message.',
-  createLogin: 'Create login',
-  creatingLogin: 'Creating…',
-  loginCreated: (email: string, member: string) => `Login ${email} created for ${member}. The farmer can log in now.`,
   adminsOnly: 'Only the cooperative’s admins register member households and create logins.',
 };
 
