@@ -12,7 +12,7 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-/** `node --import tsx api/src/server.ts` as a child process, answering at `base`. */
+/** The server as a child process (by default `node --import tsx api/src/server.ts`), answering at `base`. */
 export interface ServerProcess {
   child: ChildProcess;
   base: string;
@@ -34,10 +34,14 @@ export async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Spawns the server with `env` (on top of a clean environment and a free PORT), without waiting for it. */
-export async function spawnServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Spawns the server with `env` (on top of a clean environment and a free PORT), without waiting
+ * for it; `command` runs it another way (`['npm', 'start']`, the Dockerfile's CMD).
+ */
+export async function spawnServerProcess(env: Record<string, string>, command: string[] = [process.execPath, '--import', 'tsx', 'api/src/server.ts']): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/server.ts'], {
+  const [file, ...args] = command;
+  const child = spawn(file!, args, {
     cwd: ROOT,
     env: childEnv({ PORT: String(port), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
