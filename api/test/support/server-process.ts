@@ -53,11 +53,11 @@ export async function spawnServerProcess(env: Record<string, string>, command: s
   return { child, base: `http://127.0.0.1:${port}`, exited, output: () => output };
 }
 
-/** Waits until the server answers /healthz (45 s at most); throws with its output if it exits or never answers. */
-export async function untilHealthy(server: ServerProcess): Promise<ServerProcess> {
+/** Waits until the server answers /healthz (45 s at most, or `timeoutMs`); throws with its output if it exits or never answers. */
+export async function untilHealthy(server: ServerProcess, timeoutMs = 45_000): Promise<ServerProcess> {
   let gone: Exit | null = null;
   void server.exited.then((e) => (gone = e));
-  const deadline = Date.now() + 45_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone) throw new Error(`the server exited early (${JSON.stringify(gone)}):\n${server.output()}`);
     try {
