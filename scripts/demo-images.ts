@@ -210,10 +210,11 @@ function productShot(o: { bag: [string, string]; label: string; ink: string; lin
     '<radialGradient id="studio" cx=".5" cy=".4" r=".8"><stop offset="0" stop-color="#fbf8f2"/><stop offset="1" stop-color="#e2dccf"/></radialGradient>' +
       `<linearGradient id="bag" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="${o.bag[1]}"/><stop offset=".35" stop-color="${o.bag[0]}"/><stop offset=".8" stop-color="${o.bag[0]}"/><stop offset="1" stop-color="${o.bag[1]}"/></linearGradient>` +
       '<filter id="shadow"><feGaussianBlur stdDeviation="18"/></filter>' + grain('paper', o.texture, 0.45, 13),
-    `<rect width="1000" height="1000" fill="url(#studio)"/><ellipse cx="500" cy="905" rx="300" ry="34" fill="#5a4a38" opacity=".45" filter="url(#shadow)"/>` +
+    // The pack fills the middle 4:3 band (y 125–875), which is what a page's 4:3 hero crop keeps.
+    `<rect width="1000" height="1000" fill="url(#studio)"/><g transform="translate(90 95) scale(.82)"><ellipse cx="500" cy="905" rx="300" ry="34" fill="#5a4a38" opacity=".45" filter="url(#shadow)"/>` +
       `<path d="M255 190 L 745 190 L 770 880 Q 500 905 230 880 Z" fill="url(#bag)" filter="url(#paper)"/>` +
       `<path d="M255 190 L 745 190 L 748 250 L 252 250 Z" fill="#000" opacity=".14"/><path d="M300 190 L 290 880 M700 190 L 710 880" stroke="#000" stroke-width="3" opacity=".12"/>` +
-      `<rect x="300" y="330" width="400" height="440" rx="14" fill="${o.label}"/>` + o.mark + text,
+      `<rect x="300" y="330" width="400" height="440" rx="14" fill="${o.label}"/>` + o.mark + text + '</g>',
   );
 }
 
@@ -256,11 +257,11 @@ function greenBeans(): string {
     '<radialGradient id="studio" cx=".5" cy=".4" r=".8"><stop offset="0" stop-color="#f7f3ea"/><stop offset="1" stop-color="#d9d1c0"/></radialGradient>' +
       '<linearGradient id="jute" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#8a6a3e"/><stop offset=".4" stop-color="#b8955e"/><stop offset="1" stop-color="#7a5c34"/></linearGradient>' +
       grain('weave', 0.45, 0.9, 17) + '<filter id="shadow"><feGaussianBlur stdDeviation="10"/></filter>',
-    `<rect width="1000" height="1000" fill="url(#studio)"/>` +
+    `<rect width="1000" height="1000" fill="url(#studio)"/><g transform="translate(75 -20) scale(.85)">` +
       `<path d="M140 470 C 120 620 150 760 200 820 L 800 820 C 850 760 880 620 860 470 Z" fill="url(#jute)" filter="url(#weave)"/>` +
       `<ellipse cx="500" cy="470" rx="360" ry="120" fill="#6d5230" filter="url(#weave)"/><ellipse cx="500" cy="478" rx="330" ry="100" fill="#3d2f1c"/>` +
       `<text x="500" y="690" font-size="54" text-anchor="middle" font-family="DejaVu Sans" font-weight="bold" fill="#3d2a14" opacity=".75">KRÔNG NĂNG · S16</text>` +
-      `<g filter="url(#shadow)" opacity=".35"><ellipse cx="500" cy="880" rx="420" ry="70" fill="#3d2f1c"/></g>${beans}`,
+      `<g filter="url(#shadow)" opacity=".35"><ellipse cx="500" cy="880" rx="420" ry="70" fill="#3d2f1c"/></g>${beans}</g>`,
   );
 }
 
