@@ -3,6 +3,8 @@
  * plots and lots through drying, hulling, a merge, shipping to a roaster, roasting, packing and a
  * split into retail packs; a tea cooperative in Tân Cương (Thái Nguyên) for isolation; a roaster;
  * a certification body. Everything goes through the services, so every fact is a real event.
+ * Logos and photos (plots, harvests, the drying yard, packs) are drawn by scripts/demo-images.ts
+ * into seeds/demo-images/ and uploaded through the same checks as a user's files.
  */
 import type { Services } from '../api/src/app.js';
 import type { Actor } from '../api/src/core/auth.js';
