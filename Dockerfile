@@ -22,4 +22,6 @@ RUN npm run build
 RUN mkdir -p /app/data
 
 EXPOSE 3000
-CMD ["npm", "start"]
+# node itself, not `npm start`: one process, so the SIGTERM of `docker stop` reaches the server
+# and it stops gracefully (docs/operations.md, "Stopping the service").
+CMD ["node", "--import", "tsx", "api/src/server.ts"]

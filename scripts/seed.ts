@@ -3,7 +3,7 @@ import { buildServices } from '../api/src/app.js';
 import { loadConfigOrExit } from '../api/src/core/config.js';
 import { lotDigitalLink } from '../api/src/domain/gs1/digital-link.js';
 import { openStore } from '../api/src/store/open-store.js';
-import { seedDemo } from '../seeds/demo.js';
+import { DEMO_ACCOUNTS, seedDemo } from '../seeds/demo.js';
 
 const config = loadConfigOrExit();
 if (config.env === 'production') {
@@ -17,7 +17,8 @@ try {
     process.exitCode = 1;
   } else {
     const summary = await seedDemo(buildServices(config, store));
-    console.log('Demo data loaded. Accounts (password demo-password): coop@, farmer@, processor@, inspector@, other-coop@demo.test');
+    console.log('Demo data loaded. Accounts:');
+    for (const account of DEMO_ACCOUNTS) console.log(`  ${account.email ?? account.phone} / ${account.password ?? `PIN ${account.pin}`}: ${account.who}`);
     for (const lot of summary.published) {
       console.log(`  published: ${lot.product} — ${lotDigitalLink(config.publicBaseUrl, { gtin: lot.gtin, lotNumber: lot.lotNumber, code: '' })}`);
     }

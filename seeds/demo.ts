@@ -3,24 +3,18 @@
  * plots and lots through drying, hulling, a merge, shipping to a roaster, roasting, packing and a
  * split into retail packs; a tea cooperative in Tân Cương (Thái Nguyên) for isolation; a roaster;
  * a certification body. Everything goes through the services, so every fact is a real event.
+ * Logos and photos (plots, harvests, the drying yard, packs) are drawn by scripts/demo-images.ts
+ * into seeds/demo-images/ and uploaded through the same checks as a user's files.
  */
-import sharp from 'sharp';
 import type { Services } from '../api/src/app.js';
 import type { Actor } from '../api/src/core/auth.js';
 import { withCheckDigit } from '../api/src/domain/gs1/keys.js';
 import type { BatchRecord, PlotRecord } from '../api/src/store/port.js';
+import { seedCatalogue } from './demo-catalogue.js';
+import { DEMO_FARMER_PIN, DEMO_PASSWORD, demoGtin as gtin } from './demo-directory.js';
+import { demoImage } from './demo-photos.js';
 
-export const DEMO_PASSWORD = 'demo-password';
-export const DEMO_FARMER_PIN = '582046'; // the demo farmer's PIN, with the phone 0912 345 678 (docs/getting-started.md)
-
-/** A square product photo (a plain colour with a lighter label band), made here so the seed ships no binaries. */
-async function productPhoto(colour: { r: number; g: number; b: number }): Promise<Uint8Array> {
-  const band = Buffer.from('<svg width="800" height="800"><rect x="120" y="300" width="560" height="200" rx="24" fill="#f4ead5"/></svg>');
-  return sharp({ create: { width: 800, height: 800, channels: 3, background: colour } }).composite([{ input: band }]).jpeg({ quality: 80 }).toBuffer();
-}
-
-/** GTIN-14 with the Vietnam prefix 893 and a valid check digit. */
-const gtin = (item: string) => withCheckDigit(`0893612345${item}`);
+export { DEMO_ACCOUNTS, DEMO_FARMER_PIN, DEMO_PASSWORD, DEMO_PUBLISHED_LOTS } from './demo-directory.js';
 /** 13-digit GLN with the Vietnam prefix 893. */
 const gln = (location: string) => withCheckDigit(`89361234${location}`);
 
@@ -48,7 +42,7 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
   const summary: DemoSummary = { published: [] };
 
   // Organizations and their first users.
-  await s.organizations.bootstrap(
+  const { organization: coffeeCoop } = await s.organizations.bootstrap(
     {
       slug: 'krong-nang-coffee',
       type: 'cooperative',
@@ -60,7 +54,7 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
     },
     { email: 'coop@demo.test', name: 'Nguyễn Thị Hồng (chủ nhiệm HTX)', password: DEMO_PASSWORD },
   );
-  await s.organizations.bootstrap(
+  const { organization: roastery } = await s.organizations.bootstrap(
     {
       slug: 'bmt-roastery',
       type: 'processor',
@@ -79,7 +73,7 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
     },
     { email: 'inspector@demo.test', name: 'Lê Minh Tuấn', password: DEMO_PASSWORD, role: 'inspector' },
   );
-  await s.organizations.bootstrap(
+  const { organization: teaCoop } = await s.organizations.bootstrap(
     {
       slug: 'tan-cuong-tea',
       type: 'cooperative',
@@ -91,6 +85,8 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
   );
 
   const coopAdmin = await login('coop@demo.test');
+  // Logos (drawn by scripts/demo-images.ts), through the same checks as an admin's upload.
+  await s.logos.set(coopAdmin, coffeeCoop.id, [{ bytes: await demoImage('logo-krong-nang-coffee.png') }]);
   const households = [
     { slug: 'ho-y-bhim-eban', name: 'Hộ ông Y Bhim Êban', commune: 'Xã Ea Tóh', street: 'Buôn Ea Tóh' },
     { slug: 'ho-nguyen-van-thanh', name: 'Hộ ông Nguyễn Văn Thành', commune: 'Xã Phú Lộc', street: 'Thôn 3' },
@@ -117,6 +113,8 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
   const roasterAdmin = await login('processor@demo.test');
   const inspector = await login('inspector@demo.test');
   const teaAdmin = await login('other-coop@demo.test');
+  await s.logos.set(roasterAdmin, roastery.id, [{ bytes: await demoImage('logo-bmt-roastery.png') }]);
+  await s.logos.set(teaAdmin, teaCoop.id, [{ bytes: await demoImage('logo-tan-cuong-tea.png') }]);
 
   // Plots (coordinates around Krông Năng, WGS84).
   const vietgap = (n: string, validTo = '2027-03-31') => ({
@@ -169,6 +167,12 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
     certifications: [],
   });
 
+  // An aerial photo of the plots the published lots come from (the farmer's own by the farmer);
+  // the others stay without, as many real plots do.
+  const rows = await demoImage('plot-coffee-rows.webp');
+  await s.media.attach(farmer, { kind: 'plot', plotId: p1.id }, [{ bytes: rows }]);
+  for (const p of [p2, p3]) await s.media.attach(coop2, { kind: 'plot', plotId: p.id }, [{ bytes: rows }]);
+
   // Harvest lots (2025/26 season) and farm-level steps.
   const cherries: BatchRecord[] = [];
   const harvest = async (actor: Actor, plotIds: string[], lot: string, kg: number, from: string, to: string, variety: string) => {
@@ -188,6 +192,10 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
   const b3 = await harvest(coop2, [p3.id], 'EHO-2511-01', 1500, '2025-11-15', '2025-11-20', 'TRS1');
   const b4 = await harvest(coop2, [p4.id], 'TGI-2511-01', 2900, '2025-11-08', '2025-11-19', 'TR4');
   const b5 = await harvest(coop2, [p5.id], 'ETA-2511-01', 1800, '2025-11-20', '2025-11-28', 'TR9');
+  // The picked cherries, on a harvest lot behind each published coffee lot.
+  const picked = await demoImage('harvest-coffee-cherries.webp');
+  await s.media.attach(farmer, { kind: 'batch', batchId: b1.id }, [{ bytes: picked }]);
+  await s.media.attach(coop2, { kind: 'batch', batchId: b3.id }, [{ bytes: picked }]);
 
   const farmPlace = (name: string, lat: number, lon: number) => ({ name, lat, lon });
   const farmDrying = await s.custody.addStep(farmer, b1.id, {
@@ -199,7 +207,7 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
     outputs: [{ quantity: { value: 1150, unit: 'kg' } }],
   });
   // A photo of the drying yard, taken by the farmer: shown on the origin page's timeline.
-  await s.media.attach(farmer, { kind: 'step', batchId: b1.id, stepId: farmDrying.event.hash }, [{ bytes: await productPhoto({ r: 122, g: 40, b: 30 }) }]);
+  await s.media.attach(farmer, { kind: 'step', batchId: b1.id, stepId: farmDrying.event.hash }, [{ bytes: await demoImage('drying-coffee-cherries.webp') }]);
   for (const [batch, dried] of [[b2, 2900], [b3, 720], [b4, 1390], [b5, 860]] as const) {
     await s.custody.addStep(coop2, batch.id, {
       type: 'drying',
@@ -321,6 +329,7 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
       { scheme: 'OCOP', number: 'OCOP-TN-2024-118', issuer: 'UBND tỉnh Thái Nguyên', validFrom: '2024-06-15', validTo: '2027-06-14', stars: 4 },
     ],
   });
+  await s.media.attach(teaAdmin2, { kind: 'plot', plotId: teaPlot.id }, [{ bytes: await demoImage('plot-tea-terraces.webp') }]);
   const teaLeaf = await s.batches.create(teaAdmin2, {
     plotIds: [teaPlot.id],
     product: 'Chè búp tươi Tân Cương',
@@ -329,6 +338,7 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
     quantity: { value: 120, unit: 'kg' },
     lotNumber: 'TC-2604-01',
   });
+  await s.media.attach(teaAdmin2, { kind: 'batch', batchId: teaLeaf.id }, [{ bytes: await demoImage('harvest-tea-shoots.webp') }]);
   await s.custody.addStep(teaAdmin2, teaLeaf.id, { type: 'roasting', occurredAt: '2026-04-12T15:00:00+07:00', notes: 'Sao chè bằng tôn quay', outputs: [{ quantity: { value: 26, unit: 'kg' } }] });
   const [teaPacks] = await s.transformations.split(teaAdmin2, teaLeaf.id, {
     outputs: [
@@ -340,56 +350,6 @@ export async function seedDemo(s: Services): Promise<DemoSummary> {
   const teaPublished = await s.batches.setPublished(teaAdmin2, teaPacks!.id, true);
   summary.published.push({ id: teaPublished.id, product: teaPublished.product, gtin: teaPublished.gtin, lotNumber: teaPublished.lotNumber });
 
-  // Products and where they are sold. The green coffee has no photo or brand yet, so the
-  // validation reports have something to say.
-  const roast = await s.products.create(roasterAdmin, {
-    gtin: gtin('002'),
-    name: { vi: 'Cà phê rang xay Robusta Krông Năng 500 g', en: 'Krông Năng Robusta ground coffee 500 g' },
-    description: {
-      vi: 'Cà phê Robusta trồng tại Krông Năng, Đắk Lắk, phơi trên sân, rang vừa tại Buôn Ma Thuột. Quét mã QR trên bao bì để xem nguồn gốc từng lô.',
-      en: 'Robusta grown in Krông Năng, Đắk Lắk, sun-dried, medium roast in Buôn Ma Thuột. Scan the QR code to see where each lot comes from.',
-    },
-    brand: 'BMT Roastery',
-    googleCategory: 1868,
-    netWeight: { value: 500, unit: 'g' },
-    packageWeightKg: 0.55,
-    dimensionsCm: { length: 20, width: 12, height: 6 },
-    stock: 420,
-    priceVnd: 145_000,
-    otherPrices: [{ currency: 'USD', amount: 6.5 }],
-    batchIds: packs.map((p) => p.id),
-  });
-  await s.media.attach(roasterAdmin, { kind: 'product', productId: roast.id }, [{ bytes: await productPhoto({ r: 92, g: 58, b: 36 }) }]);
-  await s.products.createListing(roasterAdmin, { productId: roast.id, marketplace: 'shopee', url: 'https://shopee.vn/ca-phe-rang-xay-krong-nang-500g-i.1234.5678', categoryId: '100629', availability: 'in_stock' });
-  await s.products.createListing(roasterAdmin, { productId: roast.id, marketplace: 'tiki', url: 'https://tiki.vn/ca-phe-rang-xay-krong-nang-500g-p123456.html', categoryId: '4384', priceVnd: 149_000, availability: 'in_stock' });
-
-  const green = await s.products.create(coop2, {
-    gtin: gtin('003'),
-    name: { vi: 'Cà phê nhân Robusta Ea Hồ (đơn nguồn) 1 kg' },
-    description: { vi: 'Cà phê nhân Robusta sàng 16 từ một hộ ở xã Ea Hồ.' },
-    stock: 360,
-    priceVnd: 180_000,
-    otherPrices: [],
-    batchIds: [singleOrigin.id],
-  });
-  await s.products.createListing(coop2, { productId: green.id, marketplace: 'own_shop', url: 'https://htx-krongnang.vn/san-pham/ca-phe-nhan-ea-ho', availability: 'in_stock' });
-
-  const teaProduct = await s.products.create(teaAdmin2, {
-    gtin: gtin('101'),
-    name: { vi: 'Chè Tân Cương đặc biệt 200 g', en: 'Tân Cương special green tea 200 g' },
-    description: { vi: 'Chè búp Tân Cương, sao tay, đạt OCOP 4 sao.', en: 'Hand-fired Tân Cương tea buds, OCOP 4 stars.' },
-    brand: 'HTX Chè Tân Cương',
-    googleCategory: 2073,
-    netWeight: { value: 200, unit: 'g' },
-    packageWeightKg: 0.25,
-    dimensionsCm: { length: 15, width: 10, height: 5 },
-    stock: 100,
-    priceVnd: 250_000,
-    otherPrices: [],
-    ocopStars: 4,
-    batchIds: [teaPublished.id],
-  });
-  await s.media.attach(teaAdmin2, { kind: 'product', productId: teaProduct.id }, [{ bytes: await productPhoto({ r: 64, g: 110, b: 52 }) }]);
-  await s.products.createListing(teaAdmin2, { productId: teaProduct.id, marketplace: 'shopee', url: 'https://shopee.vn/che-tan-cuong-dac-biet-200g-i.4321.8765', categoryId: '100634', availability: 'in_stock' });
+  await seedCatalogue(s, { roaster: roasterAdmin, coop: coop2, tea: teaAdmin2 }, { roast: packs, singleOrigin, tea: teaPublished });
   return summary;
 }

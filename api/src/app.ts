@@ -38,6 +38,8 @@ import { ProductService } from './modules/products/service.js';
 import { provenanceRoutes } from './modules/provenance/routes.js';
 import { ProvenanceService } from './modules/provenance/service.js';
 import { scanRoutes } from './modules/scans/routes.js';
+import { landingRouter } from './modules/landing/routes.js';
+import { LandingService, type DemoLotKey } from './modules/landing/service.js';
 import { logRoutes } from './modules/log/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { AuditService } from './modules/audit/service.js';
@@ -51,6 +53,8 @@ import { KeyWrap } from './keys/key-wrap.js';
 import type { Store } from './store/port.js';
 import { browserAssets } from '../../web/browser-assets.js';
 import { consoleRouter } from '../../web/console/console-routes.js';
+import { DOC_PAGES, docsRouter } from '../../web/docs-routes.js';
+import { landingPage } from '../../web/landing/landing-page.js';
 import { originPages } from '../../web/origin-page/origin-pages.js';
 
 export interface Services {
@@ -153,11 +157,15 @@ function rateLimiter(
   });
 }
 
+const OPENAPI_PATH = '/api/v1/openapi.json';
+
 /**
  * Builds the Express app from its dependencies; tests use it without listening. Pass `services`
  * to keep a handle on them (to close the scan counter on shutdown); otherwise they are built here.
+ * `demoLots` are the lots the demo seed publishes, listed on the landing page when the demo seed
+ * is on (the composition root loads them from seeds/ only then).
  */
-export function buildApp(deps: { config: Config; store: Store; logger: Logger; services?: Services }): Express {
+export function buildApp(deps: { config: Config; store: Store; logger: Logger; services?: Services; demoLots?: readonly DemoLotKey[] }): Express {
   const { config, store, logger } = deps;
   const services = deps.services ?? buildServices(config, store, logger);
   const app = express();
@@ -233,9 +241,20 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
   });
 
   app.use(consoleRouter());
+  app.use(docsRouter());
+  const landing = new LandingService(store, config.demoSeed ? (deps.demoLots ?? []) : []);
+  app.use(
+    landingRouter(landing, landingPage, {
+      publicBaseUrl: config.publicBaseUrl,
+      consolePath: '/console',
+      officePath: '/console#/coop',
+      openApiPath: OPENAPI_PATH,
+      docs: DOC_PAGES,
+    }),
+  );
 
   const openapi = buildOpenApi([api], { title: 'Farm trace API', version: '1', serverUrl: config.publicBaseUrl });
-  app.get('/api/v1/openapi.json', (_req, res) => {
+  app.get(OPENAPI_PATH, (_req, res) => {
     res.json(openapi);
   });
 

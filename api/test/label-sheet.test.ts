@@ -145,6 +145,9 @@ describe('Label sheets (A4 PDF)', () => {
   });
 
   it('when logo=1 is asked and the owner has no logo, then 409 naming logo before any PDF byte is sent', async () => {
+    // The demo gives the cooperative a logo: remove it.
+    const orgs = (await request(h.app).get('/api/v1/organizations?limit=100').set('Authorization', coop).expect(200)).body.items as Array<{ id: string; type: string }>;
+    await request(h.app).delete(`/api/v1/organizations/${orgs.find((o) => o.type === 'cooperative')!.id}/logo`).set('Authorization', coop).expect(204);
     const res = await request(h.app).get(`/api/v1/batches/${productLot().id}/labels.pdf?logo=1`).set('Authorization', coop).expect(409);
     expect(res.headers['content-type']).to.match(PROBLEM);
     expect(res.body.errors[0].path).to.equal('logo');

@@ -76,6 +76,8 @@ describe('Logos on QR codes', () => {
     coop = await h.login('coop@demo.test');
     coopOrg = ((await request(h.app).get('/api/v1/organizations?limit=100').set('Authorization', coop)).body.items as Org[]).find((o) => o.type === 'cooperative')!;
     lots = (await request(h.app).get('/api/v1/batches?limit=100').set('Authorization', coop)).body.items;
+    // The demo gives the cooperative a logo; these tests start from none.
+    await request(h.app).delete(`/api/v1/organizations/${coopOrg.id}/logo`).set('Authorization', coop).expect(204);
   });
   afterEach(() => h.close());
 

@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/port.js';
-import { DEMO_PASSWORD, seedDemo } from '../../../seeds/demo.js';
+import { DEMO_PASSWORD, DEMO_PUBLISHED_LOTS, seedDemo } from '../../../seeds/demo.js';
 
 export interface Harness {
   app: Express;
@@ -60,7 +60,8 @@ export async function startHarness(options: { seed?: boolean; env?: Record<strin
   const store = openSqliteStore(path.join(dir, 'trace.db'));
   const logger = createLogger('silent');
   const services = buildServices(config, store, logger);
-  const app = buildApp({ config, store, logger, services });
+  // As server.ts does: the landing page lists the demo's lots (when DEMO_SEED is on and they are there).
+  const app = buildApp({ config, store, logger, services, demoLots: DEMO_PUBLISHED_LOTS });
   return {
     app,
     store,

@@ -12,7 +12,7 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-/** `node --import tsx api/src/server.ts` as a child process, answering at `base`. */
+/** The server as a child process (by default `node --import tsx api/src/server.ts`), answering at `base`. */
 export interface ServerProcess {
   child: ChildProcess;
   base: string;
@@ -34,10 +34,14 @@ export async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Spawns the server with `env` (on top of a clean environment and a free PORT), without waiting for it. */
-export async function spawnServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Spawns the server with `env` (on top of a clean environment and a free PORT), without waiting
+ * for it; `command` runs it another way (`['npm', 'start']`, the Dockerfile's CMD).
+ */
+export async function spawnServerProcess(env: Record<string, string>, command: string[] = [process.execPath, '--import', 'tsx', 'api/src/server.ts']): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/server.ts'], {
+  const [file, ...args] = command;
+  const child = spawn(file!, args, {
     cwd: ROOT,
     env: childEnv({ PORT: String(port), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,11 +53,11 @@ export async function spawnServerProcess(env: Record<string, string>): Promise<S
   return { child, base: `http://127.0.0.1:${port}`, exited, output: () => output };
 }
 
-/** Waits until the server answers /healthz (45 s at most); throws with its output if it exits or never answers. */
-export async function untilHealthy(server: ServerProcess): Promise<ServerProcess> {
+/** Waits until the server answers /healthz (45 s at most, or `timeoutMs`); throws with its output if it exits or never answers. */
+export async function untilHealthy(server: ServerProcess, timeoutMs = 45_000): Promise<ServerProcess> {
   let gone: Exit | null = null;
   void server.exited.then((e) => (gone = e));
-  const deadline = Date.now() + 45_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone) throw new Error(`the server exited early (${JSON.stringify(gone)}):\n${server.output()}`);
     try {
