@@ -107,7 +107,7 @@ describe('HTTP contract', () => {
       .set('Authorization', coop)
       .send({ name: 'Rẫy thử', crops: ['coffee-robusta'], geometry: squarePlot(0.01), colour: 'green' })
       .expect(400);
-    expect(res.body.errors).to.deep.include({ path: '(body)', message: 'unknown field: colour' });
+    expect(res.body.errors).to.deep.include({ path: '(body)', code: 'unknown-field', message: 'unknown field: colour', params: { fields: 'colour' } });
     expect(await plotCount()).to.equal(before);
   });
 

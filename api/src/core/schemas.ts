@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { normalizeGtin, validateGln, validateLotNumber, type KeyCheck } from '../domain/gs1/keys.js';
+import { refinement } from './validation.js';
 
 /** zod types for values that several modules accept: GS1 keys, ids, dates, places. */
 function gs1Key(check: (input: string) => KeyCheck) {
   return z.string().transform((value, ctx) => {
     const result = check(value);
     if (result.ok) return result.value;
-    ctx.addIssue({ code: 'custom', message: result.message });
+    ctx.addIssue({ code: 'custom', ...refinement(result.code, result.message, result.params) });
     return z.NEVER;
   });
 }
@@ -52,8 +53,8 @@ export const Quantity = z
     bagKg: z.number().positive().max(1000).optional(),
   })
   .superRefine((q, ctx) => {
-    if (q.unit === 'bag' && q.bagKg === undefined) ctx.addIssue({ code: 'custom', path: ['bagKg'], message: 'bags need their size in kg (bagKg)' });
-    if (q.unit !== 'bag' && q.bagKg !== undefined) ctx.addIssue({ code: 'custom', path: ['bagKg'], message: 'bagKg applies only to unit "bag"' });
+    if (q.unit === 'bag' && q.bagKg === undefined) ctx.addIssue({ code: 'custom', path: ['bagKg'], ...refinement('bag-size-required', 'bags need their size in kg (bagKg)') });
+    if (q.unit !== 'bag' && q.bagKg !== undefined) ctx.addIssue({ code: 'custom', path: ['bagKg'], ...refinement('bag-size-not-applicable', 'bagKg applies only to unit "bag"') });
   });
 
 export const Place = z

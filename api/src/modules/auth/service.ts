@@ -29,7 +29,7 @@ export class AuthService {
   async login(email: string, password: string): Promise<{ token: string; expiresIn: number }> {
     const user = await this.store.users.findByEmail(email.trim().toLowerCase());
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-    if (!user || !ok) throw new UnauthorizedError('Email or password is wrong.');
+    if (!user || !ok) throw new UnauthorizedError('wrong-credentials', 'Email or password is wrong.');
     const token = await issueToken({ userId: user.id, orgId: user.orgId, role: user.role }, this.options.jwtSecret, this.options.tokenTtlSeconds);
     return { token, expiresIn: this.options.tokenTtlSeconds };
   }
@@ -40,13 +40,13 @@ export class AuthService {
     if (apiKey) {
       const record = await this.store.apiKeys.findById(apiKey.id);
       if (!record || record.revokedAt || !apiKeySecretMatches(apiKey.secret, record.secretHash)) {
-        throw new UnauthorizedError('The API key is unknown or revoked.');
+        throw new UnauthorizedError('api-key-invalid', 'The API key is unknown or revoked.');
       }
       return this.actor(record.orgId, null, record.id, record.role);
     }
     const claims = await verifyToken(bearer, this.options.jwtSecret);
     const user = await this.store.users.findById(claims.userId);
-    if (!user || user.orgId !== claims.orgId) throw new UnauthorizedError('The token’s user no longer exists.');
+    if (!user || user.orgId !== claims.orgId) throw new UnauthorizedError('token-invalid', 'The token’s user no longer exists.');
     return this.actor(user.orgId, user.id, null, user.role);
   }
 
