@@ -337,11 +337,11 @@ describe('EPCIS 2.0 capture interface (REST binding)', () => {
       const own = 'the "ft" namespace (urn:farm-trace:epcis:) is this service\'s own; captured events may not use it';
       expect(res.body.type).to.equal(VALIDATION_EXCEPTION);
       expect(res.body.errors).to.deep.include.members([
-        { path: '/@context/1/ft', message: own },
-        { path: '/@context/1/mine', message: own },
-        { path: '/epcisBody/eventList/0/ft:prev', message: own },
-        { path: '/epcisBody/eventList/1/ft:plot', message: own },
-        { path: '/epcisBody/eventList/2/ilmd/ft:product', message: own },
+        { path: '/@context/1/ft', code: 'epcis-context', message: own },
+        { path: '/@context/1/mine', code: 'epcis-context', message: own },
+        { path: '/epcisBody/eventList/0/ft:prev', code: 'epcis-context', message: own },
+        { path: '/epcisBody/eventList/1/ft:plot', code: 'epcis-context', message: own },
+        { path: '/epcisBody/eventList/2/ilmd/ft:product', code: 'epcis-context', message: own },
       ]);
       expect(await eventCount(h)).to.equal(before);
     });

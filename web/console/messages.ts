@@ -78,8 +78,12 @@ const vi = {
   declaredArea: 'Diện tích (ha)',
   pasteHelp: 'Dán một GeoJSON Point, Polygon, Feature hoặc FeatureCollection có một thửa (WGS84, [kinh độ, vĩ độ]).',
   geojson: 'GeoJSON',
-  geoError: 'Không lấy được vị trí: ',
-  geoUnavailable: 'Điện thoại này không cho lấy vị trí.',
+  geoFailures: {
+    unsupported: 'Điện thoại này không cho lấy vị trí.',
+    denied: 'Không lấy được vị trí: chưa cho phép trang này dùng vị trí. Hãy cho phép trong cài đặt trình duyệt.',
+    unavailable: 'Không lấy được vị trí: chưa bắt được tín hiệu GPS. Hãy ra chỗ thoáng rồi thử lại.',
+    timeout: 'Không lấy được vị trí: quá lâu chưa có tín hiệu GPS. Hãy thử lại.',
+  },
   notJson: 'Không đọc được: đây không phải JSON.',
   notOneFeature: 'Cần đúng một thửa (một Feature).',
   area: 'Diện tích',
@@ -131,6 +135,8 @@ const vi = {
   dependsOnFailed: 'Không gửi được vì mục trước nó bị lỗi.',
   nextTry: (seconds: number) => `thử lại sau ${seconds} giây`,
   networkError: 'Không kết nối được máy chủ.',
+  /** The language of this table, for the shared tables keyed by it (problem-messages.ts). */
+  lang: 'vi' as ConsoleLang,
 };
 
 export type ConsoleMessages = typeof vi;
@@ -197,8 +203,12 @@ const en: ConsoleMessages = {
   declaredArea: 'Area (ha)',
   pasteHelp: 'Paste a GeoJSON Point, Polygon, Feature or a FeatureCollection with one plot (WGS84, [longitude, latitude]).',
   geojson: 'GeoJSON',
-  geoError: 'Could not get the location: ',
-  geoUnavailable: 'This phone does not give its location.',
+  geoFailures: {
+    unsupported: 'This phone does not give its location.',
+    denied: 'Could not get the location: this page may not use it. Allow it in the browser settings.',
+    unavailable: 'Could not get the location: no GPS signal yet. Move into the open and try again.',
+    timeout: 'Could not get the location: no GPS signal for too long. Try again.',
+  },
   notJson: 'This is not JSON.',
   notOneFeature: 'Exactly one plot (one Feature) is needed.',
   area: 'Area',
@@ -247,6 +257,7 @@ const en: ConsoleMessages = {
   dependsOnFailed: 'Not sent: an entry it depends on failed.',
   nextTry: (seconds: number) => `retrying in ${seconds} s`,
   networkError: 'Could not reach the server.',
+  lang: 'en',
 };
 
 export const CONSOLE_MESSAGES: Record<ConsoleLang, ConsoleMessages> = { vi, en };

@@ -4,6 +4,7 @@ import { findRecord, type FarmRecords } from '../farm-records.js';
 import { localDate } from '../local-time.js';
 import type { ConsoleMessages } from '../messages.js';
 import { newLocalId, type NewOutboxEntry } from '../outbox.js';
+import { fieldErrorText } from '../problem-messages.js';
 import { PhotoInput } from './photo-input.js';
 import { ScreenHeading } from './screen-heading.js';
 
@@ -121,7 +122,7 @@ export function HarvestScreen({ m, plots, onSave }: Props) {
           <input id="harvest-date" type="date" required max={localDate()} value={date} onInput={(e) => setDate(e.currentTarget.value)} />
           <label for="harvest-lot">{m.lotNumber}</label>
           <input id="harvest-lot" maxLength={20} autoCapitalize="characters" value={lotNumber} onInput={(e) => setLotNumber(e.currentTarget.value)} />
-          {lotCheck && !lotCheck.ok ? <p class="error">{lotCheck.message}</p> : null}
+          {lotCheck && !lotCheck.ok ? <p class="error">{fieldErrorText({ path: 'lotNumber', code: lotCheck.code, ...(lotCheck.params ? { params: lotCheck.params } : {}) }, m.lang)}</p> : null}
         </>
       ) : (
         <>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { apiRequest, ProblemError } from '../api-client.js';
 import type { ConsoleMessages } from '../messages.js';
+import { problemSummary } from '../problem-messages.js';
 import { startSession, type Session } from '../session.js';
 import { ScreenHeading } from './screen-heading.js';
 
@@ -27,7 +28,7 @@ export function LoginScreen({ m, online, pendingCount, previous, onLoggedIn }: P
       const { token, expiresIn } = await apiRequest<{ token: string; expiresIn: number }>('/api/v1/auth/login', { json: { email, password } });
       onLoggedIn(startSession(token, expiresIn, email));
     } catch (e) {
-      setError(e instanceof ProblemError ? e.message : m.loginNeedsNetwork);
+      setError(e instanceof ProblemError ? problemSummary(e.problem, m.lang) : m.loginNeedsNetwork);
     } finally {
       setBusy(false);
     }

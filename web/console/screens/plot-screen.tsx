@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { EUDR_POINT_MAX_HA } from '../../../api/src/domain/plot-geometry.js';
-import { positionOf, useBoundaryWalk } from '../boundary-walk.js';
+import { geoFailureOf, positionOf, useBoundaryWalk } from '../boundary-walk.js';
 import { CROPS, type Crop } from '../../../api/src/domain/vocabulary.js';
 import type { ConsoleMessages } from '../messages.js';
 import { newLocalId, type NewOutboxEntry } from '../outbox.js';
@@ -34,10 +34,10 @@ export function PlotScreen({ m, onSave }: Props) {
         : null
       : mode === 'point'
         ? lat.trim() && lon.trim()
-          ? shapeFromPoint(Number(lon.replace(',', '.')), Number(lat.replace(',', '.')))
+          ? shapeFromPoint(Number(lon.replace(',', '.')), Number(lat.replace(',', '.')), m.lang)
           : null
         : walk.closed
-          ? shapeFromRing(walk.points)
+          ? shapeFromRing(walk.points, m.lang)
           : null;
   const isPoint = shape?.ok === true && shape.geometry.type === 'Point';
   const declaredHa = Number(declared.replace(',', '.'));
@@ -46,7 +46,7 @@ export function PlotScreen({ m, onSave }: Props) {
   const ready = name.trim() !== '' && shape?.ok === true && !pointProblem;
 
   const locate = () => {
-    if (!('geolocation' in navigator)) return setGeoError(m.geoUnavailable);
+    if (!('geolocation' in navigator)) return setGeoError(m.geoFailures.unsupported);
     setLocating(true);
     setGeoError(null);
     navigator.geolocation.getCurrentPosition(
@@ -57,7 +57,7 @@ export function PlotScreen({ m, onSave }: Props) {
         setLocating(false);
       },
       (e) => {
-        setGeoError(m.geoError + e.message);
+        setGeoError(m.geoFailures[geoFailureOf(e)]);
         setLocating(false);
       },
       { enableHighAccuracy: true, timeout: 30_000, maximumAge: 0 },
@@ -71,7 +71,7 @@ export function PlotScreen({ m, onSave }: Props) {
     await onSave([{ kind: 'plot', path: '/api/v1/plots', json: body, localId: newLocalId() }], m.plotQueued);
   };
 
-  const walkError = walk.error === 'unavailable' ? m.geoUnavailable : walk.error ? m.geoError + walk.error : null;
+  const walkError = walk.error ? m.geoFailures[walk.error] : null;
 
   return (
     <form onSubmit={save}>

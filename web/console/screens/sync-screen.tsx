@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleMessages } from '../messages.js';
 import type { OutboxEntry, OutboxError } from '../outbox.js';
+import { problemSummary } from '../problem-messages.js';
 import { ScreenHeading } from './screen-heading.js';
 import { StatusBadge } from './status-badge.js';
 
@@ -21,13 +22,10 @@ function describe(entry: OutboxEntry): string {
 function errorText(m: ConsoleMessages, error: OutboxError): string {
   if (error.kind === 'network') return m.networkError;
   if (error.kind === 'dependency') return m.dependsOnFailed;
-  const { problem } = error;
-  // A validation problem's detail already lists its fields; the list is the fallback when a server sends no detail.
-  const explanation = problem.detail || problem.errors?.map((e) => `${e.path}: ${e.message}`).join('; ');
-  return `${problem.status} ${problem.title}${explanation ? `: ${explanation}` : ''}`;
+  return problemSummary(error.problem, m.lang);
 }
 
-/** Every write recorded on this phone, newest first, with its sync status and the server's words when it failed. */
+/** Every write recorded on this phone, newest first, with its sync status and, when it failed, the server's reason in the farmer's language. */
 export function SyncScreen({ m, entries, online, retryAt, onSendNow, onRemove }: Props) {
   const [, tick] = useState(0);
   useEffect(() => {

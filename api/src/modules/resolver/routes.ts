@@ -188,7 +188,7 @@ function sendMiss(res: Response, pages: OriginPageRenderer, error: AppError, lan
     error instanceof UnregisteredItemError
       ? { kind: 'not-registered', item: error.item, productName: lang === 'en' ? (error.product.name.en ?? error.product.name.vi) : error.product.name.vi, productLink: error.productLink }
       : error.status === 400
-        ? { kind: 'bad-syntax', rule: String(error.extensions.rule ?? ''), message: error.message }
+        ? { kind: 'bad-syntax', rule: String(error.extensions.rule ?? '') }
         : { kind: 'not-found' };
   res.status(error.status).setHeader('Cache-Control', 'no-store');
   res.type('html').send(pages.miss(miss, lang, self));
