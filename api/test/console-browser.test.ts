@@ -165,7 +165,7 @@ describe('the farmer console in a real browser', function () {
     await page.fill('#plot-name', 'Hình nơ');
     await page.click('button:has-text("Dán GeoJSON")');
     await page.fill('#plot-geojson', JSON.stringify({ type: 'Polygon', coordinates: [[[108.38, 13.05], [108.381, 13.051], [108.381, 13.05], [108.38, 13.051], [108.38, 13.05]]] }));
-    expect(await page.textContent('#plot-area')).to.contain('the ring intersects itself');
+    expect(await page.textContent('#plot-area')).to.contain('Ranh giới tự cắt chính nó.');
     expect(await page.isDisabled('button:has-text("Lưu thửa đất")')).to.equal(true);
     await context.close();
   });
@@ -319,7 +319,7 @@ describe('the farmer console in a real browser', function () {
     await context.close();
   });
 
-  it('when the server refuses an entry, then the sync screen shows it failed with the server’s problem detail', async function () {
+  it('when the server refuses an entry, then the sync screen shows it failed with the server’s reason in Vietnamese', async function () {
     if (missing) return this.skip();
     const { context, page } = await loggedIn();
     // The same product and lot number as the household's demo lot: 409 from the server.
@@ -327,7 +327,7 @@ describe('the farmer console in a real browser', function () {
     await page.goto(`${base}/console#/sync`);
     await page.waitForSelector('#outbox li[data-status=failed]');
     const failed = await page.textContent('#outbox li[data-status=failed]');
-    expect(failed).to.contain('Lỗi').and.contain('409');
+    expect(failed).to.contain('Lỗi').and.contain('Số lô: Giá trị này đã được dùng.').and.not.contain('409');
     expect(await page.textContent('#sync-state')).to.equal('1 mục lỗi.');
     await screenshot(page, 'sync-failed');
     await page.click('button:has-text("Xóa mục này")');
@@ -341,7 +341,7 @@ describe('the farmer console in a real browser', function () {
     // Stands in for any refusal the phone cannot foresee (here, as if another device had taken the plot's GLN).
     await page.route('**/api/v1/plots', (route) =>
       route.request().method() === 'POST'
-        ? route.fulfill({ status: 409, contentType: 'application/problem+json', body: JSON.stringify({ type: '/problems/conflict', title: 'Conflict', status: 409, detail: 'gln: already registered' }) })
+        ? route.fulfill({ status: 409, contentType: 'application/problem+json', body: JSON.stringify({ type: '/problems/conflict', title: 'Conflict', status: 409, detail: 'gln: already registered', code: 'conflict', errors: [{ path: 'gln', code: 'duplicate', message: 'already registered' }] }) })
         : route.continue(),
     );
     await context.setOffline(true);
@@ -357,7 +357,7 @@ describe('the farmer console in a real browser', function () {
     await context.setOffline(false);
     await page.goto(`${base}/console#/sync`);
     await page.waitForFunction(() => document.getElementById('sync-state')?.textContent === '2 mục lỗi.');
-    expect(await page.textContent('#outbox li[data-status=failed]:has-text("Thửa đất")')).to.contain('409 Conflict: gln: already registered');
+    expect(await page.textContent('#outbox li[data-status=failed]:has-text("Thửa đất")')).to.contain('Đã có bản ghi với giá trị này. Mã GLN: Giá trị này đã được dùng.');
     expect(await page.textContent('#outbox li[data-status=failed]:has-text("Lô thu hoạch")')).to.contain('Không gửi được vì mục trước nó bị lỗi.');
     expect(await farmerBatches('DEP-2611-01')).to.deep.equal([]);
     // Removing the refused plot removes the lot that could never be sent with it.

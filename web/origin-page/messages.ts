@@ -108,6 +108,7 @@ const vi = {
   } satisfies Record<TimelineEntry, string> as OpenTable<TimelineEntry>,
   certificationSchemes: VOCABULARY_NAMES.vi.certificationSchemes,
   marketplaces: VOCABULARY_NAMES.vi.marketplaces,
+  cropNames: VOCABULARY_NAMES.vi.crops,
   errors: {
     notRegisteredTitle: 'Mã này chưa được đăng ký',
     notRegistered: (item: string, product: string) =>
@@ -241,6 +242,7 @@ const en: Messages = {
   },
   certificationSchemes: VOCABULARY_NAMES.en.certificationSchemes,
   marketplaces: VOCABULARY_NAMES.en.marketplaces,
+  cropNames: VOCABULARY_NAMES.en.crops,
   errors: {
     notRegisteredTitle: 'This code is not registered',
     notRegistered: (item: string, product: string) =>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleMessages } from '../messages.js';
 import type { OutboxEntry, OutboxError } from '../outbox.js';
 import { problemSummary } from '../problem-messages.js';
+import { nameOf } from '../../vocabulary-names.js';
 import { ScreenHeading } from './screen-heading.js';
 import { StatusBadge } from './status-badge.js';
 
@@ -14,9 +15,10 @@ interface Props {
   onRemove: (seq: number) => void;
 }
 
-function describe(entry: OutboxEntry): string {
+function describe(m: ConsoleMessages, entry: OutboxEntry): string {
   const body = (entry.json ?? {}) as { name?: string; product?: string; lotNumber?: string; type?: string };
-  return [body.name, body.product, body.lotNumber, body.type, entry.photoName].filter(Boolean).join(' · ');
+  const step = body.type ? nameOf(m.stepTypes, body.type) : undefined;
+  return [body.name, body.product, body.lotNumber, step, entry.photoName].filter(Boolean).join(' · ');
 }
 
 function errorText(m: ConsoleMessages, error: OutboxError): string {
@@ -55,7 +57,7 @@ export function SyncScreen({ m, entries, online, retryAt, onSendNow, onRemove }:
               <strong>{m.kinds[entry.kind]}</strong>
               <StatusBadge m={m} status={entry.status} />
               <br />
-              <span class="small">{describe(entry)}</span>
+              <span class="small">{describe(m, entry)}</span>
               {entry.lastError && entry.status !== 'synced' ? <p class={entry.status === 'failed' ? 'error' : 'note'}>{errorText(m, entry.lastError)}</p> : null}
               {entry.status === 'failed' ? (
                 <button type="button" onClick={() => onRemove(entry.seq)}>
