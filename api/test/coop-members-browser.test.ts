@@ -118,7 +118,7 @@ describe('the cooperative members map and exports in a real browser', function (
     await page.fill('#login-password', 'short');
     await page.click('#farmer-login button[type=submit]');
     const alert = await page.waitForSelector('#farmer-login [role=alert]');
-    expect(await alert.textContent()).to.match(/password.*12/);
+    expect(await alert.textContent()).to.contain('Mật khẩu: Cần ít nhất 12 ký tự.');
     const usersBefore = (await get('/api/v1/users?limit=500')).items as Array<{ email: string }>;
     expect(usersBefore.map((u) => u.email)).not.to.include('hoa@demo.test');
 

@@ -171,7 +171,7 @@ describe('the Vietnamese catalogue checker', () => {
     for (const english of ['Email or password is wrong.', '409 Conflict: a lot with this GTIN and lot number already exists', 'no image', 'coffee-robusta', 'drying']) {
       expect(checker.allowed(english), english).to.equal(false);
     }
-    for (const vietnamese of ['Email hoặc mật khẩu không đúng.', 'Quá nhiều lần thử. Hãy thử lại sau 42 giây.', 'Hộ ông Y Bhim Êban', 'Lô KN-2611-A1', 'Cà phê Robusta · 1.250 kg', '12/07/2026']) {
+    for (const vietnamese of ['Email hoặc mật khẩu không đúng.', 'Quá nhiều lần thử. Hãy thử lại sau 42 giây.', 'Hộ ông Y Bhim Êban', 'Lô KN-2611-A1', 'Cà phê Robusta · 1.250 kg', '12/07/2026', 'Mật khẩu: Cần ít nhất 12 ký tự.']) {
       expect(checker.allowed(vietnamese), vietnamese).to.equal(true);
     }
   });

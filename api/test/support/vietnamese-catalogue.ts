@@ -27,18 +27,26 @@ function tableFiles(dir: string): string[] {
   });
 }
 
-/** Stands for any value a message function is given: a string, a number, an object of params. */
-const marker: unknown = new Proxy(function () {}, {
-  get(_target, key) {
-    if (key === Symbol.toPrimitive) return (hint: string) => (hint === 'number' ? 7 : MARK);
-    if (key === 'toString' || key === 'toLocaleString' || key === 'toFixed' || key === 'trim') return () => MARK;
-    if (key === 'length') return 7;
-    return marker;
-  },
-  apply: () => MARK,
-});
+/**
+ * Stands for any value a message function is given: a string, a number, an object of params.
+ * `textValue` is what a params object's `text(name)` answers (problem-messages.ts branches on it),
+ * so each literal a function compares a param with is tried.
+ */
+function makeMarker(textValue: string): unknown {
+  const marker: unknown = new Proxy(function () {}, {
+    get(_target, key) {
+      if (key === Symbol.toPrimitive) return (hint: string) => (hint === 'number' ? 7 : MARK);
+      if (key === 'toString' || key === 'toLocaleString' || key === 'toFixed' || key === 'trim') return () => MARK;
+      if (key === 'text') return () => textValue;
+      if (key === 'length') return 7;
+      return marker;
+    },
+    apply: () => MARK,
+  });
+  return marker;
+}
 
-const ARGUMENT_CHOICES: unknown[] = [marker, 0, 1, 2];
+const BASE_CHOICES: unknown[] = [makeMarker(MARK), 0, 1, 2];
 
 function normalize(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -68,8 +76,10 @@ function collect(value: unknown, catalogue: Catalogue, seen: Set<unknown>): void
   }
   if (typeof value === 'function') {
     const arity = Math.min(value.length || 1, 3);
+    const compared = [...value.toString().matchAll(/===\s*(['"])(.*?)\1/g)].map((m) => makeMarker(m[2]!));
+    const choices = [...BASE_CHOICES, ...compared];
     const combos: unknown[][] = [[]];
-    for (let i = 0; i < arity; i++) combos.splice(0, combos.length, ...combos.flatMap((c) => ARGUMENT_CHOICES.map((a) => [...c, a])));
+    for (let i = 0; i < arity; i++) combos.splice(0, combos.length, ...combos.flatMap((c) => choices.map((a) => [...c, a])));
     const outputs = new Set<string>();
     for (const args of combos) {
       try {

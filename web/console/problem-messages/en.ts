@@ -44,8 +44,10 @@ export const en: ProblemMessageTable = {
   fields: {
     required: 'This is required.',
     'invalid-type': 'The value has the wrong type.',
-    'too-small': (p) => (p.text('origin') === 'number' ? `Must be at least ${p.num('minimum')}.` : `Needs at least ${p.num('minimum')} characters or items.`),
-    'too-big': (p) => (p.text('origin') === 'number' ? `Must be at most ${p.num('maximum')}.` : `At most ${p.num('maximum')} characters or items.`),
+    'too-small': (p) =>
+      p.text('origin') === 'string' ? `Needs at least ${p.num('minimum')} characters.` : p.text('origin') === 'array' ? `Needs at least ${p.num('minimum')} items.` : `Must be at least ${p.num('minimum')}.`,
+    'too-big': (p) =>
+      p.text('origin') === 'string' ? `At most ${p.num('maximum')} characters.` : p.text('origin') === 'array' ? `At most ${p.num('maximum')} items.` : `Must be at most ${p.num('maximum')}.`,
     'invalid-format': 'Not in the right format.',
     'invalid-value': 'Not a valid value.',
     'unknown-field': 'Something was sent that is not accepted.',

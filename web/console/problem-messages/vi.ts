@@ -44,8 +44,10 @@ export const vi: ProblemMessageTable = {
   fields: {
     required: 'Cần điền mục này.',
     'invalid-type': 'Giá trị không đúng loại.',
-    'too-small': (p) => (p.text('origin') === 'number' ? `Phải từ ${p.num('minimum')} trở lên.` : `Cần ít nhất ${p.num('minimum')} ký tự hoặc mục.`),
-    'too-big': (p) => (p.text('origin') === 'number' ? `Không được lớn hơn ${p.num('maximum')}.` : `Tối đa ${p.num('maximum')} ký tự hoặc mục.`),
+    'too-small': (p) =>
+      p.text('origin') === 'string' ? `Cần ít nhất ${p.num('minimum')} ký tự.` : p.text('origin') === 'array' ? `Cần ít nhất ${p.num('minimum')} mục.` : `Phải từ ${p.num('minimum')} trở lên.`,
+    'too-big': (p) =>
+      p.text('origin') === 'string' ? `Tối đa ${p.num('maximum')} ký tự.` : p.text('origin') === 'array' ? `Tối đa ${p.num('maximum')} mục.` : `Không được lớn hơn ${p.num('maximum')}.`,
     'invalid-format': 'Không đúng định dạng.',
     'invalid-value': 'Giá trị không hợp lệ.',
     'unknown-field': 'Có mục không được nhận.',
