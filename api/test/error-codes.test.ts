@@ -161,6 +161,17 @@ describe('error codes', function () {
       expectDocumented(again.body);
     });
 
+    it('when an export skips a product without image or price, then its report gives each reason a code beside the English text', async () => {
+      const created = await post('/api/v1/products', { gtin: '08936123450052', name: { vi: 'Cà phê chưa có ảnh' }, description: { vi: 'Chưa có ảnh và giá' } });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      const report = await request(h.app).get('/api/v1/exports/google-merchant.xml/report').set('Authorization', coop).expect(200);
+      const skipped = (report.body.skipped as Array<{ id: string; reasons: string[]; problems: Array<{ code: string }> }>).find((s) => s.id === created.body.id)!;
+      expect(skipped.problems.map((p) => p.code)).to.include.members(['no-image', 'no-price']);
+      expect(skipped.reasons).to.include.members(['no image', 'no price']);
+      expect(skipped.problems).to.have.length(skipped.reasons.length);
+      for (const problem of skipped.problems) expect(DOCUMENTED.export.has(problem.code), problem.code).to.equal(true);
+    });
+
     it('when a JSON body is over the limit, then the problem is payload-too-large with the limit', async () => {
       const res = await post('/api/v1/plots', { name: 'x'.repeat(1_100_000) });
       expect(res.status).to.equal(413);
