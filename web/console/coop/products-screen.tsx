@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import type { Listing as ListingSchema, Product as ProductSchema } from '../../../api/src/modules/products/schema.js';
 import { useState } from 'preact/hooks';
-import { gs1CheckDigit, normalizeGtin } from '../../../api/src/domain/gs1/keys.js';
+import { normalizeGtin } from '../../../api/src/domain/gs1/keys.js';
 import type { BatchSummary } from '../api-client.js';
+import type { ConsoleLang } from '../messages.js';
+import { fieldErrorText } from '../problem-messages.js';
 import { ScreenHeading } from '../screens/screen-heading.js';
-import { coopGet, fetchAll, FormSubmit, LoadedView, useAction, useLoad, useMessages } from './coop-context.js';
+import { coopGet, fetchAll, FormSubmit, LoadedView, useAction, useCoop, useLoad, useMessages } from './coop-context.js';
 import { lotLabel } from './lot-display.js';
 import { COMMON_MESSAGES } from './messages/common.js';
 import { PRODUCTS_MESSAGES } from './messages/products.js';
@@ -183,12 +185,10 @@ export function CatalogFields({ draft, onChange, lots, idPrefix }: { draft: Cata
   );
 }
 
-/** The GTIN check the server applies, in the reader's words; null when the GTIN is acceptable. */
-function gtinProblem(gtin: string, m: Messages): string | null {
-  if (normalizeGtin(gtin).ok) return null;
-  if (!/^\d+$/.test(gtin)) return m.gtinDigitsOnly;
-  if (![8, 12, 13, 14].includes(gtin.length)) return m.gtinLength;
-  return m.gtinCheckDigit(gs1CheckDigit(gtin.slice(0, -1)));
+/** The GTIN check the server applies, said from its code as the server's refusal would be; null when the GTIN is acceptable. */
+function gtinProblem(gtin: string, lang: ConsoleLang): string | null {
+  const check = normalizeGtin(gtin);
+  return check.ok ? null : fieldErrorText({ path: 'gtin', code: check.code, ...(check.params ? { params: check.params } : {}) }, lang);
 }
 
 interface Catalog {
@@ -277,18 +277,19 @@ function ProductTable({ catalog }: { catalog: Catalog }) {
 
 function CreateProduct({ lots, onCreated }: { lots: BatchSummary[]; onCreated: () => void }) {
   const m = useMessages(PRODUCTS_MESSAGES);
+  const { lang } = useCoop();
   const action = useAction();
   const [gtin, setGtin] = useState('');
   const [gtinChecked, setGtinChecked] = useState(false);
   const [draft, setDraft] = useState(() => draftOf(null));
   const [created, setCreated] = useState<Product | null>(null);
-  const gtinError = gtinChecked ? gtinProblem(gtin.trim(), m) : null;
+  const gtinError = gtinChecked ? gtinProblem(gtin.trim(), lang) : null;
 
   const submit = async (event: Event) => {
     event.preventDefault();
     setGtinChecked(true);
     setCreated(null);
-    if (gtinProblem(gtin.trim(), m)) {
+    if (gtinProblem(gtin.trim(), lang)) {
       document.getElementById('new-gtin')?.focus();
       return;
     }
