@@ -196,7 +196,7 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
     try {
       await store.ping();
     } catch {
-      throw new AppError({ status: 503, type: problemType('not-ready'), title: 'Not ready', detail: 'The database does not answer.' });
+      throw new AppError({ status: 503, type: problemType('not-ready'), code: 'not-ready', title: 'Not ready', detail: 'The database does not answer.' });
     }
     res.json({ status: 'ok', database: store.kind });
   });

@@ -168,7 +168,7 @@ describe('the farmer console in a real browser', function () {
     await page.fill('#plot-name', 'Hình nơ');
     await page.click('button:has-text("Dán GeoJSON")');
     await page.fill('#plot-geojson', JSON.stringify({ type: 'Polygon', coordinates: [[[108.38, 13.05], [108.381, 13.051], [108.381, 13.05], [108.38, 13.051], [108.38, 13.05]]] }));
-    expect(await page.textContent('#plot-area')).to.contain('the ring intersects itself');
+    expect(await page.textContent('#plot-area')).to.contain('Ranh giới tự cắt chính nó.');
     expect(await page.isDisabled('button:has-text("Lưu thửa đất")')).to.equal(true);
     await context.close();
   });

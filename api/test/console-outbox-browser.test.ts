@@ -163,7 +163,7 @@ describe('the farmer console’s outbox in a real browser', function () {
 
     await page.click('#refused-banner a');
     await page.waitForSelector('#outbox li[data-status=refused]');
-    expect(await page.textContent('#outbox li[data-status=refused]')).to.contain('Số lô (không bắt buộc): Máy chủ báo: this organization already has a lot of this product with this lot number');
+    expect(await page.textContent('#outbox li[data-status=refused]')).to.contain('Số lô (không bắt buộc): Giá trị này đã được dùng.');
     expect(await page.textContent('#outbox li[data-status=held]')).to.contain('Sẽ được gửi khi mục “Lô thu hoạch” bị từ chối được sửa và gửi đi.');
     await screenshots(page, 'sync-refused');
 
@@ -172,7 +172,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     expect(await page.textContent('main')).to.contain('Bước 2/3');
     expect(await page.inputValue('#harvest-lot')).to.equal(TAKEN_LOT);
     expect(await page.inputValue('#harvest-quantity')).to.equal('640');
-    expect(await page.textContent('#harvest-lot-reason')).to.equal('Máy chủ báo: this organization already has a lot of this product with this lot number');
+    expect(await page.textContent('#harvest-lot-reason')).to.equal('Giá trị này đã được dùng.');
     expect(await page.getAttribute('#harvest-lot', 'aria-describedby')).to.equal('harvest-lot-reason');
     expect(await page.textContent('#refusal')).to.contain('Lý do ghi ngay dưới ô cần sửa.').and.contain('Đang chờ mục này và sẽ được gửi sau nó: Ảnh.');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(360);
@@ -219,10 +219,10 @@ describe('the farmer console’s outbox in a real browser', function () {
     await page.waitForSelector('#refused-banner');
     expect(await page.textContent('#refused-banner')).to.equal('1 entry refused: needs your attention. Review and fix');
     await page.click('#refused-banner a');
-    expect(await page.textContent('#outbox li[data-status=refused]')).to.contain('Harvest date: The server says: a harvest cannot be in the future');
+    expect(await page.textContent('#outbox li[data-status=refused]')).to.contain('Harvest date: The time cannot be in the future.');
     await page.click('#outbox li[data-status=refused] a:has-text("Fix and send again")');
     await page.waitForSelector('#harvest-date-reason');
-    expect(await page.textContent('#harvest-date-reason')).to.equal('The server says: a harvest cannot be in the future');
+    expect(await page.textContent('#harvest-date-reason')).to.equal('The time cannot be in the future.');
     await page.screenshot({ path: path.join(ARTIFACTS, 'harvest-fix-date-en-1280.png'), fullPage: true });
     await page.fill('#harvest-date', today);
     await page.click('button:has-text("Next")');
@@ -272,7 +272,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     // Stands in for a refusal the phone cannot foresee, naming the plot's name; the second attempt reaches the server.
     const keys = await keysOf(page, '**/api/v1/plots', async (attempt, route) => {
       if (attempt > 1) return false;
-      const problem = { type: '/problems/validation-error', title: 'The request is not valid', status: 400, detail: 'name: already used by another plot of this household', errors: [{ path: 'name', message: 'already used by another plot of this household' }] };
+      const problem = { type: '/problems/validation-error', title: 'The request is not valid', status: 400, detail: 'name: already used by another plot of this household', code: 'validation-failed', errors: [{ path: 'name', code: 'duplicate', message: 'already used by another plot of this household' }] };
       await route.fulfill({ status: 400, contentType: 'application/problem+json', body: JSON.stringify(problem) });
       return true;
     });
@@ -295,7 +295,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     await page.waitForSelector('#plot-name-reason');
     expect(await page.inputValue('#plot-name')).to.equal('Rẫy trùng tên');
     expect(await page.textContent('#plot-area')).to.contain('Diện tích: 0,6 ha');
-    expect(await page.textContent('#plot-name-reason')).to.equal('Máy chủ báo: already used by another plot of this household');
+    expect(await page.textContent('#plot-name-reason')).to.equal('Giá trị này đã được dùng.');
     await screenshots(page, 'plot-fix');
     await page.fill('#plot-name', 'Rẫy đã đổi tên');
     await page.click('button:has-text("Gửi lại")');
@@ -329,7 +329,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     await page.click('#saved-state a');
     await page.waitForSelector('#fix-photo-reason');
     expect(await page.textContent('h1')).to.equal('Gửi lại ảnh');
-    expect(await page.textContent('#fix-photo-reason')).to.equal('Máy chủ báo: unsupported content type unknown');
+    expect(await page.textContent('#fix-photo-reason')).to.equal('Loại tệp này không được nhận. Hãy dùng ảnh JPEG, PNG hoặc WebP.');
     expect(await page.textContent('main')).to.contain('Ảnh đã chọn: phoi.jpg');
     await screenshots(page, 'photo-fix');
     await page.setInputFiles('#fix-photo', { name: 'phoi-2.jpg', mimeType: 'image/jpeg', buffer: photo });
@@ -409,7 +409,7 @@ describe('the farmer console’s outbox in a real browser', function () {
       });
       const plotId = 'local:11111111-1111-4111-8111-111111111111';
       const common = { owner, serverId: null, attempts: 1, recordedAt: new Date().toISOString() };
-      const problem = { type: '/problems/validation-error', title: 'The request is not valid', status: 400, detail: 'name: too long', errors: [{ path: 'name', message: 'too long' }] };
+      const problem = { type: '/problems/validation-error', title: 'The request is not valid', status: 400, detail: 'name: too long', code: 'validation-failed', errors: [{ path: 'name', code: 'too-big', params: { origin: 'string', maximum: 100 }, message: 'too long' }] };
       const store = db.transaction('outbox', 'readwrite').objectStore('outbox');
       store.put({ ...common, kind: 'plot', path: '/api/v1/plots', json: { name: 'Rẫy cũ', crops: ['coffee-robusta'], geometry: { type: 'Point', coordinates: [108.39, 13.05] }, declaredAreaHa: 0.4 }, idempotencyKey: '22222222-2222-4222-8222-222222222222', localId: plotId, status: 'failed', lastError: { kind: 'problem', problem } });
       store.put({ ...common, kind: 'batch', path: '/api/v1/batches', json: { plotIds: [plotId], product: 'Hồ tiêu', harvestedAt: '2026-11-20', quantity: { value: 8, unit: 'kg' } }, idempotencyKey: '33333333-3333-4333-8333-333333333333', localId: 'local:44444444-4444-4444-8444-444444444444', status: 'failed', lastError: { kind: 'dependency' } });
@@ -423,7 +423,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     await page.waitForSelector('#refused-banner');
     await syncStateIs(page, '1 mục bị từ chối: cần bạn xem lại; 1 mục chờ sửa mục bị từ chối.');
     await page.click('#outbox li[data-status=refused] a');
-    expect(await page.textContent('#plot-name-reason')).to.equal('Máy chủ báo: too long');
+    expect(await page.textContent('#plot-name-reason')).to.equal('Tối đa 100 ký tự.');
     // Discarded from the sync list, the plot takes the lot held on it along.
     await page.goto(`${base}/console#/sync`);
     await page.click('#outbox li[data-status=refused] button:has-text("Bỏ mục này")');

@@ -125,7 +125,7 @@ describe('the cooperative lots screens in a real browser', function () {
     await page.fill('#step-time', tomorrow);
     await page.click('#step-form button[type=submit]');
     const error = await page.waitForSelector('#step-form [role=alert]');
-    expect(await error.textContent()).to.include('occurredAt').and.to.include('a step cannot be in the future');
+    expect(await error.textContent()).to.include('Thời gian: Thời gian không được ở tương lai.');
     expect((await stepsOf(lot.id)).length).to.equal(before);
   });
 
@@ -157,7 +157,7 @@ describe('the cooperative lots screens in a real browser', function () {
     await cb.open(operator.page, `lots/${lot.id}`, 'ETO-2511-01');
     await operator.page.click('#publish-toggle');
     const refusal = await operator.page.waitForSelector('[aria-labelledby="publishing-heading"] [role=alert]');
-    expect(await refusal.textContent()).to.include('403');
+    expect(await refusal.textContent()).to.include('Vai trò của bạn không được làm việc này.');
     expect((await api(`/api/v1/batches/${lot.id}`)).body.published).to.equal(false);
     expect(operator.errors).to.deep.equal([]);
     await operator.context.close();
@@ -229,7 +229,7 @@ describe('the cooperative lots screens in a real browser', function () {
     await page.fill('#merge-lot-number', 'MIX-2511-01');
     await page.click('#merge-form button[type=submit]');
     const error = await page.waitForSelector('#merge-form [role=alert]');
-    expect(await error.textContent()).to.include('quantity');
+    expect(await error.textContent()).to.include('Khối lượng: Lô gộp');
     expect((await allLots()).some((l) => l.lotNumber === 'MIX-2511-01')).to.equal(false);
 
     await page.fill('#merge-quantity-value', '1200');

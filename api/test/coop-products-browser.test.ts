@@ -184,7 +184,7 @@ describe('the cooperative’s products and listings in a real browser', function
     const ours = (await products()).map((p) => p.id);
     expect(theirs.filter((id) => ours.includes(id!))).to.deep.equal([]);
     await other.page.goto(`${cb.base}/console#/coop/products/${createdId}`);
-    await other.page.waitForSelector('[role=alert]:has-text("404")');
+    await other.page.waitForSelector('[role=alert]:has-text("Không tìm thấy.")');
     await other.context.close();
   });
 

@@ -219,7 +219,7 @@ describe('EPCIS 2.0 capture interface (REST binding)', () => {
       expect(job.eventIDs).to.deep.equal([]);
       expect(job.errors[0]!.type).to.equal('/problems/validation-error');
       expect(job.errors[0]!.errors).to.deep.equal([
-        { path: '/epcisBody/eventList/1/quantityList/0/epcClass', message: 'names lot KN25R-A, which your organization does not hold; only its custodian may add events to it' },
+        { path: '/epcisBody/eventList/1/quantityList/0/epcClass', code: 'not-lot-custodian', message: 'names lot KN25R-A, which your organization does not hold; only its custodian may add events to it', params: { lotNumber: 'KN25R-A' } },
       ]);
       expect(await eventCount(h)).to.equal(before);
     });
@@ -246,7 +246,7 @@ describe('EPCIS 2.0 capture interface (REST binding)', () => {
       const again = await capture(h, coop, doc);
       expect(again.success).to.equal(false);
       expect(again.errors[0]!.errors).to.deep.equal([
-        { path: '/epcisBody/eventList/0/eventID', message: 'an event with the eventID urn:uuid:7b1e6f4c-0a8e-4c1b-9d36-5b0f0d3f9a11 is already recorded' },
+        { path: '/epcisBody/eventList/0/eventID', code: 'duplicate', message: 'an event with the eventID urn:uuid:7b1e6f4c-0a8e-4c1b-9d36-5b0f0d3f9a11 is already recorded' },
       ]);
       expect(await eventCount(h)).to.equal(before);
     });
@@ -278,7 +278,7 @@ describe('EPCIS 2.0 capture interface (REST binding)', () => {
         .expect(400)
         .expect('Content-Type', PROBLEM);
       expect(res.body.type).to.equal(VALIDATION_EXCEPTION);
-      expect(res.body.errors).to.deep.equal([{ path: '/epcisBody/eventList/1/eventID', message: 'repeats the eventID of event 0' }]);
+      expect(res.body.errors).to.deep.equal([{ path: '/epcisBody/eventList/1/eventID', code: 'epcis-duplicate-event', message: 'repeats the eventID of event 0' }]);
     });
 
     it('when a captured event keeps a given hash-form eventID that is not its content’s hash, then the lot’s bundle still verifies', async () => {
@@ -314,7 +314,7 @@ describe('EPCIS 2.0 capture interface (REST binding)', () => {
     it('when the body is not JSON, then it answers 400 ValidationException', async () => {
       const res = await request(h.app).post('/epcis/capture').set('Authorization', coop).set('Content-Type', 'application/ld+json').send('{"type":').expect(400);
       expect(res.body.type).to.equal(VALIDATION_EXCEPTION);
-      expect(res.body.errors).to.deep.equal([{ path: '(body)', message: 'the body is not valid JSON' }]);
+      expect(res.body.errors).to.deep.equal([{ path: '(body)', code: 'invalid-json', message: 'the body is not valid JSON' }]);
     });
 
     it('when a document uses this service’s ft namespace anywhere (envelope, page fields, ILMD, a prefix bound to it), then it answers 400 naming each path', async () => {
@@ -337,11 +337,11 @@ describe('EPCIS 2.0 capture interface (REST binding)', () => {
       const own = 'the "ft" namespace (urn:farm-trace:epcis:) is this service\'s own; captured events may not use it';
       expect(res.body.type).to.equal(VALIDATION_EXCEPTION);
       expect(res.body.errors).to.deep.include.members([
-        { path: '/@context/1/ft', message: own },
-        { path: '/@context/1/mine', message: own },
-        { path: '/epcisBody/eventList/0/ft:prev', message: own },
-        { path: '/epcisBody/eventList/1/ft:plot', message: own },
-        { path: '/epcisBody/eventList/2/ilmd/ft:product', message: own },
+        { path: '/@context/1/ft', code: 'epcis-context', message: own },
+        { path: '/@context/1/mine', code: 'epcis-context', message: own },
+        { path: '/epcisBody/eventList/0/ft:prev', code: 'epcis-context', message: own },
+        { path: '/epcisBody/eventList/1/ft:plot', code: 'epcis-context', message: own },
+        { path: '/epcisBody/eventList/2/ilmd/ft:product', code: 'epcis-context', message: own },
       ]);
       expect(await eventCount(h)).to.equal(before);
     });

@@ -153,7 +153,7 @@ describe('EPCIS 2.0 export', () => {
       delete (doc.epcisBody.eventList[2] as Record<string, unknown>).eventTime;
       const result = validateEpcisDocument(doc);
       expect(result.valid).to.equal(false);
-      expect(result.valid ? [] : result.errors).to.deep.include({ path: '/epcisBody/eventList/2/eventTime', message: 'is required' });
+      expect(result.valid ? [] : result.errors).to.deep.include({ path: '/epcisBody/eventList/2/eventTime', code: 'required', message: 'is required' });
     });
 
     it('when an event’s bizStep is an object, then the document fails naming that bizStep, and every error names it', async () => {
@@ -176,15 +176,15 @@ describe('EPCIS 2.0 export', () => {
       doc.epcisBody.eventList[0]!['acme:batch'] = 'B-1';
       const undeclared = validateEpcisDocument(doc);
       expect(undeclared.valid ? [] : undeclared.errors).to.deep.equal([
-        { path: '/epcisBody/eventList/0/acme:batch', message: 'the prefix "acme" is not declared in the document\'s @context' },
+        { path: '/epcisBody/eventList/0/acme:batch', code: 'epcis-context', params: { prefix: 'acme' }, message: 'the prefix "acme" is not declared in the document\'s @context' },
       ]);
     });
 
     it('when a document lacks its creationDate or is not an object, then the failure names the root', () => {
       const missing = validateEpcisDocument({ '@context': [EPCIS_CONTEXT_URL], type: 'EPCISDocument', schemaVersion: '2.0', epcisBody: { eventList: [] } });
-      expect(missing.valid ? [] : missing.errors).to.deep.equal([{ path: '/creationDate', message: 'is required' }]);
+      expect(missing.valid ? [] : missing.errors).to.deep.equal([{ path: '/creationDate', code: 'required', message: 'is required' }]);
       const notObject = validateEpcisDocument('EPCISDocument');
-      expect(notObject.valid ? [] : notObject.errors).to.deep.equal([{ path: '/', message: 'must be object' }]);
+      expect(notObject.valid ? [] : notObject.errors).to.deep.equal([{ path: '/', code: 'epcis-schema', params: { keyword: 'type' }, message: 'must be object' }]);
     });
   });
 });

@@ -659,8 +659,8 @@ describe('export formats', () => {
     it('when a product is valid, then Google reports no problem; when it lacks image and price, then both are reported', () => {
       expect(googleMerchantProblems(product())).to.deep.equal([]);
       const problems = googleMerchantProblems(product({ imageLinks: ['not a url'], priceVnd: null }));
-      expect(problems.some((p) => /no usable image/.test(p))).to.equal(true);
-      expect(problems.some((p) => /no price/.test(p))).to.equal(true);
+      expect(problems.map((p) => p.code)).to.include.members(['no-usable-image', 'no-price']);
+      expect(problems.some((p) => /no usable image/.test(p.message))).to.equal(true);
     });
   });
 });

@@ -93,7 +93,7 @@ describe('isolation through merges, inspections and limits', () => {
     for (let i = 0; i < n; i++) ring.push([108 + 0.01 * Math.cos((i * 997 * 2 * Math.PI) / n), 13 + 0.01 * Math.sin((i * 997 * 2 * Math.PI) / n)]);
     ring.push(ring[0]!);
     const res = await request(h.app).post('/api/v1/plots').set('Authorization', coffee).send({ name: 'Star', crops: ['coffee'], geometry: { type: 'Polygon', coordinates: [ring] } }).expect(400);
-    expect(res.body.errors[0]).to.deep.equal({ path: 'geometry.coordinates[0]', message: 'a ring has at most 2000 positions' });
+    expect(res.body.errors[0]).to.deep.equal({ path: 'geometry.coordinates[0]', code: 'plot-ring-too-many-positions', message: 'a ring has at most 2000 positions', params: { maximum: 2000 } });
   });
 
   it('when an API key is created with an Idempotency-Key, then its secret is not kept anywhere in the database', async () => {

@@ -72,7 +72,7 @@ describe('HTTP contract', () => {
     const before = await jobs();
     const res = await request(h.app).post('/epcis/capture').set('Authorization', coop).set('Idempotency-Key', 'deep-1').set('Content-Type', 'application/json').send(deep).expect(400);
     expect(res.headers['content-type']).to.match(PROBLEM);
-    expect(res.body.errors[0]).to.deep.equal({ path: '(body)', message: `the body nests deeper than ${MAX_JSON_DEPTH} levels` });
+    expect(res.body.errors[0]).to.deep.equal({ path: '(body)', code: 'body-too-deep', message: `the body nests deeper than ${MAX_JSON_DEPTH} levels`, params: { maximum: MAX_JSON_DEPTH } });
     expect(await jobs()).to.deep.equal(before);
     // A body just within the limit still reaches its route's own validation.
     const within = await request(h.app).post('/api/v1/plots').set('Authorization', coop).send({ crops: ['coffee'], geometry: squarePlot(), name: JSON.parse('['.repeat(MAX_JSON_DEPTH - 1) + ']'.repeat(MAX_JSON_DEPTH - 1)) }).expect(400);
@@ -107,7 +107,7 @@ describe('HTTP contract', () => {
       .set('Authorization', coop)
       .send({ name: 'Rẫy thử', crops: ['coffee-robusta'], geometry: squarePlot(0.01), colour: 'green' })
       .expect(400);
-    expect(res.body.errors).to.deep.include({ path: '(body)', message: 'unknown field: colour' });
+    expect(res.body.errors).to.deep.include({ path: '(body)', code: 'unknown-field', message: 'unknown field: colour', params: { fields: 'colour' } });
     expect(await plotCount()).to.equal(before);
   });
 

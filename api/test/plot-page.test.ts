@@ -27,7 +27,7 @@ describe('Plots identified by GLN (/414/{gln} of a growing area)', () => {
     expect(res.headers['content-type']).to.match(/^text\/html/);
     expect(res.text)
       .to.contain('<h1>Rẫy Ea Tóh 1</h1>')
-      .and.contain('coffee-robusta, durian')
+      .and.contain('Cà phê Robusta, Sầu riêng')
       .and.match(/\d+,\d+ ha/)
       .and.contain(PLOT_GLN)
       .and.contain('Hộ ông Y Bhim Êban')

@@ -115,7 +115,7 @@ describe('GS1 Digital Link resolver', () => {
   it('when a browser opens a malformed code, then an HTML 400 names the rule; API clients get problem+json', async () => {
     const page = await request(h.app).get('/01/08936123450022/10/X').set('Accept', 'text/html').expect(400);
     expect(page.headers['content-type']).to.match(/^text\/html/);
-    expect(page.text).to.contain('check-digit');
+    expect(page.text).to.contain('số kiểm tra không đúng');
     const api = await request(h.app).get('/01/08936123450022/10/X').expect(400);
     expect(api.headers['content-type']).to.match(/^application\/problem\+json/);
     expect(api.body.rule).to.equal('check-digit');

@@ -1,13 +1,19 @@
+import type { ErrorParams } from '../../api/src/domain/problem-codes.js';
+
 /**
  * HTTP to the farm-trace API from the browser: the bearer token, JSON or multipart bodies, and
- * RFC 9457 problem details turned into `ProblemError`s that keep the server's own words.
+ * RFC 9457 problem details turned into `ProblemError`s that keep the server's codes (shown in the
+ * user's language through problem-messages.ts) and its English words (for logs).
  */
 export interface Problem {
   type: string;
   title: string;
   status: number;
   detail: string;
-  errors?: Array<{ path: string; message: string }>;
+  /** The API's machine code (docs/errors.md); absent when the answer was not problem details. */
+  code?: string;
+  params?: ErrorParams;
+  errors?: Array<{ path: string; code?: string; message: string; params?: ErrorParams }>;
 }
 
 export class ProblemError extends Error {

@@ -12,12 +12,20 @@ const MIN_STEP_M = 3;
 /** About 1 cm: finer digits are GPS noise, and EUDR asks for at least 6 decimals. */
 const DECIMALS = 7;
 
+/** Why the phone gave no position (the messages say each in the user's language). */
+export type GeoFailure = 'unsupported' | 'denied' | 'unavailable' | 'timeout';
+
+/** The failure a Geolocation API error stands for (its numeric code, never its English message). */
+export function geoFailureOf(error: GeolocationPositionError): GeoFailure {
+  return error.code === error.PERMISSION_DENIED ? 'denied' : error.code === error.TIMEOUT ? 'timeout' : 'unavailable';
+}
+
 export interface BoundaryWalk {
   points: Position[];
   walking: boolean;
   closed: boolean;
   accuracyM: number | null;
-  error: string | null;
+  error: GeoFailure | null;
   start(): void;
   stop(): void;
   addCurrentPoint(): void;
@@ -42,7 +50,7 @@ export function useBoundaryWalk(): BoundaryWalk {
   const [walking, setWalking] = useState(false);
   const [closed, setClosed] = useState(false);
   const [accuracyM, setAccuracy] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<GeoFailure | null>(null);
   const watch = useRef<number | null>(null);
 
   const append = (fix: GeolocationPosition, force: boolean) => {
@@ -72,16 +80,16 @@ export function useBoundaryWalk(): BoundaryWalk {
     accuracyM,
     error,
     start() {
-      if (!('geolocation' in navigator)) return setError('unavailable');
+      if (!('geolocation' in navigator)) return setError('unsupported');
       setError(null);
       setClosed(false);
-      watch.current = navigator.geolocation.watchPosition((fix) => append(fix, false), (e) => setError(e.message), { enableHighAccuracy: true, maximumAge: 0 });
+      watch.current = navigator.geolocation.watchPosition((fix) => append(fix, false), (e) => setError(geoFailureOf(e)), { enableHighAccuracy: true, maximumAge: 0 });
       setWalking(true);
     },
     stop,
     addCurrentPoint() {
-      if (!('geolocation' in navigator)) return setError('unavailable');
-      navigator.geolocation.getCurrentPosition((fix) => append(fix, true), (e) => setError(e.message), { enableHighAccuracy: true, maximumAge: 0, timeout: 30_000 });
+      if (!('geolocation' in navigator)) return setError('unsupported');
+      navigator.geolocation.getCurrentPosition((fix) => append(fix, true), (e) => setError(geoFailureOf(e)), { enableHighAccuracy: true, maximumAge: 0, timeout: 30_000 });
     },
     close() {
       stop();

@@ -47,7 +47,6 @@ const vi = {
   pinHint: 'Mã PIN gồm 6 chữ số do hợp tác xã cấp. Quên mã PIN? Hãy nhờ quản trị viên hợp tác xã đặt mã mới.',
   wrongPhoneOrPin: 'Số điện thoại hoặc mã PIN không đúng.',
   wrongEmailOrPassword: 'Email hoặc mật khẩu không đúng.',
-  phoneInvalid: 'Đây không phải số di động Việt Nam. Hãy nhập 10 chữ số, ví dụ 0912 345 678.',
   tooManyAttempts: 'Đăng nhập sai quá nhiều lần. Hãy đợi vài phút rồi thử lại.',
   // Home
   homeHeading: 'Hôm nay bạn muốn ghi gì?',
@@ -87,8 +86,12 @@ const vi = {
   declaredArea: 'Diện tích (ha)',
   pasteHelp: 'Dán một GeoJSON Point, Polygon, Feature hoặc FeatureCollection có một thửa (WGS84, [kinh độ, vĩ độ]).',
   geojson: 'GeoJSON',
-  geoError: 'Không lấy được vị trí: ',
-  geoUnavailable: 'Điện thoại này không cho lấy vị trí.',
+  geoFailures: {
+    unsupported: 'Điện thoại này không cho lấy vị trí.',
+    denied: 'Không lấy được vị trí: chưa cho phép trang này dùng vị trí. Hãy cho phép trong cài đặt trình duyệt.',
+    unavailable: 'Không lấy được vị trí: chưa bắt được tín hiệu GPS. Hãy ra chỗ thoáng rồi thử lại.',
+    timeout: 'Không lấy được vị trí: quá lâu chưa có tín hiệu GPS. Hãy thử lại.',
+  },
   notJson: 'Không đọc được: đây không phải JSON.',
   notOneFeature: 'Cần đúng một thửa (một Feature).',
   area: 'Diện tích',
@@ -149,12 +152,13 @@ const vi = {
   discardNo: 'Giữ lại',
   refusedSeeFields: 'Lý do ghi ngay dưới ô cần sửa. Sửa xong, bấm “Gửi lại”.',
   refusedNoField: 'Máy chủ không nhận mục này. Hãy xem lại thông tin đã nhập, sửa rồi gửi lại, hoặc bỏ mục này.',
-  serverSaid: (text: string) => `Máy chủ báo: ${text}`,
   waitingForThis: (kinds: string) => `Đang chờ mục này và sẽ được gửi sau nó: ${kinds}.`,
   waitsFor: (kind: string) => `Sẽ được gửi khi mục “${kind}” bị từ chối được sửa và gửi đi.`,
   notRefused: 'Mục này không còn cần sửa.',
   photoFixHeading: 'Gửi lại ảnh',
   photoInEntry: (name: string) => `Ảnh đã chọn: ${name}`,
+  /** The language of this table, for the shared tables keyed by it (problem-messages.ts). */
+  lang: 'vi' as ConsoleLang,
 };
 
 export type ConsoleMessages = typeof vi;
@@ -192,7 +196,6 @@ const en: ConsoleMessages = {
   pinHint: 'The 6-digit PIN your cooperative gave you. Forgot it? Ask the cooperative’s admin to set a new one.',
   wrongPhoneOrPin: 'The phone number or the PIN is wrong.',
   wrongEmailOrPassword: 'The email or the password is wrong.',
-  phoneInvalid: 'This is not a Vietnamese mobile number. Type its 10 digits, for example 0912 345 678.',
   tooManyAttempts: 'Too many wrong attempts. Wait a few minutes, then try again.',
   homeHeading: 'What would you like to record?',
   registerPlot: 'Register a plot',
@@ -230,8 +233,12 @@ const en: ConsoleMessages = {
   declaredArea: 'Area (ha)',
   pasteHelp: 'Paste a GeoJSON Point, Polygon, Feature or a FeatureCollection with one plot (WGS84, [longitude, latitude]).',
   geojson: 'GeoJSON',
-  geoError: 'Could not get the location: ',
-  geoUnavailable: 'This phone does not give its location.',
+  geoFailures: {
+    unsupported: 'This phone does not give its location.',
+    denied: 'Could not get the location: this page may not use it. Allow it in the browser settings.',
+    unavailable: 'Could not get the location: no GPS signal yet. Move into the open and try again.',
+    timeout: 'Could not get the location: no GPS signal for too long. Try again.',
+  },
   notJson: 'This is not JSON.',
   notOneFeature: 'Exactly one plot (one Feature) is needed.',
   area: 'Area',
@@ -288,12 +295,12 @@ const en: ConsoleMessages = {
   discardNo: 'Keep it',
   refusedSeeFields: 'The reason is under the field to fix. Fix it, then press “Send again”.',
   refusedNoField: 'The server did not accept this entry. Check what you entered, fix it and send it again, or discard it.',
-  serverSaid: (text: string) => `The server says: ${text}`,
   waitingForThis: (kinds: string) => `Waiting for this entry, to be sent after it: ${kinds}.`,
   waitsFor: (kind: string) => `Sent once the refused “${kind}” is fixed and sent.`,
   notRefused: 'This entry no longer needs fixing.',
   photoFixHeading: 'Send the photo again',
   photoInEntry: (name: string) => `Photo chosen: ${name}`,
+  lang: 'en',
 };
 
 export const CONSOLE_MESSAGES: Record<ConsoleLang, ConsoleMessages> = { vi, en };

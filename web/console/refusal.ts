@@ -1,25 +1,22 @@
 import type { Problem } from './api-client.js';
 import type { ConsoleMessages } from './messages.js';
 import type { OutboxEntry, OutboxKind } from './outbox.js';
+import { fieldErrorText, problemText, type CodedFieldError, type CodedProblem } from './problem-messages.js';
 
 /**
  * Why the server refused an outbox entry, as its form shows it: each field error of the problem
  * (`errors[].path`) next to the form field it names, and the rest above the form.
  */
 
-/** A field error or a whole problem, as the server words it (`code` once the API gives one). */
-export interface ServerReason {
-  message: string;
-  code?: string;
-}
+/** A field error, or the whole problem when no field error came with it. */
+export type ServerReason = CodedFieldError | CodedProblem;
 
 /**
- * The one place the console turns the server's words into what the farmer reads. The server's
- * English message is shown inside a translated sentence until the API's machine codes have
- * translations (then this looks `code` up in the translated table instead).
+ * The one place the console turns a refusal into what the farmer reads: the reason's machine
+ * code looked up in the translated table (problem-messages.ts), never the server's English.
  */
 export function serverReason(m: ConsoleMessages, reason: ServerReason): string {
-  return m.serverSaid(reason.message);
+  return 'status' in reason ? problemText(reason, m.lang) : fieldErrorText(reason, m.lang);
 }
 
 /**
@@ -84,7 +81,7 @@ export function refusalOf<K extends OutboxKind>(kind: K, entry: OutboxEntry | nu
     if (field) (refusal.fields[field] ??= []).push(error);
     else refusal.other.push(error);
   }
-  if (problem && !problem.errors?.length) refusal.other.push({ message: problem.detail || problem.title });
+  if (problem && !problem.errors?.length) refusal.other.push(problem);
   return refusal;
 }
 
@@ -92,7 +89,7 @@ export function refusalOf<K extends OutboxKind>(kind: K, entry: OutboxEntry | nu
 export function allReasons(m: ConsoleMessages, entry: OutboxEntry): string[] {
   const problem = problemOf(entry);
   if (!problem) return [];
-  if (!problem.errors?.length) return [serverReason(m, { message: problem.detail || problem.title })];
+  if (!problem.errors?.length) return [serverReason(m, problem)];
   return problem.errors.map((e) => {
     const label = rowFor(entry.kind, e.path)?.[2];
     return label ? `${m[label]}: ${serverReason(m, e)}` : serverReason(m, e);

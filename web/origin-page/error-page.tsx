@@ -27,7 +27,7 @@ export function renderResolverMiss(miss: ResolverMiss, lang: Lang, m: Messages, 
             {e.badCode}
           </p>
           <p class="small">
-            {e.rule}: {miss.rule} — {miss.message}
+            {e.rule}: {(e.rules as Record<string, string>)[miss.rule] ?? miss.rule}
           </p>
         </>
       ) : (

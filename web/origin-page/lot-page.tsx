@@ -7,6 +7,7 @@ import { formatDate, formatDateTime, formatNumber, formatQuantity, gs1Date } fro
 import { Fact, Hero, heroImage, renderDocument } from './layout.js';
 import { lotStory, type Certificate, type Photo, type Stage } from './lot-story.js';
 import type { Lang, Messages } from './messages.js';
+import { nameOf } from '../vocabulary-names.js';
 import { openStreetMapUrl, plotCentre, PlotMap } from './plot-map.js';
 import { BuyLinks, offersJsonLd, productTitle } from './product-page.js';
 
@@ -215,7 +216,7 @@ export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: 
           <ol>
             {story.plots.map((plot, i) => (
               <li key={i}>
-                <strong>{plot.name}</strong> — {plot.crops.join(', ')}
+                <strong>{plot.name}</strong> — {plot.crops.map((c) => nameOf(m.cropNames, c)).join(', ')}
                 <div class="small">
                   {plot.farmerOrg ? `${m.farmer}: ${plot.farmerOrg.name} · ` : ''}
                   {m.area}: {plot.areaHa !== null ? `${formatNumber(plot.areaHa, m)} ha` : plot.declaredAreaHa !== null ? `${formatNumber(plot.declaredAreaHa, m)} ha` : m.point} ·{' '}

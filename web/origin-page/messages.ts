@@ -1,6 +1,7 @@
 import { VOCABULARY_NAMES, type OpenTable } from '../vocabulary-names.js';
 import type { QuantityUnit } from '../../api/src/domain/quantity.js';
 import type { Availability, StepType } from '../../api/src/domain/vocabulary.js';
+import type { DigitalLinkRule } from '../../api/src/domain/gs1/digital-link.js';
 
 /**
  * Every word the public pages show, in Vietnamese (the default) and English. Each language is a
@@ -107,6 +108,7 @@ const vi = {
   } satisfies Record<TimelineEntry, string> as OpenTable<TimelineEntry>,
   certificationSchemes: VOCABULARY_NAMES.vi.certificationSchemes,
   marketplaces: VOCABULARY_NAMES.vi.marketplaces,
+  cropNames: VOCABULARY_NAMES.vi.crops,
   errors: {
     notRegisteredTitle: 'Mã này chưa được đăng ký',
     notRegistered: (item: string, product: string) =>
@@ -119,6 +121,27 @@ const vi = {
     rule: 'Quy tắc',
     lot: (lot: string) => `Lô ${lot}`,
     serial: (serial: string) => `Sê-ri ${serial}`,
+    /** The GS1 rule a scanned code breaks, in words (the API's `rule` param of `digital-link-syntax`). */
+    rules: {
+      'path-syntax': 'địa chỉ không có đường dẫn mã',
+      'percent-encoding': 'địa chỉ có ký tự mã hóa sai',
+      'empty-segment': 'có một đoạn trống trong đường dẫn',
+      'unknown-primary-key': 'không có mã định danh GS1 chính',
+      'gtin-length': 'mã GTIN phải ở dạng 14 chữ số',
+      'key-format': 'mã định danh sai độ dài hoặc ký tự',
+      'check-digit': 'số kiểm tra không đúng',
+      'odd-segments': 'đường dẫn thừa một đoạn',
+      'qualifier-not-allowed': 'có thông tin không thuộc mã này',
+      'qualifier-order': 'các phần của mã sai thứ tự',
+      'qualifier-in-query': 'số lô hoặc sê-ri phải nằm trong đường dẫn',
+      'duplicate-ai': 'một thông tin xuất hiện hai lần',
+      'ai-charset': 'có ký tự không được phép',
+      'ai-length': 'một giá trị quá ngắn hoặc quá dài',
+      'ai-format': 'một giá trị sai định dạng',
+      'invalid-date': 'ngày hoặc giờ không có thật',
+      'not-a-data-attribute': 'có thông tin không phải thuộc tính GS1',
+      'query-ai-shape': 'có tham số không phải mã GS1',
+    } satisfies Record<DigitalLinkRule, string>,
   },
 };
 
@@ -219,6 +242,7 @@ const en: Messages = {
   },
   certificationSchemes: VOCABULARY_NAMES.en.certificationSchemes,
   marketplaces: VOCABULARY_NAMES.en.marketplaces,
+  cropNames: VOCABULARY_NAMES.en.crops,
   errors: {
     notRegisteredTitle: 'This code is not registered',
     notRegistered: (item: string, product: string) =>
@@ -231,6 +255,26 @@ const en: Messages = {
     rule: 'Rule',
     lot: (lot: string) => `Lot ${lot}`,
     serial: (serial: string) => `Serial ${serial}`,
+    rules: {
+      'path-syntax': 'the address has no code path',
+      'percent-encoding': 'the address has a badly encoded character',
+      'empty-segment': 'the path has an empty part',
+      'unknown-primary-key': 'there is no GS1 primary key',
+      'gtin-length': 'a GTIN must be in its 14-digit form',
+      'key-format': 'the key has the wrong length or characters',
+      'check-digit': 'the check digit is wrong',
+      'odd-segments': 'the path has a part too many',
+      'qualifier-not-allowed': 'it holds a part that does not belong to this key',
+      'qualifier-order': 'the parts of the code are out of order',
+      'qualifier-in-query': 'the lot or serial must be in the path',
+      'duplicate-ai': 'a value appears twice',
+      'ai-charset': 'a character that is not allowed',
+      'ai-length': 'a value is too short or too long',
+      'ai-format': 'a value has the wrong format',
+      'invalid-date': 'a date or time that does not exist',
+      'not-a-data-attribute': 'a parameter that is not a GS1 data attribute',
+      'query-ai-shape': 'a parameter that is not a GS1 code',
+    },
   },
 };
 

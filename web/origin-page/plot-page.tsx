@@ -5,6 +5,7 @@ import { formatNumber } from './format.js';
 import { Fact, renderDocument } from './layout.js';
 import { CertificateItem } from './lot-page.js';
 import type { Lang, Messages } from './messages.js';
+import { nameOf } from '../vocabulary-names.js';
 import { openStreetMapUrl, plotCentre, PlotMap } from './plot-map.js';
 
 /** Outlines up to this many positions go into the JSON-LD as a GeoShape; larger ones as their centre. */
@@ -38,7 +39,7 @@ export function renderPlotPage(origin: PlotOrigin, lang: Lang, m: Messages, self
       <h1>{plot.name}</h1>
       <dl class="facts">
         <dt>{m.crops}</dt>
-        <dd>{plot.crops.join(', ')}</dd>
+        <dd>{plot.crops.map((c) => nameOf(m.cropNames, c)).join(', ')}</dd>
         <dt>{m.area}</dt>
         <dd>{area !== null ? `${formatNumber(area, m)} ha` : m.point}</dd>
         <Fact label={m.locationCode}>{plot.gln}</Fact>
@@ -77,7 +78,7 @@ export function renderPlotPage(origin: PlotOrigin, lang: Lang, m: Messages, self
       </p>
     </>
   );
-  const description = [m.plot, plot.crops.join(', '), farmer ? `${m.grownBy} ${farmer.name}` : '', farmer?.address.province ?? ''].filter(Boolean).join(' · ');
+  const description = [m.plot, plot.crops.map((c) => nameOf(m.cropNames, c)).join(', '), farmer ? `${m.grownBy} ${farmer.name}` : '', farmer?.address.province ?? ''].filter(Boolean).join(' · ');
   return renderDocument(lang, m, { title: plot.name, description, canonical: page, image: null, jsonLd, ogType: 'website', linkset: `${page}?linkType=linkset`, self }, body);
 }
 

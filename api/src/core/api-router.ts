@@ -181,6 +181,8 @@ export class ApiRouter {
           new AppError({
             status: 503,
             type: problemType('uploads-busy'),
+            code: 'uploads-busy',
+            params: { maximum: maxConcurrent },
             title: 'Too many uploads at once',
             detail: `At most ${maxConcurrent} uploads are processed at a time; retry shortly.`,
             headers: { 'Retry-After': '5' },
@@ -203,7 +205,7 @@ export class ApiRouter {
       return null;
     }
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw new UnauthorizedError('The Authorization header must be "Bearer <token>".');
+    if (!match?.[1]) throw new UnauthorizedError('authorization-malformed', 'The Authorization header must be "Bearer <token>".');
     return this.authenticate(match[1]);
   }
 
@@ -231,15 +233,17 @@ export class ApiRouter {
         throw new AppError({
           status: 422,
           type: problemType('idempotency-key-reused'),
+          code: 'idempotency-key-reused',
           title: 'Idempotency-Key reused',
           detail: 'This Idempotency-Key was already used for a different request; use a new key for a new request.',
-          errors: [{ path: 'Idempotency-Key', message: 'already used for a different request' }],
+          errors: [{ path: 'Idempotency-Key', code: 'idempotency-key-reused', message: 'already used for a different request' }],
         });
       }
       if (existing.state === 'pending') {
         throw new AppError({
           status: 409,
           type: problemType('idempotency-key-in-progress'),
+          code: 'idempotency-key-in-progress',
           title: 'Request in progress',
           detail: 'A request with this Idempotency-Key is still being processed; retry shortly.',
           headers: { 'Retry-After': '1' },
@@ -281,20 +285,20 @@ function multipartBody(upload: NonNullable<RouteSpec<undefined, undefined, undef
     parser(req, res, (error?: unknown) => {
       if (!error) return next();
       if (!(error instanceof multer.MulterError)) {
-        return next(ValidationError.field('(body)', `the multipart body is malformed: ${(error as Error).message}`));
+        return next(ValidationError.field('(body)', 'multipart-malformed', `the multipart body is malformed: ${(error as Error).message}`));
       }
       switch (error.code) {
         case 'LIMIT_FILE_SIZE':
-          return next(new AppError({ status: 413, type: problemType('payload-too-large'), title: 'File too large', detail: `Each file may be at most ${megabytes}.`, errors: [{ path: upload.field, message: `larger than ${megabytes}` }] }));
+          return next(new AppError({ status: 413, type: problemType('payload-too-large'), code: 'file-too-large', params: { limit: megabytes }, title: 'File too large', detail: `Each file may be at most ${megabytes}.`, errors: [{ path: upload.field, code: 'file-too-large', message: `larger than ${megabytes}`, params: { limit: megabytes } }] }));
         case 'LIMIT_FILE_COUNT':
         case 'LIMIT_PART_COUNT':
-          return next(new AppError({ status: 413, type: problemType('too-many-files'), title: 'Too many files', detail: `At most ${upload.maxFiles} files per request.`, errors: [{ path: upload.field, message: `more than ${upload.maxFiles} files` }] }));
+          return next(new AppError({ status: 413, type: problemType('too-many-files'), code: 'too-many-files', params: { maximum: upload.maxFiles }, title: 'Too many files', detail: `At most ${upload.maxFiles} files per request.`, errors: [{ path: upload.field, code: 'too-many-files', message: `more than ${upload.maxFiles} files`, params: { maximum: upload.maxFiles } }] }));
         case 'LIMIT_UNEXPECTED_FILE':
-          return next(ValidationError.field(error.field ?? '(body)', `unexpected file field; send files in "${upload.field}"`));
+          return next(ValidationError.field(error.field ?? '(body)', 'unexpected-file-field', `unexpected file field; send files in "${upload.field}"`, { field: upload.field }));
         case 'LIMIT_FIELD_COUNT':
-          return next(ValidationError.field(error.field ?? '(body)', `only files are accepted, in "${upload.field}"`));
+          return next(ValidationError.field(error.field ?? '(body)', 'unexpected-file-field', `only files are accepted, in "${upload.field}"`, { field: upload.field }));
         default:
-          return next(ValidationError.field(error.field ?? '(body)', error.message));
+          return next(ValidationError.field(error.field ?? '(body)', 'multipart-malformed', error.message));
       }
     });
   };
@@ -320,14 +324,14 @@ function bodyShapeProblem(value: unknown, maxDepth: number): FieldError | null {
   while (pending.length > 0) {
     const [item, depth, path] = pending.pop()!;
     if (typeof item === 'string') {
-      if (LONE_SURROGATE.test(item)) return { path: path || '(body)', message: 'holds a lone UTF-16 surrogate, which is not text' };
+      if (LONE_SURROGATE.test(item)) return { path: path || '(body)', code: 'not-text', message: 'holds a lone UTF-16 surrogate, which is not text' };
       continue;
     }
     if (item === null || typeof item !== 'object') continue;
-    if (depth >= maxDepth) return { path: '(body)', message: `the body nests deeper than ${maxDepth} levels` };
+    if (depth >= maxDepth) return { path: '(body)', code: 'body-too-deep', message: `the body nests deeper than ${maxDepth} levels`, params: { maximum: maxDepth } };
     for (const [key, child] of Object.entries(item)) {
       const childPath = Array.isArray(item) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-      if (LONE_SURROGATE.test(key)) return { path: path || '(body)', message: 'has a key holding a lone UTF-16 surrogate, which is not text' };
+      if (LONE_SURROGATE.test(key)) return { path: path || '(body)', code: 'not-text', message: 'has a key holding a lone UTF-16 surrogate, which is not text' };
       pending.push([child, depth + 1, childPath]);
     }
   }
@@ -355,12 +359,12 @@ function jsonBody(limit: string, timeoutMs: number): RequestHandler {
       if (timedOut) return;
       if (!error) {
         const problem = bodyShapeProblem(req.body, MAX_JSON_DEPTH);
-        if (problem) return next(ValidationError.field(problem.path, problem.message));
+        if (problem) return next(new ValidationError([problem]));
         return next();
       }
       const type = (error as { type?: string }).type;
       if (type === 'entity.too.large') return next(new PayloadTooLargeError(limit));
-      if (type === 'entity.parse.failed') return next(ValidationError.field('(body)', 'the body is not valid JSON'));
+      if (type === 'entity.parse.failed') return next(ValidationError.field('(body)', 'invalid-json', 'the body is not valid JSON'));
       if (type === 'charset.unsupported' || type === 'encoding.unsupported') return next(new UnsupportedMediaTypeError('UTF-8 JSON'));
       next(error);
     });

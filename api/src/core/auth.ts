@@ -16,7 +16,7 @@ export interface Actor {
 /** Throws 403 unless the actor has one of `roles`. */
 export function requireRole(actor: Actor, roles: readonly Role[], action: string): void {
   if (!roles.includes(actor.role)) {
-    throw new ForbiddenError(`The ${actor.role} role may not ${action}; it needs ${roles.join(' or ')}.`);
+    throw new ForbiddenError('role-not-allowed', `The ${actor.role} role may not ${action}; it needs ${roles.join(' or ')}.`, { role: actor.role, allowed: roles.join(', ') });
   }
 }
 
@@ -72,7 +72,7 @@ export async function verifyToken(token: string, secret: string): Promise<TokenC
     }
     return { userId: payload.sub, orgId: payload.org, role: payload.role as Role };
   } catch {
-    throw new UnauthorizedError('The token is invalid or has expired; log in again.');
+    throw new UnauthorizedError('token-invalid', 'The token is invalid or has expired; log in again.');
   }
 }
 

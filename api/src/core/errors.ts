@@ -3,18 +3,19 @@
  * which `fromStorageError` turns into the AppError they stand for. The problem middleware turns
  * them into RFC 9457 application/problem+json responses. Anything else that escapes is a 500.
  */
+import type { ErrorParams, FieldError, FieldErrorCode, ProblemCode } from '../domain/problem-codes.js';
 import { UniquenessViolation } from '../store/store-errors.js';
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
+export type { ErrorParams, FieldError, FieldErrorCode, ProblemCode } from '../domain/problem-codes.js';
 
 export interface ProblemDetails {
   type: string;
   title: string;
   status: number;
   detail: string;
+  /** The stable machine code (docs/errors.md); `params` holds the values its message is written with. */
+  code: ProblemCode;
+  params?: ErrorParams;
   errors?: FieldError[];
   [extension: string]: unknown;
 }
@@ -29,9 +30,16 @@ export const problemType = (slug: string): string => `/problems/${slug}`;
  */
 export const epcisExceptionType = (name: string): string => `epcisException:${name}`;
 
+/**
+ * Every AppError names a problem `code` from the closed list in domain/problem-codes.ts (each code
+ * is documented, with its status and params, in docs/errors.md) and every field error a field-error
+ * code; the English `detail` and `message` stay beside them for people reading raw responses.
+ */
 export class AppError extends Error {
   readonly status: number;
   readonly type: string;
+  readonly code: ProblemCode;
+  readonly params: ErrorParams | undefined;
   readonly title: string;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
@@ -40,6 +48,8 @@ export class AppError extends Error {
   constructor(options: {
     status: number;
     type: string;
+    code: ProblemCode;
+    params?: ErrorParams;
     title: string;
     detail: string;
     errors?: FieldError[];
@@ -50,17 +60,21 @@ export class AppError extends Error {
     this.name = new.target.name;
     this.status = options.status;
     this.type = options.type;
+    this.code = options.code;
+    this.params = options.params;
     this.title = options.title;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
     this.extensions = options.extensions ?? {};
   }
 
-  /** The same failure under another problem type (e.g. an EPCIS exception type). */
+  /** The same failure (and the same code) under another problem type (e.g. an EPCIS exception type). */
   withType(type: string): AppError {
     return new AppError({
       status: this.status,
       type,
+      code: this.code,
+      ...(this.params ? { params: this.params } : {}),
       title: this.title,
       detail: this.message,
       ...(this.errors ? { errors: this.errors } : {}),
@@ -76,6 +90,8 @@ export class AppError extends Error {
       title: this.title,
       status: this.status,
       detail: this.message,
+      code: this.code,
+      ...(this.params ? { params: this.params } : {}),
       ...(this.errors ? { errors: this.errors } : {}),
     };
   }
@@ -86,22 +102,26 @@ export class ValidationError extends AppError {
     super({
       status: 400,
       type: problemType('validation-error'),
+      code: 'validation-failed',
       title: 'The request is not valid',
       detail: detail ?? errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '),
       errors,
     });
   }
 
-  static field(path: string, message: string): ValidationError {
-    return new ValidationError([{ path, message }]);
+  static field(path: string, code: FieldErrorCode, message: string, params?: ErrorParams): ValidationError {
+    return new ValidationError([{ path, code, message, ...(params ? { params } : {}) }]);
   }
 }
 
+type UnauthorizedCode = Extract<ProblemCode, 'unauthorized' | 'wrong-credentials' | 'token-invalid' | 'api-key-invalid' | 'authorization-malformed'>;
+
 export class UnauthorizedError extends AppError {
-  constructor(detail = 'A valid bearer token or API key is required.') {
+  constructor(code: UnauthorizedCode = 'unauthorized', detail = 'A valid bearer token or API key is required.') {
     super({
       status: 401,
       type: problemType('unauthorized'),
+      code,
       title: 'Authentication required',
       detail,
       headers: { 'WWW-Authenticate': 'Bearer' },
@@ -109,26 +129,36 @@ export class UnauthorizedError extends AppError {
   }
 }
 
+type ForbiddenCode = Extract<ProblemCode, 'role-not-allowed' | 'not-lot-custodian' | 'not-lot-owner' | 'not-step-recorder' | 'not-a-cooperative' | 'not-organization-admin'>;
+
 export class ForbiddenError extends AppError {
-  constructor(detail: string) {
-    super({ status: 403, type: problemType('forbidden'), title: 'Not allowed', detail });
+  constructor(code: ForbiddenCode, detail: string, params?: ErrorParams) {
+    super({ status: 403, type: problemType('forbidden'), code, ...(params ? { params } : {}), title: 'Not allowed', detail });
   }
 }
 
 export class NotFoundError extends AppError {
   constructor(what: string) {
-    super({ status: 404, type: problemType('not-found'), title: 'Not found', detail: `${what} was not found.` });
+    super({ status: 404, type: problemType('not-found'), code: 'not-found', title: 'Not found', detail: `${what} was not found.` });
   }
 }
 
+type ConflictCode = Extract<ProblemCode & FieldErrorCode, 'lot-in-transit' | 'logo-missing' | 'no-phone-login'> | 'conflict';
+
+/**
+ * 409: the request clashes with what is stored. A record that already exists is code `conflict`
+ * with a `duplicate` field error on the field it repeats; other clashes have their own code, the
+ * same for the problem and its field error.
+ */
 export class ConflictError extends AppError {
-  constructor(detail: string, path?: string) {
+  constructor(detail: string, path?: string, code: ConflictCode = 'conflict') {
     super({
       status: 409,
       type: problemType('conflict'),
+      code,
       title: 'Conflict',
       detail,
-      ...(path ? { errors: [{ path, message: detail }] } : {}),
+      ...(path ? { errors: [{ path, code: code === 'conflict' ? 'duplicate' : code, message: detail }] } : {}),
     });
   }
 }
@@ -147,6 +177,8 @@ export class PayloadTooLargeError extends AppError {
     super({
       status: 413,
       type: problemType('payload-too-large'),
+      code: 'payload-too-large',
+      params: { limit },
       title: 'Payload too large',
       detail: `The request body exceeds the limit of ${limit} for this route.`,
     });
@@ -158,9 +190,11 @@ export class RequestTimeoutError extends AppError {
     super({
       status: 408,
       type: problemType('request-timeout'),
+      code: 'request-timeout',
+      params: { seconds },
       title: 'Request timeout',
       detail: `The request body did not arrive within ${seconds} s; send it again.`,
-      errors: [{ path: '(body)', message: `not received within ${seconds} s` }],
+      errors: [{ path: '(body)', code: 'body-timeout', message: `not received within ${seconds} s`, params: { seconds } }],
     });
   }
 }
@@ -170,6 +204,8 @@ export class UnsupportedMediaTypeError extends AppError {
     super({
       status: 415,
       type: problemType('unsupported-media-type'),
+      code: 'unsupported-media-type',
+      params: { expected },
       title: 'Unsupported media type',
       detail: `This route takes ${expected}.`,
     });
@@ -181,6 +217,8 @@ export class TooManyRequestsError extends AppError {
     super({
       status: 429,
       type: problemType('rate-limited'),
+      code: 'rate-limited',
+      params: { retryAfterSeconds },
       title: 'Too many requests',
       detail: `Too many requests; try again in ${retryAfterSeconds} s.`,
       headers: { 'Retry-After': String(retryAfterSeconds) },

@@ -1,16 +1,29 @@
 import { z } from 'zod';
 import type { ApiRouter, RouteSpec } from './api-router.js';
+import { FIELD_ERROR_CODES, PROBLEM_CODES } from '../domain/problem-codes.js';
 
+const PARAMS_SCHEMA = { type: 'object', additionalProperties: { type: ['string', 'number'] }, description: 'The values the code’s message is written with' };
+
+/** RFC 9457 problem details with the stable codes of docs/errors.md. */
 const PROBLEM_SCHEMA = {
   type: 'object',
-  required: ['type', 'title', 'status', 'detail'],
+  required: ['type', 'title', 'status', 'detail', 'code'],
   properties: {
     type: { type: 'string' },
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
+    code: { type: 'string', enum: [...PROBLEM_CODES] },
+    params: PARAMS_SCHEMA,
     instance: { type: 'string' },
-    errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path', 'code', 'message'],
+        properties: { path: { type: 'string' }, code: { type: 'string', enum: [...FIELD_ERROR_CODES] }, message: { type: 'string' }, params: PARAMS_SCHEMA },
+      },
+    },
   },
 };
 

@@ -20,12 +20,13 @@ export const problemHandler: ErrorRequestHandler = (thrown, req, res, _next) => 
     appError = error;
   } else if (typeof (error as { status?: number })?.status === 'number' && (error as { status: number }).status < 500) {
     const status = (error as { status: number }).status;
-    appError = new AppError({ status, type: problemType('bad-request'), title: 'Bad request', detail: String((error as Error).message) });
+    appError = new AppError({ status, type: problemType('bad-request'), code: 'bad-request', title: 'Bad request', detail: String((error as Error).message) });
   } else {
     req.log?.error({ err: error }, 'unhandled error');
     appError = new AppError({
       status: 500,
       type: problemType('internal'),
+      code: 'internal',
       title: 'Internal server error',
       detail: 'The server could not complete the request; it has been logged.',
     });
@@ -50,10 +51,10 @@ export function answerClientErrorsAsProblems(server: Server): void {
     }
     const problem =
       error.code === 'HPE_HEADER_OVERFLOW'
-        ? new AppError({ status: 431, type: problemType('headers-too-large'), title: 'Request headers too large', detail: 'The request line and headers must fit in 16 KB.' })
+        ? new AppError({ status: 431, type: problemType('headers-too-large'), code: 'headers-too-large', title: 'Request headers too large', detail: 'The request line and headers must fit in 16 KB.' })
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? new AppError({ status: 408, type: problemType('request-timeout'), title: 'Request timeout', detail: 'The request did not arrive in time; send it again.' })
-          : new AppError({ status: 400, type: problemType('bad-request'), title: 'Bad request', detail: 'The request is not well-formed HTTP.' });
+          ? new AppError({ status: 408, type: problemType('request-timeout'), code: 'request-timeout', title: 'Request timeout', detail: 'The request did not arrive in time; send it again.' })
+          : new AppError({ status: 400, type: problemType('bad-request'), code: 'bad-request', title: 'Bad request', detail: 'The request is not well-formed HTTP.' });
     const body = JSON.stringify(problem.toProblem());
     socket.end(
       `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

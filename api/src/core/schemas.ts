@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { normalizeGtin, validateGln, validateLotNumber, type KeyCheck } from '../domain/gs1/keys.js';
 import { normalizeVietnameseMobile } from '../domain/phone-login.js';
+import { refinement } from './validation.js';
 
 /** zod types for values that several modules accept: GS1 keys, ids, dates, places. */
 function gs1Key(check: (input: string) => KeyCheck) {
   return z.string().transform((value, ctx) => {
     const result = check(value);
     if (result.ok) return result.value;
-    ctx.addIssue({ code: 'custom', message: result.message });
+    ctx.addIssue({ code: 'custom', ...refinement(result.code, result.message, result.params) });
     return z.NEVER;
   });
 }
@@ -23,7 +24,7 @@ export const PhoneNumber = z
   .transform((value, ctx) => {
     const phone = normalizeVietnameseMobile(value);
     if (phone) return phone;
-    ctx.addIssue({ code: 'custom', message: 'not a Vietnamese mobile number (10 digits starting 03, 05, 07, 08 or 09, or +84 and 9 digits)' });
+    ctx.addIssue({ code: 'custom', ...refinement('phone-invalid', 'not a Vietnamese mobile number (10 digits starting 03, 05, 07, 08 or 09, or +84 and 9 digits)') });
     return z.NEVER;
   })
   .describe('Vietnamese mobile number, spaces, dots and hyphens allowed (0912 345 678, +84 912 345 678); stored as E.164 (+84912345678)');
@@ -65,8 +66,8 @@ export const Quantity = z
     bagKg: z.number().positive().max(1000).optional(),
   })
   .superRefine((q, ctx) => {
-    if (q.unit === 'bag' && q.bagKg === undefined) ctx.addIssue({ code: 'custom', path: ['bagKg'], message: 'bags need their size in kg (bagKg)' });
-    if (q.unit !== 'bag' && q.bagKg !== undefined) ctx.addIssue({ code: 'custom', path: ['bagKg'], message: 'bagKg applies only to unit "bag"' });
+    if (q.unit === 'bag' && q.bagKg === undefined) ctx.addIssue({ code: 'custom', path: ['bagKg'], ...refinement('bag-size-required', 'bags need their size in kg (bagKg)') });
+    if (q.unit !== 'bag' && q.bagKg !== undefined) ctx.addIssue({ code: 'custom', path: ['bagKg'], ...refinement('bag-size-not-applicable', 'bagKg applies only to unit "bag"') });
   });
 
 export const Place = z

@@ -1,4 +1,5 @@
 import { area as turfArea } from '@turf/area';
+import type { FieldError } from './problem-codes.js';
 
 /**
  * Plot geometry as the EU Deforestation Regulation (EU 2023/1115) and its information system
@@ -13,11 +14,8 @@ export const MAX_RING_POSITIONS = 2000;
 
 export type Position = [number, number];
 
-/** What is wrong with a geometry and where (a path such as `geometry.coordinates[0][3]`); the API answers it as a field error. */
-export interface GeometryProblem {
-  path: string;
-  message: string;
-}
+/** What is wrong with a geometry and where (a path such as `geometry.coordinates[0][3]`), with its code; the API answers it as a field error. */
+export type GeometryProblem = FieldError;
 
 export type PlotGeometry = { type: 'Point'; coordinates: Position } | { type: 'Polygon'; coordinates: Position[][] };
 
@@ -25,16 +23,16 @@ export type GeometryCheck = { ok: true; geometry: PlotGeometry; areaHa: number |
 
 function checkPosition(value: unknown, path: string, errors: GeometryProblem[]): value is Position {
   if (!Array.isArray(value) || value.length !== 2) {
-    errors.push({ path, message: 'a position is [longitude, latitude] (two numbers, WGS84)' });
+    errors.push({ path, code: 'plot-position-format', message: 'a position is [longitude, latitude] (two numbers, WGS84)' });
     return false;
   }
   const [lon, lat] = value as unknown[];
   if (typeof lon !== 'number' || !Number.isFinite(lon) || typeof lat !== 'number' || !Number.isFinite(lat)) {
-    errors.push({ path, message: 'longitude and latitude must be finite numbers' });
+    errors.push({ path, code: 'plot-position-not-finite', message: 'longitude and latitude must be finite numbers' });
     return false;
   }
-  if (lon < -180 || lon > 180) errors.push({ path: `${path}[0]`, message: 'longitude must be between -180 and 180' });
-  if (lat < -90 || lat > 90) errors.push({ path: `${path}[1]`, message: 'latitude must be between -90 and 90' });
+  if (lon < -180 || lon > 180) errors.push({ path: `${path}[0]`, code: 'plot-longitude-range', message: 'longitude must be between -180 and 180', params: { minimum: -180, maximum: 180 } });
+  if (lat < -90 || lat > 90) errors.push({ path: `${path}[1]`, code: 'plot-latitude-range', message: 'latitude must be between -90 and 90', params: { minimum: -90, maximum: 90 } });
   return errors.length === 0;
 }
 
@@ -42,11 +40,11 @@ function checkPosition(value: unknown, path: string, errors: GeometryProblem[]):
 export function checkPlotGeometry(input: unknown, path = 'geometry'): GeometryCheck {
   const errors: GeometryProblem[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, errors: [{ path, message: 'a GeoJSON Point or Polygon object is required' }] };
+    return { ok: false, errors: [{ path, code: 'plot-geometry-required', message: 'a GeoJSON Point or Polygon object is required' }] };
   }
   const { type, coordinates, ...rest } = input as Record<string, unknown>;
   const extra = Object.keys(rest).filter((k) => k !== 'bbox');
-  if (extra.length) errors.push({ path, message: `unknown field${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}` });
+  if (extra.length) errors.push({ path, code: 'unknown-field', message: `unknown field${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`, params: { fields: extra.join(', ') } });
 
   if (type === 'Point') {
     if (checkPosition(coordinates, `${path}.coordinates`, errors) && errors.length === 0) {
@@ -55,45 +53,45 @@ export function checkPlotGeometry(input: unknown, path = 'geometry'): GeometryCh
     return { ok: false, errors };
   }
   if (type !== 'Polygon') {
-    return { ok: false, errors: [{ path: `${path}.type`, message: 'a plot is a GeoJSON Point or Polygon' }] };
+    return { ok: false, errors: [{ path: `${path}.type`, code: 'plot-geometry-type', message: 'a plot is a GeoJSON Point or Polygon' }] };
   }
   if (!Array.isArray(coordinates) || coordinates.length === 0) {
-    return { ok: false, errors: [{ path: `${path}.coordinates`, message: 'a Polygon needs one linear ring' }] };
+    return { ok: false, errors: [{ path: `${path}.coordinates`, code: 'plot-ring-missing', message: 'a Polygon needs one linear ring' }] };
   }
   if (coordinates.length > 1) {
-    return { ok: false, errors: [{ path: `${path}.coordinates[1]`, message: 'polygons with holes are not accepted (EUDR): give the outer ring only' }] };
+    return { ok: false, errors: [{ path: `${path}.coordinates[1]`, code: 'plot-holes', message: 'polygons with holes are not accepted (EUDR): give the outer ring only' }] };
   }
   const ring = coordinates[0] as unknown;
   const ringPath = `${path}.coordinates[0]`;
-  if (!Array.isArray(ring)) return { ok: false, errors: [{ path: ringPath, message: 'a linear ring is an array of positions' }] };
+  if (!Array.isArray(ring)) return { ok: false, errors: [{ path: ringPath, code: 'plot-ring-format', message: 'a linear ring is an array of positions' }] };
   ring.forEach((pos, i) => checkPosition(pos, `${ringPath}[${i}]`, errors));
   if (errors.length) return { ok: false, errors };
   const positions = ring as Position[];
   if (positions.length > MAX_RING_POSITIONS) {
-    return { ok: false, errors: [{ path: ringPath, message: `a ring has at most ${MAX_RING_POSITIONS} positions` }] };
+    return { ok: false, errors: [{ path: ringPath, code: 'plot-ring-too-many-positions', message: `a ring has at most ${MAX_RING_POSITIONS} positions`, params: { maximum: MAX_RING_POSITIONS } }] };
   }
   if (positions.length < 4) {
-    return { ok: false, errors: [{ path: ringPath, message: 'a ring needs at least 4 positions (a closed triangle)' }] };
+    return { ok: false, errors: [{ path: ringPath, code: 'plot-ring-too-few-positions', message: 'a ring needs at least 4 positions (a closed triangle)', params: { minimum: 4 } }] };
   }
   const first = positions[0] as Position;
   const last = positions[positions.length - 1] as Position;
   if (first[0] !== last[0] || first[1] !== last[1]) {
-    return { ok: false, errors: [{ path: ringPath, message: 'the ring is not closed: its last position must equal its first' }] };
+    return { ok: false, errors: [{ path: ringPath, code: 'plot-ring-not-closed', message: 'the ring is not closed: its last position must equal its first' }] };
   }
   const distinct = new Set(positions.slice(0, -1).map((p) => `${p[0]},${p[1]}`));
   if (distinct.size < 3) {
-    return { ok: false, errors: [{ path: ringPath, message: 'a ring needs at least 3 distinct positions' }] };
+    return { ok: false, errors: [{ path: ringPath, code: 'plot-ring-too-few-distinct', message: 'a ring needs at least 3 distinct positions', params: { minimum: 3 } }] };
   }
   if (distinct.size !== positions.length - 1) {
-    return { ok: false, errors: [{ path: ringPath, message: 'the ring repeats a position (it touches itself)' }] };
+    return { ok: false, errors: [{ path: ringPath, code: 'plot-ring-repeats-position', message: 'the ring repeats a position (it touches itself)' }] };
   }
   const geometry: PlotGeometry = { type: 'Polygon', coordinates: [positions] };
   const crossing = firstSelfIntersection(positions);
   if (crossing) {
-    return { ok: false, errors: [{ path: ringPath, message: `the ring intersects itself (edges ${crossing[0]} and ${crossing[1]} cross)` }] };
+    return { ok: false, errors: [{ path: ringPath, code: 'plot-self-intersecting', message: `the ring intersects itself (edges ${crossing[0]} and ${crossing[1]} cross)`, params: { edgeA: crossing[0], edgeB: crossing[1] } }] };
   }
   const areaHa = turfArea(geometry) / 10_000;
-  if (!(areaHa > 0)) return { ok: false, errors: [{ path: ringPath, message: 'the polygon has no area' }] };
+  if (!(areaHa > 0)) return { ok: false, errors: [{ path: ringPath, code: 'plot-no-area', message: 'the polygon has no area' }] };
   return { ok: true, geometry, areaHa };
 }
 

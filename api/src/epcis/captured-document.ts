@@ -76,7 +76,7 @@ export function readCapturedDocument(doc: Record<string, unknown>): CapturedEven
     const givenEventId = typeof eventID === 'string' ? eventID : null;
     if (givenEventId !== null) {
       const first = firstWithId.get(givenEventId);
-      if (first !== undefined) errors.push({ path: `${base}/eventID`, message: `repeats the eventID of event ${first}` });
+      if (first !== undefined) errors.push({ path: `${base}/eventID`, code: 'epcis-duplicate-event', message: `repeats the eventID of event ${first}` });
       else firstWithId.set(givenEventId, index);
     }
     // The event keeps the declarations of the prefixes and terms it uses, so it reads the same on its own.
@@ -109,25 +109,25 @@ function readContext(context: unknown, path: string, errors: FieldError[]): Cont
   entries.forEach((entry, i) => {
     const at = Array.isArray(context) ? `${path}/${i}` : path;
     if (typeof entry === 'string') {
-      if (!STANDARD_CONTEXT_URLS.has(entry)) errors.push({ path: at, message: 'remote contexts other than the EPCIS 2.0 context are not fetched; declare prefixes inline' });
+      if (!STANDARD_CONTEXT_URLS.has(entry)) errors.push({ path: at, code: 'epcis-context', message: 'remote contexts other than the EPCIS 2.0 context are not fetched; declare prefixes inline' });
       return;
     }
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
-      errors.push({ path: at, message: 'must be the EPCIS 2.0 context URL or an object of namespace prefixes' });
+      errors.push({ path: at, code: 'epcis-context', message: 'must be the EPCIS 2.0 context URL or an object of namespace prefixes' });
       return;
     }
     for (const [prefix, iri] of Object.entries(entry)) {
       const where = `${at}/${pointerToken(prefix)}`;
       if (TERM.test(prefix) && isTypeCoercion(iri)) {
-        if (prefix.startsWith(`${PROJECT_NAMESPACE.prefix}:`) || (iri['@id'] ?? '').startsWith(PROJECT_NAMESPACE.iri)) errors.push({ path: where, message: OWN_NAMESPACE });
+        if (prefix.startsWith(`${PROJECT_NAMESPACE.prefix}:`) || (iri['@id'] ?? '').startsWith(PROJECT_NAMESPACE.iri)) errors.push({ path: where, code: 'epcis-context', message: OWN_NAMESPACE });
         else terms[prefix] = iri;
-      } else if (!PREFIX.test(prefix)) errors.push({ path: where, message: 'only namespace prefixes and the types of namespaced extension terms may be declared' });
-      else if (typeof iri !== 'string' || iri.length > MAX_IRI_LENGTH || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(iri)) errors.push({ path: where, message: `must be an absolute IRI of at most ${MAX_IRI_LENGTH} characters` });
-      else if (prefix === PROJECT_NAMESPACE.prefix || iri.startsWith(PROJECT_NAMESPACE.iri)) errors.push({ path: where, message: OWN_NAMESPACE });
+      } else if (!PREFIX.test(prefix)) errors.push({ path: where, code: 'epcis-context', message: 'only namespace prefixes and the types of namespaced extension terms may be declared' });
+      else if (typeof iri !== 'string' || iri.length > MAX_IRI_LENGTH || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(iri)) errors.push({ path: where, code: 'epcis-context', message: `must be an absolute IRI of at most ${MAX_IRI_LENGTH} characters` });
+      else if (prefix === PROJECT_NAMESPACE.prefix || iri.startsWith(PROJECT_NAMESPACE.iri)) errors.push({ path: where, code: 'epcis-context', message: OWN_NAMESPACE });
       else prefixes[prefix] = iri;
     }
   });
-  if (Object.keys(prefixes).length + Object.keys(terms).length > MAX_PREFIXES) errors.push({ path, message: `declares more than ${MAX_PREFIXES} prefixes and terms` });
+  if (Object.keys(prefixes).length + Object.keys(terms).length > MAX_PREFIXES) errors.push({ path, code: 'epcis-context', message: `declares more than ${MAX_PREFIXES} prefixes and terms`, params: { maximum: MAX_PREFIXES } });
   return { prefixes, terms };
 }
 
@@ -152,7 +152,7 @@ function keysOf(event: Record<string, unknown>, base: string, errors: FieldError
     const { value, path, depth } = stack.pop()!;
     if (!value || typeof value !== 'object') continue;
     if (depth > MAX_DEPTH) {
-      errors.push({ path, message: `nests deeper than ${MAX_DEPTH} levels` });
+      errors.push({ path, code: 'epcis-too-deep', message: `nests deeper than ${MAX_DEPTH} levels`, params: { maximum: MAX_DEPTH } });
       continue;
     }
     if (Array.isArray(value)) {
@@ -161,7 +161,7 @@ function keysOf(event: Record<string, unknown>, base: string, errors: FieldError
     }
     for (const [key, item] of Object.entries(value)) {
       const at = `${path}/${pointerToken(key)}`;
-      if (key.startsWith(`${PROJECT_NAMESPACE.prefix}:`) || key.startsWith(PROJECT_NAMESPACE.iri)) errors.push({ path: at, message: OWN_NAMESPACE });
+      if (key.startsWith(`${PROJECT_NAMESPACE.prefix}:`) || key.startsWith(PROJECT_NAMESPACE.iri)) errors.push({ path: at, code: 'epcis-context', message: OWN_NAMESPACE });
       const prefix = extensionPrefix(key);
       if (prefix) used.add(prefix);
       keys.add(key);

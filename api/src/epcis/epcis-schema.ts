@@ -82,13 +82,13 @@ function isAtOrUnder(path: string, ancestor: string): boolean {
 
 function toFieldError(e: ErrorObject): FieldError {
   const params = e.params as Record<string, unknown>;
-  if (e.keyword === 'required') return { path: `${e.instancePath}/${pointerToken(String(params.missingProperty))}`, message: 'is required' };
+  if (e.keyword === 'required') return { path: `${e.instancePath}/${pointerToken(String(params.missingProperty))}`, code: 'required', message: 'is required' };
   if (e.keyword === 'propertyNames' && typeof params.propertyName === 'string') {
-    return { path: `${e.instancePath}/${pointerToken(params.propertyName)}`, message: 'is not a field of this EPCIS type, and not a namespaced extension (prefix:name)' };
+    return { path: `${e.instancePath}/${pointerToken(params.propertyName)}`, code: 'unknown-field', params: { fields: params.propertyName }, message: 'is not a field of this EPCIS type, and not a namespaced extension (prefix:name)' };
   }
-  if (e.keyword === 'not') return { path: e.instancePath || '/', message: 'is not allowed here' };
-  if (e.keyword === 'enum') return { path: e.instancePath || '/', message: `${e.message ?? 'is not allowed'}: ${(params.allowedValues as unknown[]).join(', ')}` };
-  return { path: e.instancePath || '/', message: e.message ?? e.keyword };
+  if (e.keyword === 'not') return { path: e.instancePath || '/', code: 'epcis-not-allowed', message: 'is not allowed here' };
+  if (e.keyword === 'enum') return { path: e.instancePath || '/', code: 'invalid-value', params: { values: (params.allowedValues as unknown[]).join(', ') }, message: `${e.message ?? 'is not allowed'}: ${(params.allowedValues as unknown[]).join(', ')}` };
+  return { path: e.instancePath || '/', code: 'epcis-schema', params: { keyword: e.keyword }, message: e.message ?? e.keyword };
 }
 
 /** The namespace prefix of an extension key (`ex:temperature` → `ex`); null for plain keys and absolute IRIs. */
@@ -126,7 +126,7 @@ function undeclaredPrefixErrors(doc: unknown): FieldError[] {
     if (!object || typeof object !== 'object' || Array.isArray(object)) return;
     for (const key of Object.keys(object)) {
       const prefix = extensionPrefix(key);
-      if (prefix && !declared.has(prefix)) errors.push({ path: `${path}/${pointerToken(key)}`, message: `the prefix "${prefix}" is not declared in the document's @context` });
+      if (prefix && !declared.has(prefix)) errors.push({ path: `${path}/${pointerToken(key)}`, code: 'epcis-context', params: { prefix }, message: `the prefix "${prefix}" is not declared in the document's @context` });
     }
   };
   list.forEach((event: unknown, i) => {

@@ -16,7 +16,7 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { cleanText, eudrProblems } from './feed-rules.js';
+import { cleanText, eudrProblems, skippedItem } from './feed-rules.js';
 import type { EudrPlot, ExportSummary } from './feed-types.js';
 
 /**
@@ -137,7 +137,7 @@ export async function writeEudrGeoJson(
     for await (const p of items) {
       const problems = eudrProblems(p);
       if (problems.length > 0) {
-        summary.skipped.push({ id: cleanText(p.plotId, true) || `#${index}`, reasons: problems });
+        summary.skipped.push(skippedItem(cleanText(p.plotId, true) || `#${index}`, problems));
       } else {
         const chunk = (summary.written === 0 ? '\n' : ',\n') + eudrFeatureJson(p);
         const size = Buffer.byteLength(chunk);

@@ -13,7 +13,17 @@
 import { normalizeGtin } from '../domain/gs1/keys.js';
 import { EUDR_POINT_MAX_HA, checkPlotGeometry } from '../domain/plot-geometry.js';
 import { AVAILABILITIES } from '../domain/vocabulary.js';
-import type { EudrPlot, ExportSummary, FeedListing, FeedProduct } from './feed-types.js';
+import type { ErrorParams, ExportProblemCode } from '../domain/problem-codes.js';
+import type { EudrPlot, ExportProblem, ExportSummary, FeedListing, FeedProduct, SkippedItem } from './feed-types.js';
+
+function problem(code: ExportProblemCode, message: string, params?: ErrorParams): ExportProblem {
+  return params ? { code, message, params } : { code, message };
+}
+
+/** The report entry of an item skipped for `problems`: the English reasons and their codes, in the same order. */
+export function skippedItem(id: string, problems: ExportProblem[]): SkippedItem {
+  return { id, reasons: problems.map((p) => p.message), problems: problems.map(({ message: _, ...coded }) => coded) };
+}
 
 /**
  * The items of `items` that have no problem, mapped by `write`; the others go to
@@ -22,14 +32,14 @@ import type { EudrPlot, ExportSummary, FeedListing, FeedProduct } from './feed-t
  */
 export async function* exportable<T extends { id: string }, R>(
   items: AsyncIterable<T>,
-  problemsOf: (item: T) => string[],
+  problemsOf: (item: T) => ExportProblem[],
   write: (item: T) => R,
   summary: ExportSummary,
 ): AsyncGenerator<R> {
   let index = 0;
   for await (const item of items) {
     const problems = problemsOf(item);
-    if (problems.length > 0) summary.skipped.push({ id: cleanText(item.id, true) || `#${index}`, reasons: problems });
+    if (problems.length > 0) summary.skipped.push(skippedItem(cleanText(item.id, true) || `#${index}`, problems));
     else {
       summary.written++;
       yield write(item);
@@ -183,57 +193,57 @@ interface ProductLimits {
 }
 
 /** Problems every product feed shares. */
-function commonProductProblems(p: FeedProduct, limits: ProductLimits): string[] {
-  const problems: string[] = [];
+function commonProductProblems(p: FeedProduct, limits: ProductLimits): ExportProblem[] {
+  const problems: ExportProblem[] = [];
   const id = cleanText(p.id, true);
-  if (id === '') problems.push('id is empty');
-  else if (id.length > limits.id) problems.push(`id is longer than ${limits.id} characters (${id.length})`);
+  if (id === '') problems.push(problem('id-empty', 'id is empty'));
+  else if (id.length > limits.id) problems.push(problem('id-too-long', `id is longer than ${limits.id} characters (${id.length})`, { maximum: limits.id, length: id.length }));
 
-  if (cleanText(p.title, true) === '') problems.push('title is empty');
-  if (cleanText(p.description) === '') problems.push('description is empty');
+  if (cleanText(p.title, true) === '') problems.push(problem('title-empty', 'title is empty'));
+  if (cleanText(p.description) === '') problems.push(problem('description-empty', 'description is empty'));
 
   const link = absoluteHttpUrl(p.link);
-  if (link === null) problems.push(`link is not an absolute http(s) URL: ${JSON.stringify(p.link ?? null)}`);
-  else if (link.length > limits.url) problems.push(`link is longer than ${limits.url} characters`);
+  if (link === null) problems.push(problem('link-invalid', `link is not an absolute http(s) URL: ${JSON.stringify(p.link ?? null)}`));
+  else if (link.length > limits.url) problems.push(problem('link-too-long', `link is longer than ${limits.url} characters`, { maximum: limits.url }));
 
   if (usableImageLinks(p.imageLinks ?? [], limits.url).length === 0) {
     problems.push(
       (p.imageLinks ?? []).length === 0
-        ? 'no image'
-        : 'no usable image: no image link is an absolute http(s) URL within the length limit',
+        ? problem('no-image', 'no image')
+        : problem('no-usable-image', 'no usable image: no image link is an absolute http(s) URL within the length limit'),
     );
   }
 
-  if (p.priceVnd == null) problems.push('no price');
+  if (p.priceVnd == null) problems.push(problem('no-price', 'no price'));
   else if (!Number.isSafeInteger(p.priceVnd) || p.priceVnd <= 0) {
-    problems.push(`price must be a positive whole number of VND, got ${String(p.priceVnd)}`);
+    problems.push(problem('price-invalid', `price must be a positive whole number of VND, got ${String(p.priceVnd)}`));
   }
 
   if (!isValidGtin(p.gtin ?? '')) {
-    problems.push(`gtin ${JSON.stringify(p.gtin ?? null)} is not a valid GTIN-8/12/13/14 (digits and check digit)`);
+    problems.push(problem('gtin-invalid', `gtin ${JSON.stringify(p.gtin ?? null)} is not a valid GTIN-8/12/13/14 (digits and check digit)`));
   }
 
   if (!AVAILABILITIES.includes(p.availability)) {
-    problems.push(`availability ${JSON.stringify(p.availability)} is not one of ${AVAILABILITIES.join(', ')}`);
+    problems.push(problem('availability-invalid', `availability ${JSON.stringify(p.availability)} is not one of ${AVAILABILITIES.join(', ')}`));
   }
-  if (p.condition !== 'new') problems.push(`condition ${JSON.stringify(p.condition)} is not supported`);
+  if (p.condition !== 'new') problems.push(problem('condition-unsupported', `condition ${JSON.stringify(p.condition)} is not supported`));
   return problems;
 }
 
 /** Reasons `p` cannot go into a Google Merchant Center feed; empty when it can. */
-export function googleMerchantProblems(p: FeedProduct): string[] {
+export function googleMerchantProblems(p: FeedProduct): ExportProblem[] {
   const problems = commonProductProblems(p, GOOGLE_LIMITS);
   const brand = cleanText(p.brand, true);
   if (brand === '') {
-    problems.push('no brand (Google requires a brand for new products; a cooperative that makes the product can use its own name)');
+    problems.push(problem('no-brand', 'no brand (Google requires a brand for new products; a cooperative that makes the product can use its own name)'));
   } else if (isPlaceholderBrand(brand)) {
-    problems.push(`brand ${JSON.stringify(brand)} is a placeholder, which Google rejects; give the real brand or the maker's name`);
+    problems.push(problem('brand-placeholder', `brand ${JSON.stringify(brand)} is a placeholder, which Google rejects; give the real brand or the maker's name`, { brand }));
   } else if (brand.length > 70) {
-    problems.push(`brand is longer than 70 characters (${brand.length})`);
+    problems.push(problem('brand-too-long', `brand is longer than 70 characters (${brand.length})`, { maximum: 70, length: brand.length }));
   }
   if (p.availability === 'preorder' || p.availability === 'backorder') {
     // Google requires availability_date with these values; the product data has no such date.
-    problems.push(`availability ${p.availability} requires an availability date, which the product does not have`);
+    problems.push(problem('availability-needs-date', `availability ${p.availability} requires an availability date, which the product does not have`, { availability: p.availability }));
   }
   return problems;
 }
@@ -243,10 +253,10 @@ export function googleMerchantProblems(p: FeedProduct): string[] {
  * needs one of brand, GTIN or MPN: the GTIN is always there, so a missing or placeholder brand
  * is simply left out of the feed.
  */
-export function metaCatalogProblems(p: FeedProduct): string[] {
+export function metaCatalogProblems(p: FeedProduct): ExportProblem[] {
   const problems = commonProductProblems(p, META_LIMITS);
   const brand = cleanText(p.brand, true);
-  if (brand.length > 100) problems.push(`brand is longer than 100 characters (${brand.length})`);
+  if (brand.length > 100) problems.push(problem('brand-too-long', `brand is longer than 100 characters (${brand.length})`, { maximum: 100, length: brand.length }));
   return problems;
 }
 
@@ -259,19 +269,19 @@ export function metaCatalogProblems(p: FeedProduct): string[] {
  * not digits (the GTIN cell is built from the digits), a price that is not a whole number of
  * VND. A listing without a price is written with an empty price cell.
  */
-export function listingProblems(l: FeedListing): string[] {
-  const problems: string[] = [];
-  if (cleanText(l.id, true) === '') problems.push('id is empty');
-  if (!/^\d{8,14}$/.test(l.gtin ?? '')) problems.push(`gtin ${JSON.stringify(l.gtin ?? null)} is not 8 to 14 digits`);
-  if (absoluteHttpUrl(l.url) === null) problems.push(`url is not an absolute http(s) URL: ${JSON.stringify(l.url ?? null)}`);
+export function listingProblems(l: FeedListing): ExportProblem[] {
+  const problems: ExportProblem[] = [];
+  if (cleanText(l.id, true) === '') problems.push(problem('id-empty', 'id is empty'));
+  if (!/^\d{8,14}$/.test(l.gtin ?? '')) problems.push(problem('gtin-invalid', `gtin ${JSON.stringify(l.gtin ?? null)} is not 8 to 14 digits`));
+  if (absoluteHttpUrl(l.url) === null) problems.push(problem('url-invalid', `url is not an absolute http(s) URL: ${JSON.stringify(l.url ?? null)}`));
   if (absoluteHttpUrl(l.originLink) === null) {
-    problems.push(`origin link is not an absolute http(s) URL: ${JSON.stringify(l.originLink ?? null)}`);
+    problems.push(problem('origin-link-invalid', `origin link is not an absolute http(s) URL: ${JSON.stringify(l.originLink ?? null)}`));
   }
   if (l.priceVnd != null && (!Number.isSafeInteger(l.priceVnd) || l.priceVnd <= 0)) {
-    problems.push(`price must be a positive whole number of VND, got ${String(l.priceVnd)}`);
+    problems.push(problem('price-invalid', `price must be a positive whole number of VND, got ${String(l.priceVnd)}`));
   }
   if (!AVAILABILITIES.includes(l.availability)) {
-    problems.push(`availability ${JSON.stringify(l.availability)} is not one of ${AVAILABILITIES.join(', ')}`);
+    problems.push(problem('availability-invalid', `availability ${JSON.stringify(l.availability)} is not one of ${AVAILABILITIES.join(', ')}`));
   }
   return problems;
 }
@@ -285,25 +295,25 @@ export function listingProblems(l: FeedListing): string[] {
  * out of range, a polygon with holes, unclosed, with fewer than 4 positions or crossing itself,
  * and missing producer data.
  */
-export function eudrProblems(p: EudrPlot): string[] {
-  const problems: string[] = [];
-  if (cleanText(p.plotId, true) === '') problems.push('plot id is empty');
-  if (cleanText(p.producerName, true) === '') problems.push('producer name is empty');
+export function eudrProblems(p: EudrPlot): ExportProblem[] {
+  const problems: ExportProblem[] = [];
+  if (cleanText(p.plotId, true) === '') problems.push(problem('plot-id-empty', 'plot id is empty'));
+  if (cleanText(p.producerName, true) === '') problems.push(problem('producer-name-empty', 'producer name is empty'));
   if (!/^[A-Z]{2}$/.test(p.producerCountry ?? '')) {
-    problems.push(`producer country ${JSON.stringify(p.producerCountry ?? null)} is not an ISO 3166-1 alpha-2 code`);
+    problems.push(problem('producer-country-invalid', `producer country ${JSON.stringify(p.producerCountry ?? null)} is not an ISO 3166-1 alpha-2 code`));
   }
-  if (cleanText(p.productionPlace, true) === '') problems.push('production place is empty');
+  if (cleanText(p.productionPlace, true) === '') problems.push(problem('production-place-empty', 'production place is empty'));
   if (p.areaHa != null && (!Number.isFinite(p.areaHa) || p.areaHa <= 0)) {
-    problems.push(`area ${String(p.areaHa)} ha is not a positive number`);
+    problems.push(problem('area-invalid', `area ${String(p.areaHa)} ha is not a positive number`));
   }
 
   // The same geometry rules as plot registration (domain/plot-geometry), so a stored plot that
   // was valid then is judged the same way now.
   const geometry = checkPlotGeometry(p.geometry);
-  if (!geometry.ok) problems.push(...geometry.errors.map((e) => `${e.path}: ${e.message}`));
+  if (!geometry.ok) problems.push(...geometry.errors.map((e) => problem('plot-geometry-invalid', `${e.path}: ${e.message}`, { rule: e.code })));
   else if (geometry.geometry.type === 'Point') {
-    if (p.areaHa == null) problems.push('point without an area: the EUDR needs the area (ha) of a plot given as a point');
-    else if (p.areaHa > EUDR_POINT_MAX_HA) problems.push(`plot of ${p.areaHa} ha given as a point: plots over ${EUDR_POINT_MAX_HA} ha need a polygon`);
+    if (p.areaHa == null) problems.push(problem('point-needs-area', 'point without an area: the EUDR needs the area (ha) of a plot given as a point'));
+    else if (p.areaHa > EUDR_POINT_MAX_HA) problems.push(problem('point-plot-too-large', `plot of ${p.areaHa} ha given as a point: plots over ${EUDR_POINT_MAX_HA} ha need a polygon`, { maximumHa: EUDR_POINT_MAX_HA }));
   }
   return problems;
 }

@@ -5,6 +5,7 @@
  */
 
 import type { Availability, MarketplaceName } from '../domain/vocabulary.js';
+import type { ErrorParams, ExportProblemCode } from '../domain/problem-codes.js';
 
 export interface FeedProduct {
   /** Our product id (UUID); feeds use it as the item id (≤ 50 characters). */
@@ -63,10 +64,21 @@ export interface EudrPlot {
   harvestPeriod: { from: string; to: string } | null;
 }
 
-/** An item that could not be exported validly, and why; never dropped silently. */
+/** One reason an item cannot be exported: its code (docs/errors.md), the English text and its values. */
+export interface ExportProblem {
+  code: ExportProblemCode;
+  message: string;
+  params?: ErrorParams;
+}
+
+/**
+ * An item that could not be exported validly, and why; never dropped silently. `reasons` are the
+ * English texts, `problems` the same reasons, in the same order, as codes a client translates.
+ */
 export interface SkippedItem {
   id: string;
   reasons: string[];
+  problems: Array<Omit<ExportProblem, 'message'>>;
 }
 
 export interface ExportSummary {

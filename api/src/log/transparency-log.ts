@@ -97,12 +97,12 @@ export class TransparencyLog {
     const leafIndex = await this.store.log.leafIndexOf(eventHash);
     if (leafIndex === null) throw new NotFoundError('An event with this hash in the log');
     await this.requireCheckpointed(treeSize, 'treeSize');
-    if (leafIndex >= treeSize) throw ValidationError.field('treeSize', `the event is leaf ${leafIndex}, not in a tree of ${treeSize}`);
+    if (leafIndex >= treeSize) throw ValidationError.field('treeSize', 'too-small', `the event is leaf ${leafIndex}, not in a tree of ${treeSize}`, { minimum: leafIndex + 1 });
     return { leafIndex, treeSize, hashes: await this.rangeHashes(inclusionRanges(leafIndex, treeSize)) };
   }
 
   async consistencyProof(from: number, to: number): Promise<ConsistencyProof> {
-    if (from > to) throw ValidationError.field('from', 'from must not be greater than to');
+    if (from > to) throw ValidationError.field('from', 'ends-before-start', 'from must not be greater than to');
     await this.requireCheckpointed(to, 'to');
     return { from, to, hashes: await this.rangeHashes(consistencyRanges(from, to)) };
   }
@@ -123,7 +123,7 @@ export class TransparencyLog {
 
   private async requireCheckpointed(treeSize: number, field: string): Promise<void> {
     const latest = await this.checkpoint();
-    if (treeSize > latest.treeSize) throw ValidationError.field(field, `proofs reach up to the latest checkpoint, of ${latest.treeSize} leaves`);
+    if (treeSize > latest.treeSize) throw ValidationError.field(field, 'too-big', `proofs reach up to the latest checkpoint, of ${latest.treeSize} leaves`, { maximum: latest.treeSize });
   }
 
   private async rangeHashes(ranges: LeafRange[]): Promise<string[]> {

@@ -29,7 +29,7 @@ export async function renderLogo(bytes: Uint8Array, path: string, maxPixels: num
       .png({ compressionLevel: 9 })
       .toBuffer();
   } catch {
-    throw ValidationError.field(path, 'the image cannot be decoded (corrupt or truncated)');
+    throw ValidationError.field(path, 'image-undecodable', 'the image cannot be decoded (corrupt or truncated)');
   }
   return { sha256: sha256Hex(png), png };
 }

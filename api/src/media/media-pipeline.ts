@@ -46,7 +46,7 @@ export async function processUpload(bytes: Uint8Array, path: string, limits: Med
 
 /** The MIME type of the bytes themselves ('unknown' when no signature matches); the file name never counts. 400 for an empty file. */
 export async function sniffMediaType(bytes: Uint8Array, path: string): Promise<string> {
-  if (bytes.length === 0) throw ValidationError.field(path, 'the file is empty');
+  if (bytes.length === 0) throw ValidationError.field(path, 'file-empty', 'the file is empty');
   return (await fileTypeFromBuffer(bytes))?.mime ?? 'unknown';
 }
 
@@ -55,18 +55,20 @@ export function unsupportedMediaType(path: string, mediaType: string, accepted: 
   return new AppError({
     status: 415,
     type: problemType('unsupported-media-type'),
+    code: 'unsupported-media-type',
+    params: { mediaType },
     title: 'Unsupported media type',
     detail:
       mediaType === 'image/heic' || mediaType === 'image/heif'
         ? 'HEIC photos cannot be decoded here; set the camera to "Most compatible" (JPEG) or convert the photo.'
         : `The file's content is ${mediaType === 'unknown' ? 'not a known type' : mediaType}; ${accepted}.`,
-    errors: [{ path, message: `unsupported content type ${mediaType}` }],
+    errors: [{ path, code: 'file-unsupported-type', message: `unsupported content type ${mediaType}`, params: { mediaType } }],
   });
 }
 
 function processDocument(bytes: Uint8Array, path: string): ProcessedMedia {
   const tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 1024))).toString('latin1');
-  if (!tail.includes('%%EOF')) throw ValidationError.field(path, 'the PDF is truncated (no end-of-file marker)');
+  if (!tail.includes('%%EOF')) throw ValidationError.field(path, 'file-truncated', 'the PDF is truncated (no end-of-file marker)');
   return { sha256: sha256Hex(bytes), mediaType: 'application/pdf', bytes, width: null, height: null, evidence: { takenAt: null, gps: null }, renditions: [] };
 }
 
@@ -83,7 +85,7 @@ async function processPhoto(bytes: Uint8Array, mediaType: string, path: string, 
       renditions.push({ width: w, sha256: sha256Hex(out), bytes: new Uint8Array(out) });
     }
   } catch {
-    throw ValidationError.field(path, 'the image cannot be decoded (corrupt or truncated)');
+    throw ValidationError.field(path, 'image-undecodable', 'the image cannot be decoded (corrupt or truncated)');
   }
   return { sha256: sha256Hex(bytes), mediaType, bytes, width, height, evidence, renditions };
 }
@@ -100,7 +102,7 @@ export async function photoDimensions(bytes: Uint8Array, path: string, maxPixels
     return { width: swapped ? meta.height : meta.width, height: swapped ? meta.width : meta.height };
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw ValidationError.field(path, 'the image cannot be decoded (corrupt or truncated)');
+    throw ValidationError.field(path, 'image-undecodable', 'the image cannot be decoded (corrupt or truncated)');
   }
 }
 
@@ -108,9 +110,11 @@ function pixelLimit(path: string, width: number, height: number, max: number): A
   return new AppError({
     status: 413,
     type: problemType('too-many-pixels'),
+    code: 'too-many-pixels',
+    params: { maximum: max, width, height },
     title: 'Image too large',
     detail: `The image is ${width}×${height} pixels; at most ${max.toLocaleString('en')} pixels are accepted.`,
-    errors: [{ path, message: `more than ${max} pixels` }],
+    errors: [{ path, code: 'image-too-many-pixels', message: `more than ${max} pixels`, params: { maximum: max } }],
   });
 }
 

@@ -2,6 +2,7 @@ import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
 import { apiFile, apiRequest, ProblemError, type ApiRequest, type Page, type Problem } from '../api-client.js';
 import type { ConsoleLang } from '../messages.js';
+import { fieldErrorLine, problemText } from '../problem-messages.js';
 import { randomUuid } from '../outbox.js';
 import type { Session } from '../session.js';
 import { COMMON_MESSAGES } from './messages/common.js';
@@ -157,9 +158,10 @@ export async function saveFile(coop: Coop, path: string, fileName: string): Prom
   }
 }
 
-/** A failed read or write in words: the server's title and detail, and each wrong field. */
+/** A failed read or write in the user's language: the problem and each wrong field, from their codes. */
 export function FailureNotice({ failure, onRetry }: { failure: Failure | null; onRetry?: () => void }) {
   const m = useMessages(COMMON_MESSAGES);
+  const { lang } = useCoop();
   if (!failure) return null;
   return (
     <div class="error" role="alert">
@@ -168,13 +170,14 @@ export function FailureNotice({ failure, onRetry }: { failure: Failure | null; o
       ) : (
         <>
           <p>
-            <strong>{m.serverSaid(failure.problem.status, failure.problem.title)}</strong>
-            {failure.problem.detail ? <> — {failure.problem.detail}</> : null}
+            <strong>{problemText(failure.problem, lang)}</strong>
           </p>
           {failure.problem.errors?.length ? (
             <ul>
-              {failure.problem.errors.map((e) => (
-                <li key={e.path}>{m.fieldError(e.path, e.message)}</li>
+              {failure.problem.errors.map((e, i) => (
+                <li key={`${e.path}-${i}`} data-path={e.path} data-code={e.code}>
+                  {fieldErrorLine(e, lang)}
+                </li>
               ))}
             </ul>
           ) : null}

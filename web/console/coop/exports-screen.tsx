@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
+import type { ErrorParams } from '../../../api/src/domain/problem-codes.js';
 import type { BatchSummary } from '../api-client.js';
 import { localDate } from '../local-time.js';
+import { exportProblemText } from '../problem-messages.js';
 import { ScreenHeading } from '../screens/screen-heading.js';
 import { fetchAll, FailureNotice, LoadedView, saveFile, useAction, useCoop, useLoad, useMessages, type Failure } from './coop-context.js';
 import { lotFileStem, lotLabel } from './lot-display.js';
@@ -15,7 +17,8 @@ type ExportFormat = (typeof EXPORT_FORMATS)[number];
 interface Report {
   format: string;
   written: number;
-  skipped: Array<{ id: string; reasons: string[] }>;
+  /** Each skipped item's reasons as codes (`problems`), shown in the user's language; `reasons` are the server's English. */
+  skipped: Array<{ id: string; reasons: string[]; problems: Array<{ code: string; params?: ErrorParams }> }>;
 }
 
 interface ExportsData {
@@ -136,6 +139,7 @@ function ExportSection({ format, data }: { format: ExportFormat; data: ExportsDa
 
 function ReportView({ report, names }: { report: Report; names: Map<string, string> }) {
   const m = useMessages(EXPORTS_MESSAGES);
+  const { lang } = useCoop();
   return (
     <div class="report">
       <p class={report.written === 0 ? 'written note' : 'written'}>
@@ -164,8 +168,10 @@ function ReportView({ report, names }: { report: Report; names: Map<string, stri
                   </th>
                   <td>
                     <ul>
-                      {s.reasons.map((r) => (
-                        <li key={r}>{r}</li>
+                      {s.problems.map((p, i) => (
+                        <li key={i} data-code={p.code}>
+                          {exportProblemText(p, lang)}
+                        </li>
                       ))}
                     </ul>
                   </td>

@@ -2,7 +2,9 @@ import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { formatVietnameseMobile, normalizeVietnameseMobile, pinProblem } from '../../../api/src/domain/phone-login.js';
 import { digitsOnly } from '../screens/login-screen.js';
-import { fetchAll, FormSubmit, LoadedView, useAction, useLoad, useMessages } from './coop-context.js';
+import type { ConsoleLang } from '../messages.js';
+import { fieldErrorText } from '../problem-messages.js';
+import { fetchAll, FormSubmit, LoadedView, useAction, useCoop, useLoad, useMessages } from './coop-context.js';
 import { FARMER_LOGIN_MESSAGES } from './messages/farmer-logins.js';
 
 interface Member {
@@ -20,8 +22,6 @@ interface LoginUser {
   role: string;
 }
 
-type Messages = (typeof FARMER_LOGIN_MESSAGES)['vi'];
-
 /** A field the form refuses to send, and why in the UI's words. */
 interface Refusal {
   field: 'phone' | 'pin';
@@ -29,11 +29,11 @@ interface Refusal {
 }
 
 /** Why the form will not send a phone and PIN (the server checks the same rules): null when it may. */
-function phoneLoginProblem(m: Messages, phone: string, pin: string): Refusal | null {
+function phoneLoginProblem(lang: ConsoleLang, phone: string, pin: string): Refusal | null {
   const normalized = normalizeVietnameseMobile(phone);
-  if (!normalized) return { field: 'phone', text: m.phoneInvalid };
+  if (!normalized) return { field: 'phone', text: fieldErrorText({ path: 'phone', code: 'phone-invalid' }, lang) };
   const problem = pinProblem(pin, normalized);
-  return problem ? { field: 'pin', text: m.pinProblems[problem] } : null;
+  return problem ? { field: 'pin', text: fieldErrorText({ path: 'pin', code: `pin-${problem}` }, lang) } : null;
 }
 
 /** The refusal of one field, announced, with the id its input names in aria-describedby. */
@@ -106,6 +106,7 @@ function FarmersTable({ farmers, members }: { farmers: LoginUser[]; members: Mem
 
 function PinResetForm({ farmer, onClose }: { farmer: LoginUser; onClose: () => void }) {
   const m = useMessages(FARMER_LOGIN_MESSAGES);
+  const { lang } = useCoop();
   const action = useAction();
   const [pin, setPin] = useState('');
   const [refused, setRefused] = useState<Refusal | null>(null);
@@ -113,7 +114,7 @@ function PinResetForm({ farmer, onClose }: { farmer: LoginUser; onClose: () => v
   const submit = async (e: Event) => {
     e.preventDefault();
     setDone(null);
-    const problem = phoneLoginProblem(m, farmer.phone ?? '', pin);
+    const problem = phoneLoginProblem(lang, farmer.phone ?? '', pin);
     setRefused(problem);
     if (problem) return;
     const answer = await action.run<LoginUser>(`/api/v1/users/${farmer.id}/pin`, { method: 'PUT', json: { pin } });
@@ -163,6 +164,7 @@ function PinInput({ id, label, value, onInput, refused, hint }: { id: string; la
 
 function FarmerLoginForm({ members, preselected, onCreated }: { members: Member[]; preselected: string | null; onCreated: () => void }) {
   const m = useMessages(FARMER_LOGIN_MESSAGES);
+  const { lang } = useCoop();
   const action = useAction();
   const [chosen, setChosen] = useState<string | null>(null);
   const [method, setMethod] = useState<'phone' | 'email'>('phone');
@@ -178,7 +180,7 @@ function FarmerLoginForm({ members, preselected, onCreated }: { members: Member[
   const submit = async (e: Event) => {
     e.preventDefault();
     setDone(null);
-    const problem = method === 'phone' ? phoneLoginProblem(m, phone, pin) : null;
+    const problem = method === 'phone' ? phoneLoginProblem(lang, phone, pin) : null;
     setRefused(problem);
     if (problem) return;
     const logins = method === 'phone' ? { phone, pin } : { email, password };

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import type { Listing as ListingSchema, Product as ProductSchema } from '../../../api/src/modules/products/schema.js';
 import { useState } from 'preact/hooks';
-import { gs1CheckDigit, normalizeGtin } from '../../../api/src/domain/gs1/keys.js';
+import { normalizeGtin } from '../../../api/src/domain/gs1/keys.js';
 import { formatLocaleNumber, type NumberRules } from '../../../api/src/domain/locale-number.js';
 import type { WordUnit } from '../../../api/src/domain/number-words.js';
 import type { BatchSummary } from '../api-client.js';
 import type { ConsoleLang } from '../messages.js';
 import { NumberField, numberOf } from '../number-field.js';
+import { fieldErrorText } from '../problem-messages.js';
 import { ScreenHeading } from '../screens/screen-heading.js';
 import { coopGet, fetchAll, FormSubmit, LoadedView, useAction, useCoop, useLoad, useMessages } from './coop-context.js';
 import { lotLabel } from './lot-display.js';
@@ -204,12 +205,10 @@ export function CatalogFields({ draft, onChange, lots, idPrefix }: { draft: Cata
   );
 }
 
-/** The GTIN check the server applies, in the reader's words; null when the GTIN is acceptable. */
-function gtinProblem(gtin: string, m: Messages): string | null {
-  if (normalizeGtin(gtin).ok) return null;
-  if (!/^\d+$/.test(gtin)) return m.gtinDigitsOnly;
-  if (![8, 12, 13, 14].includes(gtin.length)) return m.gtinLength;
-  return m.gtinCheckDigit(gs1CheckDigit(gtin.slice(0, -1)));
+/** The GTIN check the server applies, said from its code as the server's refusal would be; null when the GTIN is acceptable. */
+function gtinProblem(gtin: string, lang: ConsoleLang): string | null {
+  const check = normalizeGtin(gtin);
+  return check.ok ? null : fieldErrorText({ path: 'gtin', code: check.code, ...(check.params ? { params: check.params } : {}) }, lang);
 }
 
 interface Catalog {
@@ -304,13 +303,13 @@ function CreateProduct({ lots, onCreated }: { lots: BatchSummary[]; onCreated: (
   const [gtinChecked, setGtinChecked] = useState(false);
   const [draft, setDraft] = useState(() => draftOf(null, lang));
   const [created, setCreated] = useState<Product | null>(null);
-  const gtinError = gtinChecked ? gtinProblem(gtin.trim(), m) : null;
+  const gtinError = gtinChecked ? gtinProblem(gtin.trim(), lang) : null;
 
   const submit = async (event: Event) => {
     event.preventDefault();
     setGtinChecked(true);
     setCreated(null);
-    if (gtinProblem(gtin.trim(), m)) {
+    if (gtinProblem(gtin.trim(), lang)) {
       document.getElementById('new-gtin')?.focus();
       return;
     }

@@ -7,6 +7,7 @@ import { formatLocaleNumber } from '../../../api/src/domain/locale-number.js';
 import { NumberField, numberOf, numberReading } from '../number-field.js';
 import { newLocalId, type NewOutboxEntry } from '../outbox.js';
 import { refusalOf } from '../refusal.js';
+import { fieldErrorText } from '../problem-messages.js';
 import { PhotoInput } from './photo-input.js';
 import { DiscardButton, FieldReason, invalidIf, RefusedNotice, type RefusedEntry } from './refused-entry.js';
 import { ScreenHeading } from './screen-heading.js';
@@ -143,7 +144,7 @@ export function HarvestScreen({ m, plots, onSave, refused }: Props) {
           <label for="harvest-lot">{m.lotNumber}</label>
           <input id="harvest-lot" maxLength={20} autoCapitalize="characters" value={lotNumber} onInput={(e) => setLotNumber(e.currentTarget.value)} {...invalidIf(why.lot, 'harvest-lot-reason')} />
           <FieldReason m={m} reasons={why.lot} id="harvest-lot-reason" />
-          {lotCheck && !lotCheck.ok ? <p class="error">{lotCheck.message}</p> : null}
+          {lotCheck && !lotCheck.ok ? <p class="error">{fieldErrorText({ path: 'lotNumber', code: lotCheck.code, ...(lotCheck.params ? { params: lotCheck.params } : {}) }, m.lang)}</p> : null}
         </>
       ) : (
         <>

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { PIN_LENGTH } from '../../../api/src/domain/phone-login.js';
 import { apiRequest, ProblemError } from '../api-client.js';
 import type { ConsoleMessages } from '../messages.js';
+import { fieldErrorText, problemSummary } from '../problem-messages.js';
 import { startSession, type LoginName, type Session } from '../session.js';
 import { ScreenHeading } from './screen-heading.js';
 
@@ -20,14 +21,15 @@ type Method = LoginName['method'];
 /** What a PIN field keeps of what was typed or pasted: its digits, at most PIN_LENGTH of them. */
 export const digitsOnly = (typed: string): string => typed.replace(/\D/g, '').slice(0, PIN_LENGTH);
 
-/** A failed login in the UI's words: wrong credentials, too many tries, a phone that is not one, or the server's own text. */
+/** A failed login in the UI's words: wrong credentials, too many tries, a phone that is not one, or the server's problem from the translated table. */
 function loginError(m: ConsoleMessages, method: Method, error: unknown): string {
   if (!(error instanceof ProblemError)) return m.loginNeedsNetwork;
   const { status, errors } = error.problem;
   if (status === 401) return method === 'phone' ? m.wrongPhoneOrPin : m.wrongEmailOrPassword;
   if (status === 429) return m.tooManyAttempts;
-  if (status === 400 && errors?.some((e) => e.path === 'phone')) return m.phoneInvalid;
-  return error.message;
+  const phoneError = status === 400 ? errors?.find((e) => e.path === 'phone') : undefined;
+  if (phoneError) return fieldErrorText(phoneError, m.lang);
+  return problemSummary(error.problem, m.lang);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { EUDR_POINT_MAX_HA } from '../../../api/src/domain/plot-geometry.js';
-import { positionOf, useBoundaryWalk } from '../boundary-walk.js';
+import { geoFailureOf, positionOf, useBoundaryWalk } from '../boundary-walk.js';
 import { CROPS, type Crop } from '../../../api/src/domain/vocabulary.js';
 import type { ConsoleMessages } from '../messages.js';
 import { formatLocaleNumber } from '../../../api/src/domain/locale-number.js';
@@ -68,10 +68,10 @@ export function PlotScreen({ m, onSave, refused }: Props) {
         : null
       : mode === 'point'
         ? pointLat !== null && pointLon !== null
-          ? shapeFromPoint(pointLon, pointLat)
+          ? shapeFromPoint(pointLon, pointLat, m.lang)
           : null
         : walk.closed
-          ? shapeFromRing(walk.points)
+          ? shapeFromRing(walk.points, m.lang)
           : null;
   const isPoint = shape?.ok === true && shape.geometry.type === 'Point';
   const declaredHa = numberOf(declared, lang, AREA) ?? Number.NaN;
@@ -80,7 +80,7 @@ export function PlotScreen({ m, onSave, refused }: Props) {
   const ready = name.trim() !== '' && shape?.ok === true && !pointProblem;
 
   const locate = () => {
-    if (!('geolocation' in navigator)) return setGeoError(m.geoUnavailable);
+    if (!('geolocation' in navigator)) return setGeoError(m.geoFailures.unsupported);
     setLocating(true);
     setGeoError(null);
     navigator.geolocation.getCurrentPosition(
@@ -92,7 +92,7 @@ export function PlotScreen({ m, onSave, refused }: Props) {
         setLocating(false);
       },
       (e) => {
-        setGeoError(m.geoError + e.message);
+        setGeoError(m.geoFailures[geoFailureOf(e)]);
         setLocating(false);
       },
       { enableHighAccuracy: true, timeout: 30_000, maximumAge: 0 },
@@ -106,7 +106,7 @@ export function PlotScreen({ m, onSave, refused }: Props) {
     await onSave([{ kind: 'plot', path: '/api/v1/plots', json: body, localId: newLocalId() }]);
   };
 
-  const walkError = walk.error === 'unavailable' ? m.geoUnavailable : walk.error ? m.geoError + walk.error : null;
+  const walkError = walk.error ? m.geoFailures[walk.error] : null;
 
   return (
     <form onSubmit={save}>

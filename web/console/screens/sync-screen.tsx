@@ -3,6 +3,7 @@ import type { ConsoleMessages } from '../messages.js';
 import type { OutboxItem } from '../outbox.js';
 import { allReasons } from '../refusal.js';
 import { DiscardButton } from './refused-entry.js';
+import { nameOf } from '../../vocabulary-names.js';
 import { ScreenHeading } from './screen-heading.js';
 import { StatusBadge } from './status-badge.js';
 
@@ -15,9 +16,10 @@ interface Props {
   onDiscard: (seq: number) => void;
 }
 
-function describe(entry: OutboxItem): string {
+function describe(m: ConsoleMessages, entry: OutboxItem): string {
   const body = (entry.json ?? {}) as { name?: string; product?: string; lotNumber?: string; type?: string };
-  return [body.name, body.product, body.lotNumber, body.type, entry.photoName].filter(Boolean).join(' · ');
+  const step = body.type ? nameOf(m.stepTypes, body.type) : undefined;
+  return [body.name, body.product, body.lotNumber, step, entry.photoName].filter(Boolean).join(' · ');
 }
 
 /** Why an entry is where it is: the server's reasons for a refusal, what a held entry waits for, why a queued one was not sent yet. */
@@ -69,7 +71,7 @@ export function SyncScreen({ m, entries, online, retryAt, onSendNow, onDiscard }
               <strong>{m.kinds[entry.kind]}</strong>
               <StatusBadge m={m} state={entry.state} />
               <br />
-              <span class="small">{describe(entry)}</span>
+              <span class="small">{describe(m, entry)}</span>
               <Explanation m={m} entry={entry} entries={entries} />
               {entry.state === 'refused' ? (
                 <div class="actions">

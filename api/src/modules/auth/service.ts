@@ -48,7 +48,7 @@ export class AuthService {
    */
   private async tokenIfMatches(user: UserRecord | null, hash: string | null | undefined, secret: string, wrong: string): Promise<LoginToken> {
     const ok = await verifyPassword(secret, hash ?? DUMMY_PASSWORD_HASH);
-    if (!user || !hash || !ok) throw new UnauthorizedError(wrong);
+    if (!user || !hash || !ok) throw new UnauthorizedError('wrong-credentials', wrong);
     const token = await issueToken({ userId: user.id, orgId: user.orgId, role: user.role }, this.options.jwtSecret, this.options.tokenTtlSeconds);
     return { token, expiresIn: this.options.tokenTtlSeconds };
   }
@@ -59,13 +59,13 @@ export class AuthService {
     if (apiKey) {
       const record = await this.store.apiKeys.findById(apiKey.id);
       if (!record || record.revokedAt || !apiKeySecretMatches(apiKey.secret, record.secretHash)) {
-        throw new UnauthorizedError('The API key is unknown or revoked.');
+        throw new UnauthorizedError('api-key-invalid', 'The API key is unknown or revoked.');
       }
       return this.actor(record.orgId, null, record.id, record.role);
     }
     const claims = await verifyToken(bearer, this.options.jwtSecret);
     const user = await this.store.users.findById(claims.userId);
-    if (!user || user.orgId !== claims.orgId) throw new UnauthorizedError('The token’s user no longer exists.');
+    if (!user || user.orgId !== claims.orgId) throw new UnauthorizedError('token-invalid', 'The token’s user no longer exists.');
     return this.actor(user.orgId, user.id, null, user.role);
   }
 

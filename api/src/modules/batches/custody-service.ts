@@ -26,12 +26,12 @@ export class CustodyService {
     else requireRole(actor, ['farmer', 'operator', 'admin'], `record ${input.type} steps`);
     const initial = await this.batches.get(actor, batchId);
     const receiver = input.receiver ? await this.findOrganization(input.receiver) : null;
-    if (input.receiver && !receiver) throw ValidationError.field('receiver', 'no such organization');
+    if (input.receiver && !receiver) throw ValidationError.field('receiver', 'no-such-organization', 'no such organization');
 
     return this.store.transaction(async (tx) => {
       const batch = (await tx.batches.findById(batchId)) ?? initial;
       const actingOrg = await requireOrg(tx, this.authorizeStep(actor, batch, input));
-      if (receiver && actor.scopeOrgIds.includes(receiver.id)) throw ValidationError.field('receiver', 'the goods are already yours');
+      if (receiver && actor.scopeOrgIds.includes(receiver.id)) throw ValidationError.field('receiver', 'already-yours', 'the goods are already yours');
       if (input.corrects) await this.assertCorrectable(tx, batchId, input.corrects);
       const custodian = await requireOrg(tx, batch.custodianOrgId);
       const head = await tx.events.headOf(batchId);
@@ -71,9 +71,10 @@ export class CustodyService {
         throw new AppError({
           status: 409,
           type: problemType('not-shipped-to-you'),
+          code: 'not-shipped-to-you',
           title: 'Nothing to receive',
           detail: 'This lot has not been shipped to your organization.',
-          errors: [{ path: 'type', message: 'receiving needs a shipping step that names your organization' }],
+          errors: [{ path: 'type', code: 'not-shipped-to-you', message: 'receiving needs a shipping step that names your organization' }],
         });
       }
       return batch.pendingReceiverOrgId;
@@ -90,7 +91,7 @@ export class CustodyService {
 
   private async assertCorrectable(tx: Repositories, batchId: string, eventId: string): Promise<void> {
     const target = await tx.events.findById(eventId);
-    if (!target || !target.links.some((l) => l.targetId === batchId)) throw ValidationError.field('corrects', 'no such step on this lot');
+    if (!target || !target.links.some((l) => l.targetId === batchId)) throw ValidationError.field('corrects', 'no-such-step', 'no such step on this lot');
   }
 
   /** Lets `orgIds` read the lot and every lot it was made from. */

@@ -28,7 +28,7 @@ export class BatchService {
     const plots: PlotRecord[] = [];
     for (const [index, plotId] of input.plotIds.entries()) {
       const plot = await this.store.plots.findById(plotId);
-      if (!plot || !actor.scopeOrgIds.includes(plot.orgId)) throw ValidationError.field(`plotIds[${index}]`, 'no such plot in your organization');
+      if (!plot || !actor.scopeOrgIds.includes(plot.orgId)) throw ValidationError.field(`plotIds[${index}]`, 'no-such-plot', 'no such plot in your organization');
       plots.push(plot);
     }
     const plotOwners = new Set(plots.map((p) => p.orgId));
@@ -140,7 +140,7 @@ export class BatchService {
   async setPublished(actor: Actor, batchId: string, published: boolean): Promise<BatchRecord> {
     requireRole(actor, ['admin'], 'publish lots');
     const batch = await this.get(actor, batchId);
-    if (!actor.scopeOrgIds.includes(batch.orgId)) throw new ForbiddenError('Only the organization that owns the lot may publish it.');
+    if (!actor.scopeOrgIds.includes(batch.orgId)) throw new ForbiddenError('not-lot-owner', 'Only the organization that owns the lot may publish it.');
     if (batch.published === published) return batch;
     const publishedAt = published ? nowIso() : null;
     await this.store.transaction(async (tx) => {

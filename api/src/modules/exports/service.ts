@@ -85,6 +85,8 @@ export class ExportService {
       throw new AppError({
         status: 413,
         type: problemType('eudr-file-too-large'),
+        code: 'eudr-file-too-large',
+        params: { maximumBytes: this.eudrMaxFileBytes },
         title: 'Export too large for one EUDR file',
         detail: `The geolocation data exceeds the EU information system's limit of ${this.eudrMaxFileBytes.toLocaleString('en')} bytes per file. Use the CLI, which splits it into numbered files: npm run export -- --format eudr.geojson --out plots.geojson --org <slug>`,
       });

@@ -8,7 +8,7 @@ export function landingRouter(landing: LandingService, page: LandingPageRenderer
   const router = Router();
   router.get('/', async (req, res) => {
     const { lang } = req.query;
-    if (lang !== undefined && typeof lang !== 'string') throw ValidationError.field('lang', 'give lang once');
+    if (lang !== undefined && typeof lang !== 'string') throw ValidationError.field('lang', 'given-twice', 'give lang once');
     const language = page.language(lang, req.get('accept-language'));
     const html = page.page({ ...fixed, demoLots: await landing.demo() }, language);
     res.setHeader('Cache-Control', 'no-cache');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refinement } from '../../core/validation.js';
 import { READABLE_FROM_ANY_ORIGIN, type ApiRouter } from '../../core/api-router.js';
 import type { TransparencyLog } from '../../log/transparency-log.js';
 
@@ -7,7 +8,7 @@ const TreeSize = z
   .string()
   .regex(/^(0|[1-9]\d{0,15})$/, 'a tree size in plain decimal digits')
   .transform(Number)
-  .refine((n) => Number.isSafeInteger(n), 'too large');
+  .refine((n) => Number.isSafeInteger(n), refinement('too-big', 'too large', { maximum: Number.MAX_SAFE_INTEGER }));
 const HexHash = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 event hash in lower-case hex');
 const Proof = z.object({ hashes: z.array(HexHash) });
 
@@ -47,7 +48,7 @@ export function logRoutes(api: ApiRouter, log: TransparencyLog): void {
       summary: 'Inclusion proof (RFC 9162) of an event hash in the tree of treeSize leaves (up to the latest checkpoint)',
       tag: 'log',
       auth: 'public',
-      query: z.strictObject({ hash: HexHash, treeSize: TreeSize.refine((n) => n >= 1, 'at least 1') }),
+      query: z.strictObject({ hash: HexHash, treeSize: TreeSize.refine((n) => n >= 1, refinement('too-small', 'at least 1', { minimum: 1 })) }),
       responses: [{ status: 200, description: 'Proof', schema: Proof.extend({ leafIndex: z.number().int(), treeSize: z.number().int() }) }],
     },
     async ({ query }) => ({ status: 200, body: await log.inclusionProof(query.hash, query.treeSize) }),

@@ -45,7 +45,7 @@ export class MediaService {
 
   async attach(actor: Actor, target: MediaTarget, files: Array<{ bytes: Uint8Array }>): Promise<MediaRecord[]> {
     requireRole(actor, ['farmer', 'operator', 'admin', 'inspector'], 'attach photos or documents');
-    if (files.length === 0) throw ValidationError.field('file', 'send at least one file in the field "file"');
+    if (files.length === 0) throw ValidationError.field('file', 'file-required', 'send at least one file in the field "file"');
     const resolved = await this.resolve(actor, target);
     const processed: ProcessedMedia[] = [];
     for (const [index, file] of files.entries()) processed.push(await processUpload(file.bytes, `file[${index}]`, this.limits));
@@ -169,7 +169,7 @@ export class MediaService {
     let attachesTo: string | null = null;
     if (target.kind === 'step') {
       const step = await this.batches.getStep(actor, target.batchId, target.stepId);
-      if (!actor.scopeOrgIds.includes(step.event.orgId)) throw new ForbiddenError('Only the organization that recorded a step attaches files to it.');
+      if (!actor.scopeOrgIds.includes(step.event.orgId)) throw new ForbiddenError('not-step-recorder', 'Only the organization that recorded a step attaches files to it.');
       attachesTo = step.event.id;
     }
     return {

@@ -25,8 +25,8 @@ export class OrganizationLogoService {
   async set(actor: Actor, orgId: string, files: Array<{ bytes: Uint8Array }>): Promise<OrganizationRecord> {
     await this.authorize(actor, orgId);
     const [file, ...extra] = files;
-    if (!file) throw ValidationError.field('file', 'send the logo image in the field "file"');
-    if (extra.length > 0) throw ValidationError.field('file', 'send one logo image');
+    if (!file) throw ValidationError.field('file', 'file-required', 'send the logo image in the field "file"');
+    if (extra.length > 0) throw ValidationError.field('file', 'one-file-only', 'send one logo image');
     const logo = await renderLogo(file.bytes, 'file', this.maxPixels);
     // Blob first: a record never names bytes that are not there; an unused blob is harmless.
     await this.blobs.put('logos', logo.sha256, logo.png);
@@ -55,7 +55,7 @@ export class OrganizationLogoService {
     let sha256 = owner?.logoSha256 ?? null;
     if (!sha256 && owner?.parentId) sha256 = (await this.store.organizations.findById(owner.parentId))?.logoSha256 ?? null;
     if (!sha256) {
-      throw new ConflictError('The organization that owns this lot has no logo on file; its admin can upload one with PUT /api/v1/organizations/{id}/logo.', 'logo');
+      throw new ConflictError('The organization that owns this lot has no logo on file; its admin can upload one with PUT /api/v1/organizations/{id}/logo.', 'logo', 'logo-missing');
     }
     const hash = sha256;
     return {
@@ -72,6 +72,6 @@ export class OrganizationLogoService {
   private async authorize(actor: Actor, orgId: string): Promise<void> {
     await this.organizations.get(actor, orgId);
     requireRole(actor, ['admin'], 'change an organization’s logo');
-    if (!actor.scopeOrgIds.includes(orgId)) throw new ForbiddenError('Only admins of this organization (or of its cooperative) may change its logo.');
+    if (!actor.scopeOrgIds.includes(orgId)) throw new ForbiddenError('not-organization-admin', 'Only admins of this organization (or of its cooperative) may change its logo.');
   }
 }

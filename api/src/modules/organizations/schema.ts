@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Address, Gln, Id, PhoneNumber, Slug, Text } from '../../core/schemas.js';
 import { PIN_LENGTH, PIN_PROBLEM_TEXT, pinProblem } from '../../domain/phone-login.js';
+import { refinement } from '../../core/validation.js';
 import { ORGANIZATION_TYPES, ROLES } from '../../domain/vocabulary.js';
 
 export const OrganizationCreate = z.strictObject({
@@ -42,7 +43,7 @@ export const Pin = z.string().max(20).describe(`${PIN_LENGTH} digits, not trivia
 /** Adds a field error to `ctx` when `pin` may not be the PIN of `phone`. */
 function checkPin(pin: string, phone: string | null, ctx: z.RefinementCtx): void {
   const problem = pinProblem(pin, phone);
-  if (problem) ctx.addIssue({ code: 'custom', path: ['pin'], message: PIN_PROBLEM_TEXT[problem] });
+  if (problem) ctx.addIssue({ code: 'custom', path: ['pin'], ...refinement(`pin-${problem}`, PIN_PROBLEM_TEXT[problem]) });
 }
 
 /** A new user's fields, each checked on its own (UserCreate adds the rules between them). */
@@ -62,17 +63,17 @@ export const UserFields = z.strictObject({
  */
 export const UserCreate = UserFields.superRefine((user, ctx) => {
   const pair = (a: keyof typeof user, b: keyof typeof user, what: string) => {
-    if (user[a] !== undefined && user[b] === undefined) ctx.addIssue({ code: 'custom', path: [b], message: `required with ${String(a)}: ${what}` });
+    if (user[a] !== undefined && user[b] === undefined) ctx.addIssue({ code: 'custom', path: [b], ...refinement('required-with', `required with ${String(a)}: ${what}`, { with: String(a) }) });
   };
   pair('email', 'password', 'an email login needs its password');
   pair('password', 'email', 'a password belongs to an email login');
   pair('phone', 'pin', 'a phone login needs its PIN');
   pair('pin', 'phone', 'a PIN belongs to a phone login');
   if (user.email === undefined && user.password === undefined && user.phone === undefined && user.pin === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['email'], message: 'a user needs an email and password, or (farmers) a phone and PIN' });
+    ctx.addIssue({ code: 'custom', path: ['email'], ...refinement('login-required', 'a user needs an email and password, or (farmers) a phone and PIN') });
   }
   if (user.phone !== undefined && user.role !== 'farmer') {
-    ctx.addIssue({ code: 'custom', path: ['phone'], message: 'phone and PIN logins are for the farmer role; other roles log in with an email and password' });
+    ctx.addIssue({ code: 'custom', path: ['phone'], ...refinement('phone-login-farmers-only', 'phone and PIN logins are for the farmer role; other roles log in with an email and password') });
   }
   if (user.pin !== undefined) checkPin(user.pin, user.phone ?? null, ctx);
 });

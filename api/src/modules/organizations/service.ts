@@ -27,9 +27,9 @@ export class OrganizationService {
   ): Promise<{ organization: OrganizationRecord; user: PublicUser | null }> {
     if (input.parentId) {
       const parent = await this.store.organizations.findById(input.parentId);
-      if (!parent) throw ValidationError.field('parentId', 'no such organization');
+      if (!parent) throw ValidationError.field('parentId', 'no-such-organization', 'no such organization');
       if (input.type !== 'farm_household' || parent.type !== 'cooperative') {
-        throw ValidationError.field('parentId', 'only a farm household can be a member, and only of a cooperative');
+        throw ValidationError.field('parentId', 'member-of-cooperative-only', 'only a farm household can be a member, and only of a cooperative');
       }
     }
     const passwordHash = firstUser ? await hashPassword(firstUser.password) : null;
@@ -69,7 +69,7 @@ export class OrganizationService {
   async createMember(actor: Actor, input: OrganizationCreate): Promise<OrganizationRecord> {
     requireRole(actor, ['admin'], 'create organizations');
     const own = await this.requireOrg(actor.orgId);
-    if (own.type !== 'cooperative') throw new ForbiddenError('Only a cooperative registers member farm households.');
+    if (own.type !== 'cooperative') throw new ForbiddenError('not-a-cooperative', 'Only a cooperative registers member farm households.');
     await this.requireGlnFree(input.gln);
     const organization = toRecord(input, own.id);
     await this.store.transaction(async (tx) => {
@@ -97,13 +97,13 @@ export class OrganizationService {
   async createUser(actor: Actor, input: UserCreate): Promise<PublicUser> {
     requireRole(actor, ['admin'], 'create users');
     const orgId = input.orgId ?? actor.orgId;
-    if (!actor.scopeOrgIds.includes(orgId)) throw ValidationError.field('orgId', 'not your organization or one of its member households');
+    if (!actor.scopeOrgIds.includes(orgId)) throw ValidationError.field('orgId', 'not-your-organization', 'not your organization or one of its member households');
     const org = await this.requireOrg(orgId);
     if (input.role === 'inspector' && org.type !== 'certification_body') {
-      throw ValidationError.field('role', 'the inspector role belongs to certification bodies');
+      throw ValidationError.field('role', 'role-for-certification-bodies', 'the inspector role belongs to certification bodies');
     }
     if (input.role === 'farmer' && org.type !== 'farm_household') {
-      throw ValidationError.field('role', 'the farmer role belongs to farm households');
+      throw ValidationError.field('role', 'role-for-farm-households', 'the farmer role belongs to farm households');
     }
     // A taken email or phone is the store's to refuse (UNIQUE_RULES): a 409 naming the field.
     const user: UserRecord = {
@@ -133,9 +133,9 @@ export class OrganizationService {
     requireRole(actor, ['admin'], 'reset PINs');
     const user = await this.store.users.findById(id);
     if (!user || !actor.scopeOrgIds.includes(user.orgId)) throw new NotFoundError('User');
-    if (!user.phone) throw new ConflictError('this user logs in with an email, not a phone; a PIN belongs to a phone login', 'pin');
+    if (!user.phone) throw new ConflictError('this user logs in with an email, not a phone; a PIN belongs to a phone login', 'pin', 'no-phone-login');
     const problem = pinProblem(pin, user.phone);
-    if (problem) throw ValidationError.field('pin', PIN_PROBLEM_TEXT[problem]);
+    if (problem) throw ValidationError.field('pin', `pin-${problem}`, PIN_PROBLEM_TEXT[problem]);
     const pinHash = await hashPassword(pin);
     await this.store.transaction(async (tx) => {
       await tx.users.setPinHash(user.id, pinHash);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refinement } from '../../core/validation.js';
 import { Gln, Id, IsoDate, Text } from '../../core/schemas.js';
 import { CERTIFICATION_SCHEMES } from '../../domain/vocabulary.js';
 
@@ -12,9 +13,9 @@ export const CertificationInput = z
     stars: z.number().int().min(3).max(5).optional().describe('OCOP rating, 3 to 5 stars'),
   })
   .superRefine((c, ctx) => {
-    if (c.validTo < c.validFrom) ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'validTo is before validFrom' });
-    if (c.scheme === 'OCOP' && c.stars === undefined) ctx.addIssue({ code: 'custom', path: ['stars'], message: 'an OCOP certificate has 3 to 5 stars' });
-    if (c.scheme !== 'OCOP' && c.stars !== undefined) ctx.addIssue({ code: 'custom', path: ['stars'], message: 'stars apply only to OCOP' });
+    if (c.validTo < c.validFrom) ctx.addIssue({ code: 'custom', path: ['validTo'], ...refinement('ends-before-start', 'validTo is before validFrom') });
+    if (c.scheme === 'OCOP' && c.stars === undefined) ctx.addIssue({ code: 'custom', path: ['stars'], ...refinement('ocop-stars-required', 'an OCOP certificate has 3 to 5 stars', { minimum: 3, maximum: 5 }) });
+    if (c.scheme !== 'OCOP' && c.stars !== undefined) ctx.addIssue({ code: 'custom', path: ['stars'], ...refinement('stars-only-for-ocop', 'stars apply only to OCOP') });
   });
 
 export const PlotCreate = z.strictObject({
@@ -22,7 +23,7 @@ export const PlotCreate = z.strictObject({
   crops: z.array(Text(60)).min(1).max(20),
   geometry: z
     .unknown()
-    .refine((value) => value !== undefined, 'a GeoJSON Point or Polygon object is required')
+    .refine((value) => value !== undefined, refinement('plot-geometry-required', 'a GeoJSON Point or Polygon object is required'))
     .describe('GeoJSON Point or Polygon, WGS84 [longitude, latitude]; checked against the EUDR rules'),
   farmerId: Id.optional().describe('The farm household that works the plot; defaults to the caller’s organization'),
   declaredAreaHa: z.number().positive().max(100_000).optional().describe('Required for point plots'),

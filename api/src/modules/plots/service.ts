@@ -28,20 +28,20 @@ export class PlotService {
     requireRole(actor, ['farmer', 'operator', 'admin'], 'register plots');
     const ownerId = input.farmerId ?? actor.orgId;
     if (!actor.scopeOrgIds.includes(ownerId)) {
-      throw ValidationError.field('farmerId', 'not your organization or one of its member households');
+      throw ValidationError.field('farmerId', 'not-your-organization', 'not your organization or one of its member households');
     }
     const owner = await this.store.organizations.findById(ownerId);
-    if (!owner) throw ValidationError.field('farmerId', 'no such organization');
-    if (input.farmerId && owner.type !== 'farm_household') throw ValidationError.field('farmerId', 'must name a farm household');
+    if (!owner) throw ValidationError.field('farmerId', 'no-such-organization', 'no such organization');
+    if (input.farmerId && owner.type !== 'farm_household') throw ValidationError.field('farmerId', 'must-be-farm-household', 'must name a farm household');
     const recordedBy = owner.id === actor.orgId ? owner : await this.store.organizations.findById(actor.orgId);
     if (!recordedBy) throw new NotFoundError('Organization');
 
     const check = checkPlotGeometry(input.geometry);
     if (!check.ok) throw new ValidationError(check.errors);
     if (check.geometry.type === 'Point') {
-      if (input.declaredAreaHa === undefined) throw ValidationError.field('declaredAreaHa', 'a point plot needs its declared area in hectares');
+      if (input.declaredAreaHa === undefined) throw ValidationError.field('declaredAreaHa', 'point-plot-needs-area', 'a point plot needs its declared area in hectares');
       if (input.declaredAreaHa > EUDR_POINT_MAX_HA) {
-        throw ValidationError.field('geometry', `a plot over ${EUDR_POINT_MAX_HA} ha must be a polygon, not a point (EUDR)`);
+        throw ValidationError.field('geometry', 'point-plot-too-large', `a plot over ${EUDR_POINT_MAX_HA} ha must be a polygon, not a point (EUDR)`, { maximumHa: EUDR_POINT_MAX_HA });
       }
     }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refinement } from '../../core/validation.js';
 import { Gtin, Id, Text } from '../../core/schemas.js';
 import { AVAILABILITIES, MARKETPLACES } from '../../domain/vocabulary.js';
 
@@ -39,7 +40,7 @@ export const ProductUpdate = z
       Object.entries(ProductFields).map(([k, v]) => [k, (CLEARABLE_PRODUCT_FIELDS as readonly string[]).includes(k) ? (v as z.ZodType).nullable().optional() : (v as z.ZodType).optional()]),
     ) as { [K in keyof typeof ProductFields]: K extends Clearable ? z.ZodOptional<z.ZodNullable<(typeof ProductFields)[K]>> : z.ZodOptional<(typeof ProductFields)[K]> },
   )
-  .refine((p) => Object.keys(p).length > 0, 'nothing to change');
+  .refine((p) => Object.keys(p).length > 0, refinement('nothing-to-change', 'nothing to change'));
 export type ProductUpdate = z.output<typeof ProductUpdate>;
 
 export const ListingCreate = z.strictObject({

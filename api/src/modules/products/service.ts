@@ -85,7 +85,7 @@ export class ProductService {
   async createListing(actor: Actor, input: ListingCreate): Promise<ListingRecord> {
     requireRole(actor, ['operator', 'admin'], 'manage listings');
     const product = await this.store.products.findById(input.productId);
-    if (!product || !actor.scopeOrgIds.includes(product.orgId)) throw ValidationError.field('productId', 'no such product in your organization');
+    if (!product || !actor.scopeOrgIds.includes(product.orgId)) throw ValidationError.field('productId', 'no-such-product', 'no such product in your organization');
     const listing: ListingRecord = {
       id: newId(),
       orgId: product.orgId,
@@ -131,7 +131,7 @@ export class ProductService {
     for (const [index, batchId] of batchIds.entries()) {
       const batch = await this.store.batches.findById(batchId);
       if (!batch || !batch.accessOrgIds.some((id) => actor.scopeOrgIds.includes(id))) {
-        throw ValidationError.field(`batchIds[${index}]`, 'no such lot in your chain of custody');
+        throw ValidationError.field(`batchIds[${index}]`, 'no-such-lot', 'no such lot in your chain of custody');
       }
     }
   }

@@ -51,7 +51,7 @@ export class ProvenanceService {
       // Taken inside the transaction: events signed by transactions that ran before it keep their validity.
       const now = nowIso();
       const effective = effectiveAt ? new Date(effectiveAt).toISOString() : now;
-      if (effective > now) throw ValidationError.field('effectiveAt', 'a revocation cannot take effect in the future');
+      if (effective > now) throw ValidationError.field('effectiveAt', 'future-time', 'a revocation cannot take effect in the future');
       const revoked = await this.keys.revoke(tx, actor.orgId, kid, effective, now);
       await recordAudit(tx, { actor, action: 'signing_key.revoked', targetId: kid, details: { effectiveAt: effective } });
       return revoked;

@@ -7,7 +7,7 @@ export type PageLanguage = 'vi' | 'en';
 export type ResolverMiss =
   | { kind: 'not-registered'; item: { lot?: string | undefined; serial?: string | undefined }; productName: string; productLink: string }
   | { kind: 'not-found' }
-  | { kind: 'bad-syntax'; rule: string; message: string };
+  | { kind: 'bad-syntax'; rule: string };
 
 /**
  * How the resolver turns what it found into the HTML a person sees. The resolver declares it and

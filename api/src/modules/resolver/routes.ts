@@ -65,7 +65,7 @@ export function resolverRouter(resolver: ResolverService, scans: ScanService, pa
 
   router.get('/l/:code', limit, async (req, res) => {
     const code = String(req.params.code);
-    if (!/^[0-9A-Z]{10}$/.test(code)) throw new AppError({ status: 404, type: problemType('not-found'), title: 'Not found', detail: 'No lot has this code.' });
+    if (!/^[0-9A-Z]{10}$/.test(code)) throw new AppError({ status: 404, type: problemType('not-found'), code: 'not-found', title: 'Not found', detail: 'No lot has this code.' });
     await answer(req, res, `/l/${code}`, () => resolver.byCode(code));
   });
 
@@ -75,9 +75,11 @@ export function resolverRouter(resolver: ResolverService, scans: ScanService, pa
       const error = new AppError({
         status: 400,
         type: problemType('digital-link-syntax'),
+        code: 'digital-link-syntax',
+        params: { rule: parsed.error.rule },
         title: 'Not a valid GS1 Digital Link',
         detail: parsed.error.message,
-        errors: [{ path: parsed.error.segment ?? req.path, message: `${parsed.error.rule}: ${parsed.error.message}` }],
+        errors: [{ path: parsed.error.segment ?? req.path, code: 'digital-link-syntax', params: { rule: parsed.error.rule }, message: `${parsed.error.rule}: ${parsed.error.message}` }],
         extensions: { rule: parsed.error.rule },
       });
       const representation = representationOf(req, pages);
@@ -117,8 +119,8 @@ export function resolverRouter(resolver: ResolverService, scans: ScanService, pa
 
 function representationOf(req: Request, pages: OriginPageRenderer): Representation {
   const { linkType, lang } = req.query;
-  if (linkType !== undefined && typeof linkType !== 'string') throw ValidationError.field('linkType', 'give linkType once');
-  if (lang !== undefined && typeof lang !== 'string') throw ValidationError.field('lang', 'give lang once');
+  if (linkType !== undefined && typeof linkType !== 'string') throw ValidationError.field('linkType', 'given-twice', 'give linkType once');
+  if (lang !== undefined && typeof lang !== 'string') throw ValidationError.field('lang', 'given-twice', 'give lang once');
   if (linkType === 'linkset' || linkType === 'all') return { kind: 'linkset' };
   if (linkType) return { kind: 'redirect', linkType };
   const preferred = req.accepts(['text/html', LINKSET, 'application/json']);
@@ -132,7 +134,7 @@ function redirectTarget(req: Request, resolution: Resolution, linkType: string):
   const lang = typeof req.query.lang === 'string' ? req.query.lang : null;
   // An explicit language picks the link in that language when the item has one.
   const target = (lang ? targets.find((t) => t.hreflang?.includes(lang)) : undefined) ?? targets[0];
-  if (!target) throw new AppError({ status: 404, type: problemType('not-found'), title: 'Not found', detail: `This item has no ${linkType} link.`, errors: [{ path: 'linkType', message: `no ${linkType} link` }] });
+  if (!target) throw new AppError({ status: 404, type: problemType('not-found'), code: 'not-found', title: 'Not found', detail: `This item has no ${linkType} link.`, errors: [{ path: 'linkType', code: 'no-such-link', message: `no ${linkType} link`, params: { linkType } }] });
   const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
   params.delete('linkType');
   if (target.hreflang?.includes(lang ?? '')) params.delete('lang');
@@ -186,7 +188,7 @@ function sendMiss(res: Response, pages: OriginPageRenderer, error: AppError, lan
     error instanceof UnregisteredItemError
       ? { kind: 'not-registered', item: error.item, productName: lang === 'en' ? (error.product.name.en ?? error.product.name.vi) : error.product.name.vi, productLink: error.productLink }
       : error.status === 400
-        ? { kind: 'bad-syntax', rule: String(error.extensions.rule ?? ''), message: error.message }
+        ? { kind: 'bad-syntax', rule: String(error.extensions.rule ?? '') }
         : { kind: 'not-found' };
   res.status(error.status).setHeader('Cache-Control', 'no-store');
   res.type('html').send(pages.miss(miss, lang, self));

@@ -91,6 +91,7 @@ export class UnregisteredItemError extends AppError {
     super({
       status: 404,
       type: problemType('not-registered'),
+      code: 'not-registered',
       title: 'Not registered',
       detail: `${itemLabel} of ${product.name.vi} is not registered: the code on this package may not be genuine. The product: ${productLink}`,
       extensions: { product: productLink },

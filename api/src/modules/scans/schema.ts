@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refinement } from '../../core/validation.js';
 import { IsoDate } from '../../core/schemas.js';
 import { CLIENT_TYPES } from '../../domain/client-type.js';
 
@@ -6,7 +7,7 @@ import { CLIENT_TYPES } from '../../domain/client-type.js';
 export const MAX_SCAN_WINDOW_DAYS = 366;
 
 /** Scans began long after 1970; the bound keeps the day arithmetic within four-digit years. */
-const ScanDay = IsoDate.refine((day) => day >= '1970-01-01' && day <= '9998-12-31', 'a day between 1970-01-01 and 9998-12-31');
+const ScanDay = IsoDate.refine((day) => day >= '1970-01-01' && day <= '9998-12-31', refinement('invalid-value', 'a day between 1970-01-01 and 9998-12-31', { minimum: '1970-01-01', maximum: '9998-12-31' }));
 
 export const ScanQuery = z.strictObject({
   from: ScanDay.optional().describe(`First day counted (YYYY-MM-DD, Vietnam time); default: ${MAX_SCAN_WINDOW_DAYS - 1} days before \`to\``),

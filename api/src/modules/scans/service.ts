@@ -176,7 +176,7 @@ function dayWindow(query: ScanQuery, now: Date): { from: string; to: string; fro
   const to = query.to ?? dayOf(Math.floor((now.getTime() + OFFSET_MS) / DAY_MS));
   const from = query.from ?? dayOf(dayNumber(to) - (MAX_SCAN_WINDOW_DAYS - 1));
   const days = dayNumber(to) - dayNumber(from) + 1;
-  if (days < 1) throw ValidationError.field('from', `must not be after to (${to})`);
-  if (days > MAX_SCAN_WINDOW_DAYS) throw ValidationError.field('from', `the window is at most ${MAX_SCAN_WINDOW_DAYS} days; from ${from} to ${to} is ${days}`);
+  if (days < 1) throw ValidationError.field('from', 'window-reversed', `must not be after to (${to})`);
+  if (days > MAX_SCAN_WINDOW_DAYS) throw ValidationError.field('from', 'window-too-long', `the window is at most ${MAX_SCAN_WINDOW_DAYS} days; from ${from} to ${to} is ${days}`, { maximum: MAX_SCAN_WINDOW_DAYS });
   return { from, to, fromInstant: startOf(dayNumber(from)), toInstant: startOf(dayNumber(to) + 1) };
 }

@@ -1,5 +1,6 @@
 /** EPCIS capture jobs: record and repository. */
 
+import type { ErrorParams } from '../../domain/problem-codes.js';
 import type { Page, PageRequest } from './pagination.js';
 
 /**
@@ -21,7 +22,7 @@ export interface CaptureJobRecord {
   /** On success: the stored events' eventIDs, in document order. */
   eventIds: string[];
   /** On failure: why, as problem details (`errors` name the failing paths). */
-  errors: Array<{ type: string; title: string; status: number; detail: string; errors?: Array<{ path: string; message: string }> }>;
+  errors: Array<{ type: string; title: string; status: number; detail: string; code?: string; params?: ErrorParams; errors?: Array<{ path: string; code?: string; message: string; params?: ErrorParams }> }>;
 }
 
 export interface CaptureJobRepository {

@@ -1,3 +1,5 @@
+import { isFieldErrorCode, isProblemCode } from '../../../src/domain/problem-codes.js';
+
 /** The answer the service owes any request, however hostile: what the fuzz properties check. */
 export interface RawAnswer {
   status: number;
@@ -31,12 +33,16 @@ export function contractViolation(answer: RawAnswer, rules: AnswerRules = {}): s
     if (typeof problem[field] !== 'string' || problem[field] === '') return `a ${status} problem without a "${field}": ${JSON.stringify(problem).slice(0, 300)}`;
   }
   if (problem.status !== status) return `a ${status} problem whose "status" is ${JSON.stringify(problem.status)}`;
+  // Every code is one of the closed, documented lists (docs/errors.md; error-codes.test.ts holds the two together).
+  if (!isProblemCode(problem.code)) return `a ${status} problem whose "code" ${JSON.stringify(problem.code)} is not a documented problem code`;
   const errors = problem.errors;
   if (String(problem.type).endsWith('/validation-error') && !(Array.isArray(errors) && errors.length > 0)) return `a validation problem without "errors": ${JSON.stringify(problem).slice(0, 300)}`;
   if (errors !== undefined) {
     if (!Array.isArray(errors)) return `"errors" is not an array: ${JSON.stringify(errors).slice(0, 200)}`;
     const bad = errors.find((e: unknown) => typeof (e as { path?: unknown })?.path !== 'string' || typeof (e as { message?: unknown })?.message !== 'string');
     if (bad !== undefined) return `an "errors" item without a string path and message: ${JSON.stringify(bad).slice(0, 200)}`;
+    const uncoded = errors.find((e: unknown) => !isFieldErrorCode((e as { code?: unknown })?.code));
+    if (uncoded !== undefined) return `an "errors" item whose "code" is not a documented field-error code: ${JSON.stringify(uncoded).slice(0, 200)}`;
   }
   return null;
 }

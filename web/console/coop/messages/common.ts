@@ -13,8 +13,6 @@ const vi = {
   loading: 'Đang tải…',
   needsNetwork: 'Các mục của hợp tác xã cần có mạng. Hãy kết nối lại rồi thử lại.',
   tryAgain: 'Thử lại',
-  serverSaid: (status: number, title: string) => `Máy chủ trả lời ${status}: ${title}`,
-  fieldError: (path: string, message: string) => `${path}: ${message}`,
   // Overview
   overviewHeading: 'Hôm nay ở hợp tác xã',
   countMembers: 'hộ thành viên',
@@ -41,8 +39,6 @@ const en: typeof vi = {
   loading: 'Loading…',
   needsNetwork: 'The cooperative screens need a connection. Connect again, then try again.',
   tryAgain: 'Try again',
-  serverSaid: (status: number, title: string) => `The server answered ${status}: ${title}`,
-  fieldError: (path: string, message: string) => `${path}: ${message}`,
   overviewHeading: 'Today at the cooperative',
   countMembers: 'member households',
   countPlots: 'plots',

@@ -1,4 +1,3 @@
-import type { PinProblem } from '../../../../api/src/domain/phone-login.js';
 import type { ConsoleLang } from '../../messages.js';
 
 /** Words of the farmers' logins on the members screen: the list, the new-login form and the PIN reset. */
@@ -35,14 +34,6 @@ const vi = {
   cancel: 'Hủy',
   close: 'Đóng',
   pinReset: (name: string) => `Đã đặt mã PIN mới cho ${name}. Mã cũ không dùng được nữa; hãy báo mã mới cho nông hộ trực tiếp.`,
-  // What the form refuses before sending
-  phoneInvalid: 'Đây không phải số di động Việt Nam. Hãy nhập 10 chữ số, ví dụ 0912 345 678.',
-  pinProblems: {
-    'not-six-digits': 'Mã PIN phải gồm đúng 6 chữ số.',
-    repeated: 'Mã PIN quá dễ đoán: một chữ số hay một nhóm số lặp lại.',
-    sequence: 'Mã PIN quá dễ đoán: các chữ số liền nhau.',
-    'phone-digits': 'Mã PIN quá dễ đoán: trùng các số cuối của số điện thoại.',
-  } satisfies Record<PinProblem, string>,
 };
 
 const en: typeof vi = {
@@ -75,13 +66,6 @@ const en: typeof vi = {
   cancel: 'Cancel',
   close: 'Close',
   pinReset: (name: string) => `${name} has a new PIN. The old one no longer works; tell the farmer the new one in person.`,
-  phoneInvalid: 'This is not a Vietnamese mobile number. Type its 10 digits, for example 0912 345 678.',
-  pinProblems: {
-    'not-six-digits': 'The PIN must be exactly 6 digits.',
-    repeated: 'This PIN is too easy to guess: a digit or a group of digits repeated.',
-    sequence: 'This PIN is too easy to guess: digits in a straight run.',
-    'phone-digits': 'This PIN is too easy to guess: the last digits of the phone number.',
-  },
 };
 
 export const FARMER_LOGIN_MESSAGES: Record<ConsoleLang, typeof vi> = { vi, en };
