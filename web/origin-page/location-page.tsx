@@ -1,6 +1,6 @@
 import type { LocationOrigin } from '../../api/src/modules/resolver/service.js';
 import { Fact, renderDocument } from './layout.js';
-import { addressLine } from './lot-page.js';
+import { addressLine } from './lot-details.js';
 import type { Lang, Messages } from './messages.js';
 
 /** The page a GLN (`/414/{gln}`) resolves to: who is at that location and where it is. */

@@ -1,7 +1,7 @@
 import type { OriginPageRenderer } from '../../api/src/modules/resolver/origin-page-renderer.js';
 import { renderResolverMiss } from './error-page.js';
 import { renderLocationPage } from './location-page.js';
-import { renderLotPage } from './lot-page.js';
+import { lotShareCard, renderLotPage } from './lot-page.js';
 import { MESSAGES, pickLanguage } from './messages.js';
 import { renderPlotPage } from './plot-page.js';
 import { renderProductPage } from './product-page.js';
@@ -20,4 +20,5 @@ export const originPages: OriginPageRenderer = {
           : renderLocationPage(resolution, lang, m, self);
   },
   miss: (miss, lang, self) => renderResolverMiss(miss, lang, MESSAGES[lang], self),
+  shareCard: (lot, lang) => lotShareCard(lot, lang, MESSAGES[lang]),
 };

@@ -3,7 +3,7 @@ import type { PlotFacts } from '../../api/src/domain/signed-plot.js';
 import type { PlotOrigin } from '../../api/src/modules/resolver/service.js';
 import { formatNumber } from './format.js';
 import { Fact, renderDocument } from './layout.js';
-import { CertificateItem } from './lot-page.js';
+import { CertificateItem } from './certificates.js';
 import type { Lang, Messages } from './messages.js';
 import { openStreetMapUrl, plotCentre, PlotMap } from './plot-map.js';
 

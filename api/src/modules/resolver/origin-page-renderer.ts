@@ -1,4 +1,5 @@
-import type { Resolution } from './service.js';
+import type { ShareCard } from '../../media/share-card.js';
+import type { LotOrigin, Resolution } from './service.js';
 
 /** The languages public pages are written in (the resolver description lists the same). */
 export type PageLanguage = 'vi' | 'en';
@@ -21,4 +22,6 @@ export interface OriginPageRenderer {
   page(resolution: Resolution, lang: PageLanguage, self: string): string;
   /** The page for a miss: not registered (maybe counterfeit), not found, or not a valid code. */
   miss(miss: ResolverMiss, lang: PageLanguage, self: string): string;
+  /** What a lot's share image (og:image) shows in `lang`: the page names the image by it, the resolver draws it. */
+  shareCard(lot: LotOrigin, lang: PageLanguage): ShareCard;
 }

@@ -40,6 +40,8 @@ export interface LotOrigin {
   events: SignedEvent[];
   /** The organizations the events name (recorders, farmers, receivers), by their URI. */
   organizations: Record<string, OrganizationRecord>;
+  /** The cooperative of each farm household among them, by the household's id. */
+  memberOf: Record<string, OrganizationRecord>;
   verification: { valid: boolean; events: number; signers: number; problems: string[]; checkedAt: string };
   links: Links;
   publicBaseUrl: string;
@@ -159,6 +161,7 @@ export class ResolverService {
     ]);
     const events = bundle.events.slice(0, PAGE_EVENTS_LIMIT).map(({ hash, jws }) => ({ hash, body: decodePayload(jws) }));
     const organizations = await this.organizationsNamedIn(events);
+    const memberOf = await this.cooperativesOf(Object.values(organizations));
     const page = lotDigitalLink(this.publicBaseUrl, batch);
     const hasCertifications = events.some((e) => plotOf(e.body)?.certifications?.length) || (product?.ocopStars ?? 0) > 0;
     const hasPlots = events.some((e) => plotOf(e.body));
@@ -189,6 +192,7 @@ export class ResolverService {
       listings,
       events,
       organizations,
+      memberOf,
       verification: {
         valid: report.valid,
         events: report.events.length,
@@ -273,6 +277,17 @@ export class ResolverService {
       }),
     );
     return found;
+  }
+
+  private async cooperativesOf(orgs: OrganizationRecord[]): Promise<Record<string, OrganizationRecord>> {
+    const out: Record<string, OrganizationRecord> = {};
+    await Promise.all(
+      orgs.map(async (org) => {
+        const parent = org.type === 'farm_household' && org.parentId ? await this.store.organizations.findById(org.parentId) : null;
+        if (parent) out[org.id] = parent;
+      }),
+    );
+    return out;
   }
 
   private organizationByUri(uri: string): Promise<OrganizationRecord | null> {
