@@ -55,7 +55,7 @@ describe('sharing a lot’s page: the share image and the preview tags', () => {
     expect(meta(pages.en, 'og:locale')).to.equal('en_US');
   });
 
-  it('when each language version is read, then its canonical URL is its own and the hreflang alternates name vi, en and x-default', async () => {
+  it('when each language version is read, then its canonical URL is its own (the Digital Link for Vietnamese and for a language picked by the browser, ?lang=en for English asked by name) and the hreflang alternates name vi, en and x-default', async () => {
     const alternates = (doc: HTMLElement) => Object.fromEntries(doc.querySelectorAll('link[rel="alternate"][hreflang]').map((l) => [l.getAttribute('hreflang'), l.getAttribute('href')]));
     const expected = { vi: `${BASE}${PACK}`, en: `${BASE}${PACK}?lang=en`, 'x-default': `${BASE}${PACK}` };
     expect(pages.vi.querySelector('link[rel="canonical"]')!.getAttribute('href')).to.equal(`${BASE}${PACK}`);
@@ -64,6 +64,11 @@ describe('sharing a lot’s page: the share image and the preview tags', () => {
     expect(alternates(pages.en)).to.deep.equal(expected);
     const explicitVi = parse((await request(h.app).get(`${PACK}?lang=vi`).set('Accept', BROWSER_ACCEPT).expect(200)).text);
     expect(explicitVi.querySelector('link[rel="canonical"]')!.getAttribute('href')).to.equal(`${BASE}${PACK}`);
+    // The Digital Link itself answers in the language the browser prefers, and stays its own canonical.
+    const negotiated = parse((await request(h.app).get(PACK).set('Accept', BROWSER_ACCEPT).set('Accept-Language', 'en-US,en;q=0.9').expect(200)).text);
+    expect(negotiated.querySelector('html')!.getAttribute('lang')).to.equal('en');
+    expect(negotiated.querySelector('link[rel="canonical"]')!.getAttribute('href')).to.equal(`${BASE}${PACK}`);
+    expect(alternates(negotiated)).to.deep.equal(expected);
   });
 
   it('when the share image is fetched, then it is a 1200×630 JPEG, cached for a year under its content key, and answers 304 to its ETag', async () => {

@@ -23,6 +23,12 @@ export interface HeadInfo {
   linkset: string | null;
   /** This page's path and query without `lang`, for the language switch. */
   self: string;
+  /**
+   * The language was asked for by `?lang=`. Without it the page answers at the Digital Link itself
+   * in the language Accept-Language picked (the x-default, locale-adaptive URL), and names that URL
+   * as its canonical: a page's canonical is never another language's version.
+   */
+  chosen: boolean;
 }
 
 /** A page's main photo: the 640 px rendition (else the largest), with every rendition in the srcset. */
@@ -89,13 +95,15 @@ export function renderDocument(lang: Lang, m: Messages, head: HeadInfo, body: Co
         <title>{head.title}</title>
         <meta name="description" content={head.description} />
         <meta name="theme-color" content="#2f6b2f" />
+        {/* No icon of its own: without this a browser asks for /favicon.ico and logs the 404. */}
+        <link rel="icon" href="data:," />
         {head.canonical ? (
           <>
-            <link rel="canonical" href={languageVersion(head.canonical, lang)} />
+            <link rel="canonical" href={!head.chosen ? head.canonical : languageVersion(head.canonical, lang)} />
             <link rel="alternate" hrefLang="vi" href={languageVersion(head.canonical, 'vi')} />
             <link rel="alternate" hrefLang="en" href={languageVersion(head.canonical, 'en')} />
             <link rel="alternate" hrefLang="x-default" href={head.canonical} />
-            <meta property="og:url" content={languageVersion(head.canonical, lang)} />
+            <meta property="og:url" content={!head.chosen ? head.canonical : languageVersion(head.canonical, lang)} />
           </>
         ) : null}
         {head.linkset ? <link rel="alternate" type="application/linkset+json" href={head.linkset} /> : null}

@@ -32,7 +32,7 @@ export function lotShareCard(origin: LotOrigin, lang: Lang, m: Messages): ShareC
 }
 
 /** The public origin page of a published lot. */
-export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: string): string {
+export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: string, chosen: boolean): string {
   const view = lotView(origin, lang, m);
   const { batch, product, owner, publicBaseUrl: base } = origin;
   const card = shareCardOf(view);
@@ -84,6 +84,7 @@ export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: 
       ogType: 'product',
       linkset: `${view.page}?linkType=linkset`,
       self,
+      chosen,
     },
     body,
     ORIGIN_PAGE_SCRIPT,

@@ -15,7 +15,7 @@ const JSON_LD_MAX_POSITIONS = 500;
  * growing area, who works it (name and province only: a household's street address is its home),
  * its certificates, its map and the published lots that came from it.
  */
-export function renderPlotPage(origin: PlotOrigin, lang: Lang, m: Messages, self: string): string {
+export function renderPlotPage(origin: PlotOrigin, lang: Lang, m: Messages, self: string, chosen: boolean): string {
   const { plot, farmer, lots, publicBaseUrl: base } = origin;
   const page = origin.links['https://gs1.org/voc/pip']![0]!.href;
   const area = plot.areaHa ?? plot.declaredAreaHa;
@@ -78,7 +78,7 @@ export function renderPlotPage(origin: PlotOrigin, lang: Lang, m: Messages, self
     </>
   );
   const description = [m.plot, plot.crops.join(', '), farmer ? `${m.grownBy} ${farmer.name}` : '', farmer?.address.province ?? ''].filter(Boolean).join(' · ');
-  return renderDocument(lang, m, { title: plot.name, description, canonical: page, image: null, jsonLd, ogType: 'website', linkset: `${page}?linkType=linkset`, self }, body);
+  return renderDocument(lang, m, { title: plot.name, description, canonical: page, image: null, jsonLd, ogType: 'website', linkset: `${page}?linkType=linkset`, self, chosen }, body);
 }
 
 /** schema.org `geo`: a point as GeoCoordinates; an outline as a GeoShape polygon ("lat lon" pairs), or its centre when very long. */

@@ -51,7 +51,7 @@ export function BuyLinks({ listings, product, m }: { listings: ListingRecord[]; 
 }
 
 /** The page a GTIN alone resolves to: the product's master data and where to buy it. */
-export function renderProductPage(origin: ProductOrigin, lang: Lang, m: Messages, self: string): string {
+export function renderProductPage(origin: ProductOrigin, lang: Lang, m: Messages, self: string, chosen: boolean): string {
   const { product, owner, publicBaseUrl: base } = origin;
   const name = productTitle(product, product.name.vi, lang);
   const description = (lang === 'en' && product.description.en) || product.description.vi;
@@ -87,5 +87,5 @@ export function renderProductPage(origin: ProductOrigin, lang: Lang, m: Messages
       <BuyLinks listings={origin.listings} product={product} m={m} />
     </>
   );
-  return renderDocument(lang, m, { title: name, description, canonical: page, image: hero ? { url: hero.absolute, alt: name } : null, jsonLd, ogType: 'product', linkset: `${page}?linkType=linkset`, self }, body);
+  return renderDocument(lang, m, { title: name, description, canonical: page, image: hero ? { url: hero.absolute, alt: name } : null, jsonLd, ogType: 'product', linkset: `${page}?linkType=linkset`, self, chosen }, body);
 }

@@ -20,7 +20,8 @@ const GZIP_MIN_BYTES = 1024;
 /** Paths of the service's own that never hold a Digital Link, whatever follows them. */
 const NOT_A_LINK_PREFIX = '(?!/(?:api|assets|media|console|\\.well-known)/)';
 
-type Representation = { kind: 'html'; lang: PageLanguage } | { kind: 'linkset' } | { kind: 'redirect'; linkType: string };
+/** `chosen`: the language was asked for by `?lang=`, not picked from Accept-Language (the page's canonical URL depends on it). */
+type Representation = { kind: 'html'; lang: PageLanguage; chosen: boolean } | { kind: 'linkset' } | { kind: 'redirect'; linkType: string };
 
 /** A finished answer: rendered, hashed and gzipped once, then served to every scan of the same identity. */
 interface RenderedAnswer {
@@ -131,7 +132,7 @@ export function resolverRouter(resolver: ResolverService, scans: ScanService, pa
       res.status(307).setHeader('Location', redirectTarget(req, found, representation.linkType)).end();
       return;
     }
-    const key = `${representation.kind === 'html' ? representation.lang : 'linkset'}|${identity}`;
+    const key = `${representation.kind === 'html' ? `${representation.lang}${representation.chosen ? '!' : ''}` : 'linkset'}|${identity}`;
     const rendered = answers.get(key) ?? answers.set(key, render(pages, found, representation, identity));
     // A scan is a person opening the page: machine reads of the linkset and redirects are not counted.
     if (representation.kind === 'html' && found.kind === 'lot' && req.method === 'GET') scans.record(found.batch.id, req.get('user-agent'));
@@ -148,7 +149,7 @@ function representationOf(req: Request, pages: OriginPageRenderer): Representati
   if (linkType) return { kind: 'redirect', linkType };
   const preferred = req.accepts(['text/html', LINKSET, 'application/json']);
   if (preferred === LINKSET || preferred === 'application/json') return { kind: 'linkset' };
-  return { kind: 'html', lang: pages.language(lang, req.get('accept-language')) };
+  return { kind: 'html', lang: pages.language(lang, req.get('accept-language')), chosen: lang === 'vi' || lang === 'en' };
 }
 
 function redirectTarget(req: Request, resolution: Resolution, linkType: string): string {
@@ -169,7 +170,7 @@ function render(pages: OriginPageRenderer, resolution: Resolution, representatio
     const anchor = resolution.links[`${GS1_VOC}pip`]![0]!.href;
     return finish(200, LINKSET, JSON.stringify({ linkset: [{ anchor, ...resolution.links }] }));
   }
-  return finish(200, 'text/html; charset=utf-8', pages.page(resolution, representation.lang, identity));
+  return finish(200, 'text/html; charset=utf-8', pages.page(resolution, representation.lang, identity, representation.chosen));
 }
 
 function finish(status: number, contentType: string, body: string): RenderedAnswer {
