@@ -37,7 +37,9 @@ for (const scenario of scenarios) {
 }
 
 const resultsPath = path.join(root, 'bench/results/latest.json');
-const previous = only && existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as { generatedAt: string; figures: Figure[]; partial?: string }) : null;
+const previous = only && existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as { generatedAt: string; fullRunAt?: string; figures: Figure[] }) : null;
+/** When the figures not measured now were: the last full run, through any number of partial runs. */
+const fullRunAt = previous ? (previous.fullRunAt ?? previous.generatedAt) : null;
 const same = (a: Figure, b: Figure) => a.name === b.name && a.size === b.size;
 const merged = previous ? [...previous.figures.map((old) => figures.find((f) => same(f, old)) ?? old), ...figures.filter((f) => !previous.figures.some((old) => same(f, old)))] : figures;
 const cpus = os.cpus();
@@ -47,7 +49,7 @@ const result = {
   durationSeconds: Math.round((Date.now() - started) / 1000),
   machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
   node: process.version,
-  ...(previous ? { partial: `${[...only!].join(', ')} measured ${generatedAt.slice(0, 10)}; the other figures from the run of ${previous.generatedAt.slice(0, 10)}` } : {}),
+  ...(fullRunAt ? { fullRunAt, partial: `${[...only!].join(', ')} measured ${generatedAt.slice(0, 10)}; the other figures from the run of ${fullRunAt.slice(0, 10)}` } : {}),
   figures: merged,
 };
 writeFileSync(resultsPath, `${JSON.stringify(result, null, 2)}\n`);

@@ -26,6 +26,8 @@ interface PageResult {
   transferKiB: number;
   /** Audits of the four categories that did not pass, by id, for reading the result. */
   failing: string[];
+  /** Every run's performance score and LCP, the median run's among them. */
+  runs?: Array<{ performance: number; lcpMs: number }>;
 }
 
 /** Debian's chromium with its DevTools port open, as chrome-launcher would start it. */
@@ -125,7 +127,7 @@ export const lighthouseScenario: Scenario = {
           const runs = [];
           for (let i = 0; i < RUNS; i++) runs.push(await audit(chromium.port, url, acceptLanguage));
           const median = runs.sort((a, b) => a.scores.performance - b.scores.performance)[Math.floor(RUNS / 2)]!;
-          pages.push({ lot, lang, ...median });
+          pages.push({ lot, lang, ...median, runs: runs.map((r) => ({ performance: r.scores.performance, lcpMs: r.lcpMs })) });
           console.error(`  ${lot} ${lang}: performance ${runs.map((r) => r.scores.performance).join(', ')}; median run ${JSON.stringify(median.scores)}, LCP ${median.lcpMs} ms`);
         }
       }

@@ -15,7 +15,6 @@ export interface Step {
   stepType: string;
   eventTime: string;
   actor: OrganizationRecord | null;
-  actorUri: string | null;
   placeName: string | null;
   gln: string | null;
   geo: [number, number] | null;
@@ -73,7 +72,7 @@ function stepTypeOf(body: Record<string, unknown>): string {
 }
 
 /** `shownActor` names an organization as the page shows it (see public-names.ts). */
-export function lotStory(origin: LotOrigin, shownActor: (org: OrganizationRecord) => string = (org) => org.name): LotStory {
+export function lotStory(origin: LotOrigin, shownActor: (org: OrganizationRecord) => string): LotStory {
   const photos = photosByTarget(origin.events);
   const org = (uri: unknown) => (typeof uri === 'string' ? (origin.organizations[uri] ?? null) : null);
   const ordered = journeyOrder(origin.events);
@@ -85,7 +84,6 @@ export function lotStory(origin: LotOrigin, shownActor: (org: OrganizationRecord
       stepType: stepTypeOf(body),
       eventTime: String(body.eventTime),
       actor: org(body['ft:recordedBy']),
-      actorUri: typeof body['ft:recordedBy'] === 'string' ? body['ft:recordedBy'] : null,
       placeName: typeof body['ft:placeName'] === 'string' ? body['ft:placeName'] : null,
       gln: /\/414\/(\d{13})$/.exec(idOf(body.bizLocation) ?? '')?.[1] ?? null,
       geo: geoOf(idOf(body.readPoint)),
@@ -139,7 +137,7 @@ function geoOf(uri: string | null): [number, number] | null {
 }
 
 /** "08936123450021 · KN25R-A" for GS1 lot identifiers, the code for ours. */
-export function lotLabel(epcClass: string): string {
+function lotLabel(epcClass: string): string {
   const key = lotKeyOf(epcClass);
   if (key?.kind === 'gtin-lot') return `${key.gtin} · ${key.lotNumber}`;
   return /:lot:(.+)$/.exec(epcClass)?.[1] ?? epcClass;
