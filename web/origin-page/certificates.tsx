@@ -37,16 +37,18 @@ export function CertificateSummary({ certificates, ocopStars, m }: { certificate
     seen.add(key);
     return true;
   });
+  // The product's own OCOP rating only when no signed OCOP certificate says more.
+  const declaredOcop = ocopStars && !unique.some((c) => c.scheme === 'OCOP') ? ocopStars : null;
   return (
     <ul class="certs">
-      {ocopStars ? (
+      {declaredOcop ? (
         <li>
-          <strong>{m.ocopStars(ocopStars)}</strong>
+          <strong>{m.ocopStars(declaredOcop)}</strong>
         </li>
       ) : null}
       {unique.map((c) => (
         <li key={`${c.scheme}|${c.validFrom}|${c.validTo}`}>
-          <strong>{m.certificationSchemes[c.scheme] ?? c.scheme}</strong> {validity(c, m)}
+          <strong>{c.stars ? m.ocopStars(c.stars) : (m.certificationSchemes[c.scheme] ?? c.scheme)}</strong> {validity(c, m)}
         </li>
       ))}
     </ul>
