@@ -64,6 +64,23 @@ describe('the public origin page', () => {
     expect(fact(minimum, 'Địa chỉ cơ sở sản xuất')).to.contain('Thị trấn Krông Năng, Đắk Lắk').and.contain('128 Phan Bội Châu');
   });
 
+  it('when a lot a household recorded itself is published, then its page names the cooperative for it: not as its packer, nor in the JSON-LD or the minimum data', async () => {
+    const farmer = await h.login('farmer@demo.test');
+    const plots = (await request(h.app).get('/api/v1/plots').set('Authorization', farmer).expect(200)).body.items as Array<{ id: string }>;
+    const lot = await request(h.app)
+      .post('/api/v1/batches')
+      .set('Authorization', farmer)
+      .send({ plotIds: [plots[0]!.id], product: 'Cà phê Robusta quả tươi', harvestedAt: '2025-11-20', quantity: { value: 120, unit: 'kg' } })
+      .expect(201);
+    await request(h.app).post(`/api/v1/batches/${lot.body.id}/publish`).set('Authorization', await h.login('coop@demo.test')).expect(200);
+    const page = (await request(h.app).get(new URL(lot.body.digitalLink).pathname).set('Accept', BROWSER_ACCEPT).expect(200)).text;
+    expect(page).to.not.contain('Y Bhim Êban');
+    const doc = parse(page);
+    expect(doc.querySelectorAll('section.intro .producer').map((p) => p.text)).to.deep.equal(['Hợp tác xã Nông nghiệp Cà phê Krông Năng']);
+    expect(doc.querySelector('section.intro')!.text).to.not.contain('Chế biến và đóng gói');
+    expect(JSON.parse(doc.querySelector('script[type="application/ld+json"]')!.text).manufacturer.name).to.equal('Hợp tác xã Nông nghiệp Cà phê Krông Năng');
+  });
+
   it('when the plots are shown, then a small inline SVG map on the first screen draws each plot, and the grown stage lists them with crop names, areas and OpenStreetMap links', () => {
     const svg = vi.querySelector('section.intro svg.map')!;
     expect(svg.getAttribute('role')).to.equal('img');

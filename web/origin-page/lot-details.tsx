@@ -81,7 +81,8 @@ export function LotCertificates({ view }: { view: LotView }) {
  */
 export function LotTechnicalDetails({ view }: { view: LotView }) {
   const { m, origin, story, page } = view;
-  const { batch, product, owner, publicBaseUrl: base } = origin;
+  const { batch, product, publicBaseUrl: base } = origin;
+  const { owner } = view;
   const resolvable = new Set(Object.values(origin.organizations).flatMap((o) => (o.gln && o.type !== 'farm_household' ? [o.gln] : [])));
   // The folded steps, so a warehouse's hourly checks are one line here too.
   const coded = story.stages.flatMap((g) => g.steps).filter((s) => s.gln || s.lots.length);

@@ -34,7 +34,8 @@ export function lotShareCard(origin: LotOrigin, lang: Lang, m: Messages): ShareC
 /** The public origin page of a published lot. */
 export function renderLotPage(origin: LotOrigin, lang: Lang, m: Messages, self: string, chosen: boolean): string {
   const view = lotView(origin, lang, m);
-  const { batch, product, owner, publicBaseUrl: base } = origin;
+  const { batch, product, publicBaseUrl: base } = origin;
+  const { owner } = view;
   const card = shareCardOf(view);
   const photo = mainRendition(view.photo);
   const harvest = view.story.harvest ? formatDate(view.story.harvest.to, m) : null;

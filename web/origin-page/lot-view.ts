@@ -19,7 +19,9 @@ export interface LotView {
   /** The cooperatives (and other organizations) that grew it; households stand for their cooperative. */
   producers: OrganizationRecord[];
   unnamedHouseholds: number;
-  /** The organization responsible for the lot, when it is not among the producers (the roaster that packed it). */
+  /** The organization responsible for the lot as the page may name it (a household stands for its cooperative, else is left out). */
+  owner: OrganizationRecord | null;
+  /** That organization, when it is not among the producers (the roaster that packed it). */
   packer: OrganizationRecord | null;
   provinces: string[];
   communes: string[];
@@ -33,7 +35,7 @@ export function lotView(origin: LotOrigin, lang: Lang, m: Messages): LotView {
   const story = lotStory(origin, (org) => publicName(org, origin.memberOf, m));
   const growers = story.plots.map((p) => p.farmerOrg);
   const { producers, unnamedHouseholds } = publicProducers(growers, origin.memberOf);
-  const owner = origin.owner;
+  const owner = origin.owner ? (publicProducers([origin.owner], origin.memberOf).producers[0] ?? null) : null;
   if (!producers.length && owner) producers.push(owner);
   // Where it was grown: the growers' province and commune (never a street: a household's address is its home).
   const placed = growers.some(Boolean) ? growers : producers;
@@ -53,6 +55,7 @@ export function lotView(origin: LotOrigin, lang: Lang, m: Messages): LotView {
     photo,
     producers,
     unnamedHouseholds,
+    owner,
     packer: owner && !producers.some((p) => p.id === owner.id) ? owner : null,
     provinces: unique(placed.map((o) => o?.address.province)),
     communes: unique(placed.map((o) => o?.address.commune)),

@@ -69,8 +69,10 @@ export interface LocationOrigin {
 export interface PlotOrigin {
   kind: 'plot';
   plot: PlotRecord;
-  /** The household (or organization) that works the plot: the page shows its name and province only. */
+  /** The household (or organization) that works the plot: the page shows its province, and names it as its cooperative's member. */
   farmer: OrganizationRecord | null;
+  /** The cooperative of that household, by the household's id (as LotOrigin.memberOf). */
+  memberOf: Record<string, OrganizationRecord>;
   /** Published lots harvested from the plot (or blended or split from such lots), newest first. */
   lots: BatchRecord[];
   links: Links;
@@ -260,7 +262,7 @@ export class ResolverService {
       ],
       [`${GS1_VOC}defaultLink`]: [{ href: page, title: plot.name, type: 'text/html' }],
     };
-    return { kind: 'plot', plot, farmer, lots, links, publicBaseUrl: this.publicBaseUrl };
+    return { kind: 'plot', plot, farmer, memberOf: await this.cooperativesOf(farmer ? [farmer] : []), lots, links, publicBaseUrl: this.publicBaseUrl };
   }
 
   private async organizationsNamedIn(events: SignedEvent[]): Promise<Record<string, OrganizationRecord>> {
