@@ -47,7 +47,7 @@ export function targetMet(figure: Figure): boolean | null {
   return true;
 }
 
-const number = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const number = (n: number): string => (n >= 100 || Number.isInteger(n) ? Math.round(n).toLocaleString('en-US') : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 
 /** The results as a Markdown table (printed, and pasted into docs/benchmarks.md). */
 export function markdownTable(figures: Figure[]): string {
