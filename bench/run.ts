@@ -4,9 +4,11 @@
  * Runs every scenario, prints one table and writes bench/results/latest.json (with machine and
  * Node details). Every figure is a ratio against a baseline measured in the same run, on the same
  * machine, so the numbers carry over between machines better than absolute rates do. `--readme`
- * also replaces the table between the bench markers in docs/benchmarks.md.
+ * also replaces the table between the bench markers in docs/benchmarks.md. With `--only`, the
+ * figures measured replace those of the same measure and size in the last results (the others are
+ * kept, and the stamp says which scenarios were run when).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,17 +36,25 @@ for (const scenario of scenarios) {
   console.error(`  ${measured.length} figures in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-const table = markdownTable(figures);
+const resultsPath = path.join(root, 'bench/results/latest.json');
+const previous = only && existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as { generatedAt: string; fullRunAt?: string; figures: Figure[] }) : null;
+/** When the figures not measured now were: the last full run, through any number of partial runs. */
+const fullRunAt = previous ? (previous.fullRunAt ?? previous.generatedAt) : null;
+const same = (a: Figure, b: Figure) => a.name === b.name && a.size === b.size;
+const merged = previous ? [...previous.figures.map((old) => figures.find((f) => same(f, old)) ?? old), ...figures.filter((f) => !previous.figures.some((old) => same(f, old)))] : figures;
 const cpus = os.cpus();
+const generatedAt = new Date().toISOString();
 const result = {
-  generatedAt: new Date().toISOString(),
+  generatedAt,
   durationSeconds: Math.round((Date.now() - started) / 1000),
   machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
   node: process.version,
-  figures,
+  ...(fullRunAt ? { fullRunAt, partial: `${[...only!].join(', ')} measured ${generatedAt.slice(0, 10)}; the other figures from the run of ${fullRunAt.slice(0, 10)}` } : {}),
+  figures: merged,
 };
-writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-console.log(table);
+writeFileSync(resultsPath, `${JSON.stringify(result, null, 2)}\n`);
+const table = markdownTable(merged);
+console.log(markdownTable(figures));
 console.log(`\n${result.machine.cores} × ${result.machine.cpu}, ${result.machine.memoryGiB} GiB, Node ${result.node}; written to bench/results/latest.json`);
 
 if (values.readme) {
@@ -55,7 +65,7 @@ if (values.readme) {
   const from = page.indexOf(start);
   const to = page.indexOf(end);
   if (from < 0 || to < from) throw new Error('docs/benchmarks.md has no bench markers');
-  const stamp = `Measured ${result.generatedAt.slice(0, 10)} on ${result.machine.cores} × ${result.machine.cpu}, Node ${result.node}.`;
+  const stamp = `Measured ${result.generatedAt.slice(0, 10)} on ${result.machine.cores} × ${result.machine.cpu}, Node ${result.node}${result.partial ? ` (${result.partial})` : ''}.`;
   writeFileSync(pagePath, `${page.slice(0, from + start.length)}\n${stamp}\n\n${table}\n${page.slice(to)}`);
 }
 const missed = figures.filter((f) => targetMet(f) === false);

@@ -33,6 +33,7 @@ import { qrRoutes } from './modules/qr/routes.js';
 import { QrService } from './modules/qr/service.js';
 import { resolverRouter } from './modules/resolver/routes.js';
 import { ResolverService } from './modules/resolver/service.js';
+import { ShareImages } from './modules/resolver/share-images.js';
 import { productRoutes } from './modules/products/routes.js';
 import { ProductService } from './modules/products/service.js';
 import { provenanceRoutes } from './modules/provenance/routes.js';
@@ -223,7 +224,8 @@ export function buildApp(deps: { config: Config; store: Store; logger: Logger; s
   auditRoutes(api, services.audit);
   // The resolver first: a scan is the hottest request, and its routes never match /api/… paths,
   // so scans skip testing every API route.
-  app.use(resolverRouter(services.resolver, services.scans, originPages, rateLimiter(config.rateLimits.resolver)));
+  const shareImages = new ShareImages((sha256) => services.media.rendition(sha256));
+  app.use(resolverRouter(services.resolver, services.scans, originPages, rateLimiter(config.rateLimits.resolver), shareImages));
   app.use(api.router);
 
   app.get('/assets/:file', async (req, res, next) => {

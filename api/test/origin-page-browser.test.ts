@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
@@ -9,6 +11,10 @@ import { startHarness, type Harness } from './support/harness.js';
 
 const PACK = '/01/08936123450021/10/KN25R-A';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/buyer');
+
+/** What the first screen must show, by selector: where, who, is it real, where to buy. */
+const FIRST_SCREEN = { province: 'section.intro .province', cooperative: 'section.intro .producer', badge: '#badge', 'buy button': 'section.intro .buy a' };
 
 interface AxeViolation {
   id: string;
@@ -46,13 +52,39 @@ describe('the origin page in a real browser', function () {
     await page.goto(`${base}${PACK}`);
     expect(await page.getAttribute('html', 'lang')).to.equal('vi');
     await page.click('#recheck');
-    await page.waitForFunction(() => /hợp lệ|không hợp lệ|Không tải/.test(document.getElementById('recheck-result')?.textContent ?? ''));
-    expect(await page.textContent('#recheck-result')).to.match(/^Trình duyệt của bạn đã kiểm tra: mọi chữ ký đều hợp lệ\. \(\d+, webcrypto\)$/);
+    await page.waitForFunction(() => /khớp|Không tải/.test(document.getElementById('recheck-result')?.textContent ?? ''));
+    expect(await page.textContent('#recheck-result')).to.match(/^Máy của bạn đã kiểm tra lại: khớp\. Cả \d+ bước đều có chữ ký hợp lệ\.$/);
     // Nothing is wider than the phone: no sideways scrolling.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(360);
     expect(errors).to.deep.equal([]);
     await context.close();
   });
+
+  for (const [width, height] of [
+    [360, 740],
+    [1280, 800],
+  ] as const) {
+    for (const lang of ['vi', 'en'] as const) {
+      it(`when the page opens at ${width}×${height} in ${lang}, then the first screen shows the province, the cooperative, the verification badge and a buy button`, async function () {
+        if (missing) return this.skip();
+        const context = await browser.newContext({ viewport: { width, height }, locale: lang === 'vi' ? 'vi-VN' : 'en-GB' });
+        const page = await context.newPage();
+        await page.goto(`${base}${PACK}?lang=${lang}`);
+        for (const [what, selector] of Object.entries(FIRST_SCREEN)) {
+          const box = await page.locator(selector).first().boundingBox();
+          expect(box, `${what} (${selector}) is drawn`).to.not.equal(null);
+          expect(box!.y, `${what} starts on the first screen`).to.be.at.least(0);
+          expect(box!.y + box!.height, `${what} ends within the first ${height} px`).to.be.at.most(height);
+        }
+        expect(await page.locator('#badge strong').textContent()).to.equal(lang === 'vi' ? '✓ Hồ sơ đã được ký và kiểm tra: khớp' : '✓ Signed record checked: it matches');
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(width);
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: path.join(ARTIFACTS, `lot-${lang}-${width}.png`) });
+        await page.screenshot({ path: path.join(ARTIFACTS, `lot-${lang}-${width}-full.png`), fullPage: true });
+        await context.close();
+      });
+    }
+  }
 
   it('when axe-core checks the page, then it finds no serious or critical accessibility violation', async function () {
     if (missing) return this.skip();
@@ -76,8 +108,10 @@ describe('the origin page in a real browser', function () {
     const page = await context.newPage();
     await page.goto(`${base}${PACK}`);
     expect(await page.isVisible('#recheck')).to.equal(false);
-    expect(await page.isVisible('ol.timeline')).to.equal(true);
+    expect(await page.isVisible('ol.stages')).to.equal(true);
     expect(await page.isVisible('svg.map')).to.equal(true);
+    // The technical details are folded, not lost.
+    expect(await page.isVisible('details.technical summary')).to.equal(true);
     expect(await page.textContent('main')).to.contain('Thông tin truy xuất tối thiểu');
     await context.close();
   });

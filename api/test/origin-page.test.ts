@@ -36,60 +36,92 @@ describe('the public origin page', () => {
   });
   after(() => h.close());
 
-  it('when a pack is scanned, then the page names the product, brand, lot, GTIN, harvest period and quantity in Vietnamese', () => {
+  it('when a pack is scanned, then the first screen names the product, its brand, where it was grown, the cooperative, its certificates and where to buy it, in Vietnamese', () => {
     expect(vi.querySelector('html')!.getAttribute('lang')).to.equal('vi');
-    expect(vi.querySelector('h1')!.text).to.equal('Cà phê rang xay Robusta Krông Năng 500 g');
-    const facts = vi.querySelector('dl.facts')!;
-    expect(fact(facts, 'Thương hiệu')).to.equal('BMT Roastery');
-    expect(fact(facts, 'Lô')).to.equal('KN25R-A');
-    expect(fact(facts, 'GTIN')).to.equal('08936123450021');
-    expect(fact(facts, 'Thu hoạch')).to.equal('08/11/2025 – 25/11/2025');
-    expect(fact(facts, 'Khối lượng lô')).to.equal('300 bao × 0,5 kg');
+    const intro = vi.querySelector('section.intro')!;
+    expect(intro.querySelector('h1')!.text).to.equal('Cà phê rang xay Robusta Krông Năng 500 g');
+    expect(intro.text).to.contain('BMT Roastery');
+    expect(intro.querySelector('.province')!.text).to.equal('Đắk Lắk');
+    expect(intro.text).to.contain('Xã Ea Tóh').and.contain('Xã Phú Lộc').and.contain('3 vùng trồng');
+    expect(intro.querySelectorAll('.producer').map((p) => p.text)).to.deep.equal(['Hợp tác xã Nông nghiệp Cà phê Krông Năng']);
+    expect(intro.text).to.contain('3 nông hộ thành viên').and.contain('Chế biến và đóng gói: Công ty TNHH Rang xay Buôn Ma Thuột');
+    expect(intro.querySelector('.certs')!.text).to.contain('VietGAP (TCVN 11892-1:2017) còn hiệu lực đến 31/03/2027').and.contain('Rainforest Alliance còn hiệu lực đến 31/05/2028');
+    expect(intro.querySelectorAll('.buy a')).to.have.length(2);
+    // No codes on the first screen: the lot number, GTIN and GLNs are in the technical details.
+    expect(intro.text).to.not.contain('KN25R-A').and.not.contain('08936123450021').and.not.match(/893\d{10}/);
+    const details = vi.querySelector('details.technical dl.facts')!;
+    expect(fact(details, 'Lô')).to.equal('KN25R-A');
+    expect(fact(details, 'GTIN')).to.equal('08936123450021');
+    expect(fact(details, 'Thu hoạch')).to.equal('08/11/2025 – 25/11/2025');
+    expect(fact(details, 'Khối lượng lô')).to.equal('300 bao × 0,5 kg');
   });
 
-  it('when the blend’s page is read, then every farm household and the responsible roaster are named with their addresses', () => {
-    const producers = section(vi, 'Người sản xuất');
-    for (const name of ['Hộ ông Y Bhim Êban', 'Hộ ông Nguyễn Văn Thành', 'Hộ bà Trần Thị Lan', 'Công ty TNHH Rang xay Buôn Ma Thuột']) expect(producers).to.contain(name);
-    expect(producers).to.contain('Xã Ea Tóh, Đắk Lắk').and.contain('128 Phan Bội Châu');
+  it('when the blend’s page is read, then no farm household is named on it: their steps and plots stand for “a member household” of their cooperative', () => {
+    for (const name of ['Y Bhim Êban', 'Nguyễn Văn Thành', 'Trần Thị Lan', 'H’Hen Niê', 'Lê Văn Hùng']) expect(html, name).to.not.contain(name);
+    expect(section(vi, 'Hành trình của lô hàng')).to.contain('Nông hộ thành viên của Hợp tác xã Nông nghiệp Cà phê Krông Năng');
+    const minimum = vi.querySelector('dl.minimum')!;
+    expect(fact(minimum, 'Người sản xuất')).to.equal('Hợp tác xã Nông nghiệp Cà phê Krông Năng; Công ty TNHH Rang xay Buôn Ma Thuột');
+    expect(fact(minimum, 'Địa chỉ cơ sở sản xuất')).to.contain('Thị trấn Krông Năng, Đắk Lắk').and.contain('128 Phan Bội Châu');
   });
 
-  it('when the plots are shown, then an inline SVG map with a title draws each plot from its geometry, with OpenStreetMap links', () => {
-    const svg = vi.querySelector('svg.map')!;
+  it('when a lot a household recorded itself is published, then its page names the cooperative for it: not as its packer, nor in the JSON-LD or the minimum data', async () => {
+    const farmer = await h.login('farmer@demo.test');
+    const plots = (await request(h.app).get('/api/v1/plots').set('Authorization', farmer).expect(200)).body.items as Array<{ id: string }>;
+    const lot = await request(h.app)
+      .post('/api/v1/batches')
+      .set('Authorization', farmer)
+      .send({ plotIds: [plots[0]!.id], product: 'Cà phê Robusta quả tươi', harvestedAt: '2025-11-20', quantity: { value: 120, unit: 'kg' } })
+      .expect(201);
+    await request(h.app).post(`/api/v1/batches/${lot.body.id}/publish`).set('Authorization', await h.login('coop@demo.test')).expect(200);
+    const page = (await request(h.app).get(new URL(lot.body.digitalLink).pathname).set('Accept', BROWSER_ACCEPT).expect(200)).text;
+    expect(page).to.not.contain('Y Bhim Êban');
+    const doc = parse(page);
+    expect(doc.querySelectorAll('section.intro .producer').map((p) => p.text)).to.deep.equal(['Hợp tác xã Nông nghiệp Cà phê Krông Năng']);
+    expect(doc.querySelector('section.intro')!.text).to.not.contain('Chế biến và đóng gói');
+    expect(JSON.parse(doc.querySelector('script[type="application/ld+json"]')!.text).manufacturer.name).to.equal('Hợp tác xã Nông nghiệp Cà phê Krông Năng');
+  });
+
+  it('when the plots are shown, then a small inline SVG map on the first screen draws each plot, and the grown stage lists them with crop names, areas and OpenStreetMap links', () => {
+    const svg = vi.querySelector('section.intro svg.map')!;
     expect(svg.getAttribute('role')).to.equal('img');
     expect(svg.querySelector('title')!.text).to.equal('Bản đồ 3 vùng trồng');
     expect(svg.querySelectorAll('path[fill="#7fb069"]')).to.have.length(3);
-    const plots = section(vi, 'Vùng trồng');
-    expect(plots).to.contain('Rẫy Ea Tóh 1').and.contain('Rẫy Phú Lộc (đồi)').and.contain('5,25 ha');
-    const links = vi.querySelector('#plots ~ ol')!.querySelectorAll('a').map((a) => a.getAttribute('href') ?? '');
-    const osm = links.filter((href) => !href.startsWith('/414/'));
+    const grown = vi.querySelector('#plots')!.parentNode as HTMLElement;
+    expect(grown.text).to.contain('Rẫy Ea Tóh 1').and.contain('Rẫy Phú Lộc (đồi)').and.contain('5,25 ha').and.contain('Cà phê Robusta, Sầu riêng');
+    expect(grown.text).to.not.contain('coffee-robusta');
+    const osm = grown.querySelectorAll('a').map((a) => a.getAttribute('href') ?? '');
     expect(osm).to.have.length(3);
-    // The two demo plots with a GLN link to their own pages.
-    expect(links.filter((href) => href.startsWith('/414/'))).to.have.length(2);
     for (const href of osm) expect(href).to.match(/^https:\/\/www\.openstreetmap\.org\/\?mlat=1[23]\.\d{6}&mlon=108\.\d{6}#map=16\//);
+    // The two demo plots with a GLN link to their own pages, from the technical details.
+    expect(vi.querySelectorAll('details.technical a').filter((a) => a.getAttribute('href')!.startsWith('/414/'))).to.have.length(2);
   });
 
-  it('when the journey is read, then every stage shows its actor, place, location code, product code and time, in order, with the farmer’s photo', () => {
-    const items = vi.querySelectorAll('ol.timeline > li');
-    const titles = items.map((li) => li.querySelector('h3')!.text);
-    expect(titles.filter((t) => t === 'Thu hoạch')).to.have.length(3);
-    for (const step of ['Phơi, sấy', 'Vận chuyển', 'Tiếp nhận', 'Xát vỏ', 'Phối trộn các lô', 'Rang, sao', 'Đóng gói', 'Chia lô', 'Kiểm tra, đánh giá']) expect(titles).to.include(step);
-    const times = items.map((li) => li.querySelector('time')!.getAttribute('datetime')!);
-    expect(times).to.deep.equal([...times].sort());
-    const roasting = items.find((li) => li.querySelector('h3')!.text === 'Rang, sao')!;
-    const facts = roasting.querySelector('dl')!;
-    expect(fact(facts, 'Thực hiện')).to.contain('Công ty TNHH Rang xay Buôn Ma Thuột');
-    expect(fact(facts, 'Địa điểm')).to.equal('Xưởng rang');
-    expect(fact(facts, 'Mã địa điểm (GLN)')).to.match(/^893\d{10}$/);
-    // A place's GLN is shown as text: only organizations resolve at /414.
-    expect(facts.querySelector('a[href^="/414/"]')).to.equal(null);
-    expect(fact(facts, 'Mã sản phẩm')).to.equal('08936123450014 · KN-2512-G1');
+  it('when the journey is read, then it is told in stages with each step’s time, who did it and where, without codes, and the farmer’s photo under the drying it shows', () => {
+    const stages = vi.querySelectorAll('ol.stages > li.stage');
+    expect(stages.map((s) => s.querySelector('h3')!.childNodes[0]!.text.trim())).to.deep.equal(['Trồng', 'Thu hoạch', 'Sơ chế và chế biến', 'Đóng gói']);
+    const steps = (stage: HTMLElement) => stage.querySelectorAll('ol.timeline > li').map((li) => li.querySelector('h4')!.text);
+    expect(steps(stages[1]!)).to.deep.equal(['Thu hoạch', 'Thu hoạch', 'Thu hoạch']);
+    expect(steps(stages[2]!)).to.include.members(['Phơi, sấy', 'Vận chuyển', 'Tiếp nhận', 'Xát vỏ', 'Phối trộn các lô', 'Phân loại', 'Rang, sao', 'Xay']);
+    expect(steps(stages[3]!)).to.deep.equal(['Đóng gói', 'Chia lô', 'Kiểm tra, đánh giá']);
+    for (const stage of stages) {
+      const times = stage.querySelectorAll('ol.timeline > li').flatMap((li) => li.querySelectorAll('time').slice(0, 1)).map((t) => Date.parse(t.getAttribute('datetime')!));
+      expect(times).to.deep.equal([...times].sort((a, b) => a - b));
+    }
+    const journey = section(vi, 'Hành trình của lô hàng');
+    expect(journey).to.not.match(/893\d{10}/).and.not.contain('KN-2512-G1').and.not.contain('Mã sản phẩm');
+    const roasting = stages[2]!.querySelectorAll('ol.timeline > li').find((li) => li.querySelector('h4')!.text === 'Rang, sao')!;
+    expect(roasting.text).to.contain('Công ty TNHH Rang xay Buôn Ma Thuột · Xưởng rang').and.contain('Rang vừa (medium), 13 phút, 215 °C');
     expect(roasting.querySelector('time')!.text).to.equal('18/12/2025 08:00');
-    const drying = items.find((li) => li.querySelector('h3')!.text === 'Phơi, sấy' && li.text.includes('Sân phơi nhà'))!;
+    // Three lots hulled together by member households are one entry.
+    expect(stages[2]!.text).to.contain('2 lô cùng lúc');
+    const drying = stages[2]!.querySelectorAll('ol.timeline > li').find((li) => li.text.includes('Sân phơi nhà'))!;
     const photo = drying.querySelector('img')!;
     expect(photo.getAttribute('src'), 'a same-origin path, so the CSP holds on any host name').to.match(/^\/media\/[0-9a-f]{64}\.webp$/);
     expect(photo.getAttribute('loading')).to.equal('lazy');
     expect(photo.getAttribute('alt')).to.contain('Phơi, sấy');
     expect(photo.getAttribute('srcset')).to.match(/ 320w, .* 640w$/);
+    const codes = vi.querySelectorAll('details.technical ol.codes li').map((li) => li.text);
+    expect(codes.find((c) => c.startsWith('Rang, sao'))).to.match(/Mã địa điểm \(GLN\) 893\d{10} · Mã sản phẩm 08936123450014 · KN-2512-G1$/);
   });
 
   it('when certifications are listed, then each shows its scheme, number, issuer and validity, and an expired one is flagged', async () => {
@@ -107,14 +139,14 @@ describe('the public origin page', () => {
     const tea = lots.find((l) => l.published)!;
     const page = parse((await request(h.app).get(new URL(tea.digitalLink).pathname).set('Accept', BROWSER_ACCEPT).expect(200)).text);
     expect(section(page, 'Chứng nhận')).to.contain('OCOP 4 sao');
-    expect(fact(page.querySelectorAll('dl.facts').at(-1)!, 'Tiêu chuẩn áp dụng')).to.contain('OCOP 4 sao');
+    expect(fact(page.querySelector('dl.minimum')!, 'Tiêu chuẩn áp dụng')).to.contain('OCOP 4 sao');
   });
 
   it('when the minimum data of Circular 02/2024/TT-BKHCN is read, then every item is there: name, image, producers, address, stages, production time, code, brand, shelf life, standards', () => {
-    const minimum = vi.querySelectorAll('dl.facts').at(-1)!;
+    const minimum = vi.querySelector('dl.minimum')!;
     expect(fact(minimum, 'Tên sản phẩm')).to.equal('Cà phê rang xay Robusta Krông Năng 500 g');
     expect(fact(minimum, 'Hình ảnh')).to.equal('có, ở đầu trang');
-    expect(fact(minimum, 'Người sản xuất')).to.contain('Hộ bà Trần Thị Lan');
+    expect(fact(minimum, 'Người sản xuất')).to.contain('Hợp tác xã Nông nghiệp Cà phê Krông Năng');
     expect(fact(minimum, 'Địa chỉ cơ sở sản xuất')).to.contain('Đắk Lắk');
     expect(fact(minimum, 'Các công đoạn')).to.match(/^\d+ công đoạn/);
     expect(fact(minimum, 'Thời gian sản xuất')).to.equal('Thu hoạch: 08/11/2025 – 25/11/2025; Đóng gói: 19/12/2025');
@@ -122,28 +154,31 @@ describe('the public origin page', () => {
     expect(fact(minimum, 'Thương hiệu')).to.equal('BMT Roastery');
     expect(fact(minimum, 'Hạn sử dụng')).to.equal('không công bố');
     expect(fact(minimum, 'Tiêu chuẩn áp dụng')).to.equal('VietGAP (TCVN 11892-1:2017); Rainforest Alliance; 4C');
-    expect(vi.querySelector('img.hero')!.getAttribute('alt')).to.equal('Cà phê rang xay Robusta Krông Năng 500 g');
+    expect(vi.querySelector('img.thumb')!.getAttribute('alt')).to.equal('Cà phê rang xay Robusta Krông Năng 500 g');
   });
 
   it('when the code carries an expiry date (AI 17) and a serial, then the page shows them as printed', async () => {
     const page = parse((await request(h.app).get(`${PACK}/21/SER-0042?17=270600`).set('Accept', BROWSER_ACCEPT).expect(200)).text);
-    expect(fact(page.querySelector('dl.facts')!, 'Số sê-ri')).to.equal('SER-0042');
-    expect(fact(page.querySelectorAll('dl.facts').at(-1)!, 'Hạn sử dụng')).to.equal('30/06/2027 (theo mã in trên bao bì, không được ký số)');
+    expect(fact(page.querySelector('details.technical dl.facts')!, 'Số sê-ri')).to.equal('SER-0042');
+    expect(fact(page.querySelector('dl.minimum')!, 'Hạn sử dụng')).to.equal('30/06/2027 (theo mã in trên bao bì, không được ký số)');
   });
 
-  it('when the signed chain checks out, then a verification badge says so, with a hidden re-check button and links to the record and keys', () => {
+  it('when the signed chain checks out, then the badge says so in plain words, with a hidden re-check button and links to the record and keys', () => {
     const badge = vi.querySelector('.badge')!;
     expect(badge.classList.contains('ok')).to.equal(true);
-    expect(badge.text).to.contain('Hồ sơ đã được ký số và chưa bị sửa đổi').and.match(/\d+ sự kiện, ký bởi 6 tổ chức/);
+    expect(badge.querySelector('strong')!.text).to.equal('✓ Hồ sơ đã được ký và kiểm tra: khớp');
+    expect(badge.text).to.match(/6 tổ chức ký \d+ bước · kiểm tra \d{2}\/\d{2}\/\d{4}/);
+    expect(badge.querySelector('a')!.getAttribute('href')).to.equal('#verify-details');
     const button = vi.querySelector('button#recheck')!;
     expect(button.hasAttribute('hidden')).to.equal(true);
     expect(button.getAttribute('data-bundle')).to.match(/^\/api\/v1\/batches\/[0-9a-f-]{36}\/provenance$/);
     expect(button.getAttribute('data-lot')).to.equal('https://id.gs1.org/01/08936123450021/10/KN25R-A');
+    expect(button.getAttribute('data-ok')).to.match(/^Máy của bạn đã kiểm tra lại: khớp\. Cả \d+ bước đều có chữ ký hợp lệ\.$/);
     expect(vi.querySelector('script[type="module"]')!.getAttribute('src')).to.equal('/assets/origin-page.js');
     expect(vi.querySelectorAll('a').map((a) => a.getAttribute('href'))).to.include('http://trace.test/.well-known/jwks.json');
   });
 
-  it('when a signature in the lot’s history no longer verifies, then the badge says the record could not be verified', async () => {
+  it('when a signature in the lot’s history no longer verifies, then the badge says the record does not match, and the technical reason is folded away', async () => {
     const h2 = await startHarness({ seed: true });
     try {
       const processor = await h2.login('processor@demo.test');
@@ -152,7 +187,8 @@ describe('the public origin page', () => {
       const page = parse((await request(h2.app).get(PACK).set('Accept', BROWSER_ACCEPT).expect(200)).text);
       const badge = page.querySelector('.badge')!;
       expect(badge.classList.contains('bad')).to.equal(true);
-      expect(badge.text).to.contain('Không xác thực được hồ sơ').and.contain('revoked');
+      expect(badge.text).to.contain('Hồ sơ đã được kiểm tra: không khớp').and.not.contain('revoked');
+      expect(page.querySelector('#verify-details ~ details')!.text).to.contain('Lý do (thông tin kỹ thuật)').and.contain('revoked');
     } finally {
       await h2.close();
     }
@@ -179,8 +215,10 @@ describe('the public origin page', () => {
     const og = (p: string) => vi.querySelector(`meta[property="${p}"]`)?.getAttribute('content');
     expect(og('og:type')).to.equal('product');
     expect(og('og:title')).to.contain('Cà phê rang xay Robusta Krông Năng 500 g');
-    expect(og('og:image')).to.match(/^http:\/\/trace\.test\/media\/[0-9a-f]{64}\.webp$/);
-    expect(og('og:url')).to.equal(`http://trace.test${PACK}?lang=vi`);
+    expect(og('og:image')).to.match(/^http:\/\/trace\.test\/media\/share\/[0-9A-Z]{10}-vi-[0-9a-f]{16}\.jpg$/);
+    expect(ld.image).to.have.length(1);
+    expect((ld.image as string[])[0], 'JSON-LD names the product photo itself').to.match(/^http:\/\/trace\.test\/media\/[0-9a-f]{64}\.webp$/);
+    expect(og('og:url')).to.equal(`http://trace.test${PACK}`);
     expect(og('og:locale')).to.equal('vi_VN');
     expect(vi.querySelector('link[rel="canonical"]')!.getAttribute('href')).to.equal(`http://trace.test${PACK}`);
   });
@@ -189,7 +227,7 @@ describe('the public origin page', () => {
     const byHeader = parse((await request(h.app).get(PACK).set('Accept', BROWSER_ACCEPT).set('Accept-Language', 'en-GB,en;q=0.9,vi;q=0.5').expect(200)).text);
     expect(byHeader.querySelector('html')!.getAttribute('lang')).to.equal('en');
     expect(byHeader.querySelector('h1')!.text).to.equal('Krông Năng Robusta ground coffee 500 g');
-    expect(section(byHeader, 'The journey of this lot')).to.contain('Roasting');
+    expect(section(byHeader, 'The journey of this lot')).to.contain('Roasting').and.contain('Robusta coffee');
     const switchLink = vi.querySelector('header.top a')!;
     expect(switchLink.getAttribute('href')).to.equal(`${PACK}?lang=en`);
     const bySwitch = parse((await request(h.app).get(switchLink.getAttribute('href')!).set('Accept', BROWSER_ACCEPT).set('Accept-Language', 'vi').expect(200)).text);
@@ -243,7 +281,7 @@ describe('the public origin page', () => {
     expect(doc.querySelector('h1')!.text).to.equal('</script><script>alert("x")</script>');
     expect(doc.querySelectorAll('script')).to.have.length(2);
     expect(JSON.parse(doc.querySelector('script[type="application/ld+json"]')!.text).name).to.equal('</script><script>alert("x")</script>');
-    expect(doc.querySelector('ol.timeline')!.text).to.contain('"><b>yard</b>').and.contain('<a href="javascript:alert(1)">x</a>');
+    expect(doc.querySelector('ol.stages')!.text).to.contain('"><b>yard</b>').and.contain('<a href="javascript:alert(1)">x</a>');
   });
 
   it('when a GTIN alone is scanned, then the product page shows its master data and where to buy it', async () => {
@@ -281,11 +319,11 @@ describe('the origin page of a lot with a long history', () => {
       const res = await request(h.app).get(`${SINGLE_ORIGIN}?lang=en`).set('Accept', BROWSER_ACCEPT).expect(200);
       expect(Buffer.byteLength(res.text)).to.be.below(PAGE_BUDGET_BYTES);
       const page = parse(res.text);
-      const runs = page.querySelectorAll('li').filter((li) => li.text.includes('recorded 60 times'));
+      const runs = page.querySelectorAll('ol.timeline > li').filter((li) => li.text.includes('recorded 60 times'));
       expect(runs).to.have.length(1);
       expect(runs[0]!.querySelectorAll('time').map((t) => t.getAttribute('datetime'))).to.deep.equal(['2026-01-05T00:00:00.000Z', '2026-01-05T00:59:00.000Z']);
       // The other steps still have their own entries.
-      expect(page.querySelectorAll('li').some((li) => li.text.startsWith('Hulling'))).to.equal(true);
+      expect(page.querySelectorAll('ol.timeline > li h4').some((h) => h.text === 'Hulling')).to.equal(true);
     } finally {
       await h.close();
     }

@@ -22,7 +22,7 @@ describe('Plots identified by GLN (/414/{gln} of a growing area)', () => {
   });
   after(() => h.close());
 
-  it('when a plot’s GLN is opened and a lot from it is published, then its page shows name, crops, area, GLN, the farmer’s name and province, certificates, the map and links to the published lots', async () => {
+  it('when a plot’s GLN is opened and a lot from it is published, then its page shows name, crops by their names, area, GLN, the grower as a member of its cooperative and its province, certificates, the map and links to the published lots', async () => {
     const res = await request(h.app).get(`/414/${PLOT_GLN}`).set('Accept', 'text/html').expect(200);
     expect(res.headers['content-type']).to.match(/^text\/html/);
     expect(res.text)
@@ -30,7 +30,7 @@ describe('Plots identified by GLN (/414/{gln} of a growing area)', () => {
       .and.contain('Cà phê Robusta, Sầu riêng')
       .and.match(/\d+,\d+ ha/)
       .and.contain(PLOT_GLN)
-      .and.contain('Hộ ông Y Bhim Êban')
+      .and.contain('Nông hộ thành viên của Hợp tác xã Nông nghiệp Cà phê Krông Năng')
       .and.contain('Đắk Lắk')
       .and.contain('VietGAP-TT-0231')
       .and.contain('còn hiệu lực đến')
@@ -38,8 +38,8 @@ describe('Plots identified by GLN (/414/{gln} of a growing area)', () => {
       .and.contain('https://www.openstreetmap.org/')
       .and.contain('href="http://trace.test/01/08936123450021/10/KN25R-A"')
       .and.contain('href="http://trace.test/01/08936123450021/10/KN25R-B"');
-    // The household's home address stays off the page; unpublished lots from the plot are not listed.
-    expect(res.text).to.not.contain('Buôn Ea Tóh').and.not.contain('Xã Ea Tóh');
+    // The household's name and home address stay off the page; unpublished lots from the plot are not listed.
+    expect(res.text).to.not.contain('Y Bhim Êban').and.not.contain('Buôn Ea Tóh').and.not.contain('Xã Ea Tóh').and.not.contain('coffee-robusta');
     expect(res.text).to.not.contain('KN-2512-G1').and.not.contain('ETO-2511-01');
 
     const en = await request(h.app).get(`/414/${PLOT_GLN}?lang=en`).expect(200);

@@ -12,7 +12,10 @@ export interface Figure {
   baseline?: { name: string; value: number; unit: string } | undefined;
   /** The ratio the target is stated in: value ÷ baseline for rates, time ÷ baseline time for overheads. */
   ratio?: number | undefined;
-  /** The target for `ratio`, e.g. { min: 0.5 } or { max: 1.5 }. */
+  /**
+   * The target for `ratio`, e.g. { min: 0.5 } or { max: 1.5 }; for a figure without a baseline
+   * (a Lighthouse score, a paint time), the target for `value` in its unit.
+   */
   target?: { min?: number; max?: number } | undefined;
   /** Extra numbers worth keeping (p99 latency, peak RSS, counts). */
   details?: Record<string, number | string> | undefined;
@@ -23,21 +26,28 @@ export function ratioOf(value: number, baseline: number): number {
   return Math.round((value / baseline) * 1000) / 1000;
 }
 
-export function targetText(target: Figure['target']): string {
+/** What the target is stated on: the ratio to a baseline, else the value itself. */
+const judged = (figure: Figure): { value: number | undefined; unit: string } =>
+  figure.baseline ? { value: figure.ratio, unit: '×' } : { value: figure.value, unit: figure.unit === '/ 100' ? '' : ` ${figure.unit}` };
+
+export function targetText(figure: Figure): string {
+  const { target } = figure;
   if (!target) return '';
-  if (target.min !== undefined) return `≥ ${target.min}×`;
-  if (target.max !== undefined) return `≤ ${target.max}×`;
+  const { unit } = judged(figure);
+  if (target.min !== undefined) return `≥ ${target.min.toLocaleString('en-US')}${unit}`;
+  if (target.max !== undefined) return `≤ ${target.max.toLocaleString('en-US')}${unit}`;
   return '';
 }
 
 export function targetMet(figure: Figure): boolean | null {
-  if (!figure.target || figure.ratio === undefined) return null;
-  if (figure.target.min !== undefined && figure.ratio < figure.target.min) return false;
-  if (figure.target.max !== undefined && figure.ratio > figure.target.max) return false;
+  const { value } = judged(figure);
+  if (!figure.target || value === undefined) return null;
+  if (figure.target.min !== undefined && value < figure.target.min) return false;
+  if (figure.target.max !== undefined && value > figure.target.max) return false;
   return true;
 }
 
-const number = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const number = (n: number): string => (n >= 100 || Number.isInteger(n) ? Math.round(n).toLocaleString('en-US') : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 
 /** The results as a Markdown table (printed, and pasted into docs/benchmarks.md). */
 export function markdownTable(figures: Figure[]): string {
@@ -49,7 +59,7 @@ export function markdownTable(figures: Figure[]): string {
       `${number(f.value)} ${f.unit}`,
       f.baseline ? `${number(f.baseline.value)} ${f.baseline.unit} (${f.baseline.name})` : '',
       f.ratio !== undefined ? `${f.ratio}×` : '',
-      targetText(f.target),
+      targetText(f),
       met === null ? '' : met ? 'met' : 'MISSED',
     ];
   });

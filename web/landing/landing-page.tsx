@@ -10,7 +10,7 @@ function inLang(path: string, lang: Lang): string {
   return `${base}${base.includes('?') ? '&' : '?'}lang=${lang}${fragment !== undefined ? `#${fragment}` : ''}`;
 }
 
-function renderLanding(view: LandingView, lang: Lang): string {
+function renderLanding(view: LandingView, lang: Lang, chosen: boolean): string {
   const m = LANDING_MESSAGES[lang];
   const docs = LANDING_DOCS.filter((name) => view.docs.includes(name));
   const body = (
@@ -80,7 +80,7 @@ function renderLanding(view: LandingView, lang: Lang): string {
   return renderDocument(
     lang,
     MESSAGES[lang],
-    { title: m.title, description: m.description, canonical: `${view.publicBaseUrl}/`, image: null, ogType: 'website', linkset: null, self: '/' },
+    { title: m.title, description: m.description, canonical: `${view.publicBaseUrl}/`, image: null, ogType: 'website', linkset: null, self: '/', chosen },
     body,
   );
 }

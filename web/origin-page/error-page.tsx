@@ -35,5 +35,5 @@ export function renderResolverMiss(miss: ResolverMiss, lang: Lang, m: Messages, 
       )}
     </>
   );
-  return renderDocument(lang, m, { title, description: title, canonical: null, image: null, ogType: 'website', linkset: null, self }, body);
+  return renderDocument(lang, m, { title, description: title, canonical: null, image: null, ogType: 'website', linkset: null, self, chosen: true }, body);
 }

@@ -2,22 +2,33 @@ import { readFileSync } from 'node:fs';
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
 import { renditionUrl } from '../../api/src/media/rendition-urls.js';
-import type { Lang, Messages } from './messages.js';
+import { MESSAGES, type Lang, type Messages } from './messages.js';
 
 const STYLE = readFileSync(new URL('./style.css', import.meta.url), 'utf8').replace(/\n/g, '');
 
 export interface HeadInfo {
   title: string;
   description: string;
-  /** The page's canonical URL (language by negotiation); `?lang=vi|en` picks one. */
+  /**
+   * The page's Digital Link: it serves the default language (Vietnamese) to a client that states
+   * none, so it is the Vietnamese version's canonical URL and the x-default; the English version's
+   * is `?lang=en`, as the linkset's pip links say.
+   */
   canonical: string | null;
-  image: string | null;
+  /** og:image: an absolute URL (Zalo and Facebook fetch it), with its size, type and text alternative when known. */
+  image: { url: string; alt: string; width?: number; height?: number; type?: string } | null;
   /** schema.org data, embedded as JSON-LD. */
   jsonLd?: Record<string, unknown> | undefined;
   ogType: 'product' | 'website';
   linkset: string | null;
   /** This page's path and query without `lang`, for the language switch. */
   self: string;
+  /**
+   * The language was asked for by `?lang=`. Without it the page answers at the Digital Link itself
+   * in the language Accept-Language picked (the x-default, locale-adaptive URL), and names that URL
+   * as its canonical: a page's canonical is never another language's version.
+   */
+  chosen: boolean;
 }
 
 /** A page's main photo: the 640 px rendition (else the largest), with every rendition in the srcset. */
@@ -65,6 +76,11 @@ function withLang(url: string, lang: Lang): string {
   return `${url}${url.includes('?') ? '&' : '?'}lang=${lang}`;
 }
 
+/** The URL of one language version: the Digital Link itself for Vietnamese, `?lang=en` for English. */
+function languageVersion(canonical: string, lang: Lang): string {
+  return lang === 'vi' ? canonical : withLang(canonical, lang);
+}
+
 /**
  * The document every public page shares: language, meta and Open Graph tags, the inline style
  * sheet, the language switch. Preact escapes every text and attribute value it renders.
@@ -79,13 +95,15 @@ export function renderDocument(lang: Lang, m: Messages, head: HeadInfo, body: Co
         <title>{head.title}</title>
         <meta name="description" content={head.description} />
         <meta name="theme-color" content="#2f6b2f" />
+        {/* No icon of its own: without this a browser asks for /favicon.ico and logs the 404. */}
+        <link rel="icon" href="data:," />
         {head.canonical ? (
           <>
-            <link rel="canonical" href={head.canonical} />
-            <link rel="alternate" hrefLang="vi" href={withLang(head.canonical, 'vi')} />
-            <link rel="alternate" hrefLang="en" href={withLang(head.canonical, 'en')} />
+            <link rel="canonical" href={!head.chosen ? head.canonical : languageVersion(head.canonical, lang)} />
+            <link rel="alternate" hrefLang="vi" href={languageVersion(head.canonical, 'vi')} />
+            <link rel="alternate" hrefLang="en" href={languageVersion(head.canonical, 'en')} />
             <link rel="alternate" hrefLang="x-default" href={head.canonical} />
-            <meta property="og:url" content={withLang(head.canonical, lang)} />
+            <meta property="og:url" content={!head.chosen ? head.canonical : languageVersion(head.canonical, lang)} />
           </>
         ) : null}
         {head.linkset ? <link rel="alternate" type="application/linkset+json" href={head.linkset} /> : null}
@@ -94,7 +112,18 @@ export function renderDocument(lang: Lang, m: Messages, head: HeadInfo, body: Co
         <meta property="og:description" content={head.description} />
         <meta property="og:locale" content={m.ogLocale} />
         <meta property="og:site_name" content={m.siteName} />
-        {head.image ? <meta property="og:image" content={head.image} /> : null}
+        <meta property="og:locale:alternate" content={MESSAGES[other].ogLocale} />
+        {head.image ? (
+          <>
+            <meta property="og:image" content={head.image.url} />
+            {head.image.type ? <meta property="og:image:type" content={head.image.type} /> : null}
+            {head.image.width ? <meta property="og:image:width" content={String(head.image.width)} /> : null}
+            {head.image.height ? <meta property="og:image:height" content={String(head.image.height)} /> : null}
+            <meta property="og:image:alt" content={head.image.alt} />
+            <meta name="twitter:card" content="summary_large_image" />
+            <meta name="twitter:image:alt" content={head.image.alt} />
+          </>
+        ) : null}
         <style dangerouslySetInnerHTML={{ __html: STYLE }} />
         {head.jsonLd ? <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: scriptSafeJson(head.jsonLd) }} /> : null}
         {script ? <script type="module" src={script} /> : null}

@@ -1,10 +1,10 @@
 import type { LocationOrigin } from '../../api/src/modules/resolver/service.js';
 import { Fact, renderDocument } from './layout.js';
-import { addressLine } from './lot-page.js';
+import { addressLine } from './lot-details.js';
 import type { Lang, Messages } from './messages.js';
 
 /** The page a GLN (`/414/{gln}`) resolves to: who is at that location and where it is. */
-export function renderLocationPage(origin: LocationOrigin, lang: Lang, m: Messages, self: string): string {
+export function renderLocationPage(origin: LocationOrigin, lang: Lang, m: Messages, self: string, chosen: boolean): string {
   const { organization: org, parent } = origin;
   const page = origin.links['https://gs1.org/voc/pip']![0]!.href;
   const jsonLd = {
@@ -30,5 +30,5 @@ export function renderLocationPage(origin: LocationOrigin, lang: Lang, m: Messag
       </dl>
     </>
   );
-  return renderDocument(lang, m, { title: org.name, description: `${m.organizationTypes[org.type]} · ${addressLine(org)}`, canonical: page, image: null, jsonLd, ogType: 'website', linkset: `${page}?linkType=linkset`, self }, body);
+  return renderDocument(lang, m, { title: org.name, description: `${m.organizationTypes[org.type]} · ${addressLine(org)}`, canonical: page, image: null, jsonLd, ogType: 'website', linkset: `${page}?linkType=linkset`, self, chosen }, body);
 }

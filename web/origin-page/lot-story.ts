@@ -1,34 +1,32 @@
 import { plotOf, type PlotFacts } from '../../api/src/domain/signed-plot.js';
-import type { LotOrigin, SignedEvent } from '../../api/src/modules/resolver/service.js';
+import type { LotOrigin } from '../../api/src/modules/resolver/service.js';
 import type { OrganizationRecord } from '../../api/src/store/port.js';
 import { lotKeyOf } from '../../api/src/domain/lot-key.js';
+import { foldStages, instant, journeyOrder, photosByTarget, type Photo, type StageName } from './journey.js';
+
+export type { Photo } from './journey.js';
 
 /**
  * What the origin page tells, read from the lot's signed events (not from mutable records), so
  * the page shows exactly what the verification badge vouches for.
  */
-export interface Photo {
-  /** SHA-256 of each WebP rendition, by width. */
-  renditions: Array<{ width: number; sha256: string }>;
-  takenAt: string | null;
-}
-
-export interface Stage {
+export interface Step {
   eventID: string;
   stepType: string;
   eventTime: string;
   actor: OrganizationRecord | null;
-  actorUri: string | null;
   placeName: string | null;
   gln: string | null;
   geo: [number, number] | null;
-  /** Lots the stage produced or observed, as "GTIN · lot" or the lot's code. */
+  /** Lots the step produced or observed, as "GTIN · lot" or the lot's code (technical details only). */
   lots: string[];
   notes: string | null;
   receiver: OrganizationRecord | null;
   photos: Photo[];
-  /** How many like events this entry stands for (a run of identical storage checks is one entry). */
+  /** How many like events this entry stands for (a run of identical storage checks, or one step done to several lots, is one entry). */
   repeats: number;
+  /** The name the page shows for the actor (a household stands for its cooperative): like steps fold by it. */
+  shownActor: string;
   /** eventTime of the last event of the run, when `repeats` > 1. */
   lastTime: string | null;
 }
@@ -50,15 +48,17 @@ export interface Certificate {
 }
 
 export interface LotStory {
-  stages: Stage[];
+  /** Every shown step, in journey order (time, and cause within a minute). */
+  steps: Step[];
+  /** The same steps folded into human stages (the grown stage is told by `plots`). */
+  stages: Array<{ stage: StageName; steps: Step[] }>;
   plots: PlotStory[];
-  /** Photos of the lot not attached to a particular stage. */
-  lotPhotos: Photo[];
   certificates: Certificate[];
   harvest: { from: string; to: string } | null;
 }
 
-const HIDDEN_STAGES = new Set(['media', 'plot_registration']);
+/** Events that are not steps of the journey: files (shown under what they document) and plot registrations (shown as plots). */
+const HIDDEN_STEPS = new Set(['media', 'plot_registration']);
 
 /** CBV 2.0 business steps that are one of our step types under another word (events captured from other systems). */
 const CBV_STEP_TYPES: Record<string, string> = { storing: 'storage', inspecting: 'inspection', shipping: 'shipping', receiving: 'receiving', packing: 'packing' };
@@ -71,20 +71,19 @@ function stepTypeOf(body: Record<string, unknown>): string {
   return String(body.type);
 }
 
-export function lotStory(origin: LotOrigin): LotStory {
-  const photos = photosByEvent(origin.events);
+/** `shownActor` names an organization as the page shows it (see public-names.ts). */
+export function lotStory(origin: LotOrigin, shownActor: (org: OrganizationRecord) => string): LotStory {
+  const photos = photosByTarget(origin.events);
   const org = (uri: unknown) => (typeof uri === 'string' ? (origin.organizations[uri] ?? null) : null);
-  // By instant, not by text: 08:00+07:00 comes before 02:00Z.
-  const byTime = [...origin.events].sort((a, b) => instant(a.body.eventTime) - instant(b.body.eventTime));
+  const ordered = journeyOrder(origin.events);
 
-  const stages: Stage[] = byTime
-    .filter((e) => !HIDDEN_STAGES.has(String(e.body['ft:stepType'])))
+  const steps: Step[] = ordered
+    .filter((e) => !HIDDEN_STEPS.has(String(e.body['ft:stepType'])))
     .map(({ body }) => ({
       eventID: String(body.eventID),
       stepType: stepTypeOf(body),
       eventTime: String(body.eventTime),
       actor: org(body['ft:recordedBy']),
-      actorUri: typeof body['ft:recordedBy'] === 'string' ? body['ft:recordedBy'] : null,
       placeName: typeof body['ft:placeName'] === 'string' ? body['ft:placeName'] : null,
       gln: /\/414\/(\d{13})$/.exec(idOf(body.bizLocation) ?? '')?.[1] ?? null,
       geo: geoOf(idOf(body.readPoint)),
@@ -93,10 +92,11 @@ export function lotStory(origin: LotOrigin): LotStory {
       receiver: org((body.destinationList as Array<{ destination?: unknown }> | undefined)?.[0]?.destination),
       photos: photos.get(String(body.eventID)) ?? [],
       repeats: 1,
+      shownActor: ((actor) => (actor ? shownActor(actor) : String(body['ft:recordedBy'] ?? '')))(org(body['ft:recordedBy'])),
       lastTime: null,
     }));
 
-  const plots: PlotStory[] = byTime.flatMap(({ body }) => {
+  const plots: PlotStory[] = ordered.flatMap(({ body }) => {
     const plot = plotOf(body);
     if (!plot) return [];
     const plotUri = String((body.epcList as unknown[] | undefined)?.[0] ?? '');
@@ -107,37 +107,24 @@ export function lotStory(origin: LotOrigin): LotStory {
     (plot.certifications ?? []).map((c) => ({ ...c, stars: c.stars ?? null, holder: plot.name })),
   );
 
-  const harvests = byTime.filter((e) => e.body['ft:stepType'] === 'harvest').map((e) => e.body.ilmd as Record<string, unknown> | undefined);
+  const harvests = ordered.filter((e) => e.body['ft:stepType'] === 'harvest').map((e) => e.body.ilmd as Record<string, unknown> | undefined);
   const starts = harvests.map((i) => i?.['cbvmda:harvestStartDate']).filter((d): d is string => typeof d === 'string').sort();
   const ends = harvests.map((i) => i?.['cbvmda:harvestEndDate']).filter((d): d is string => typeof d === 'string').sort();
+  const folded = foldStages(steps).map(({ stage, steps: inStage }) => ({ stage, steps: foldRuns(inStage) }));
 
   return {
-    stages: foldRuns(stages),
+    steps,
+    stages: folded,
     plots,
-    lotPhotos: photos.get('') ?? [],
     certificates,
     harvest: starts.length ? { from: starts[0]!, to: ends[ends.length - 1] ?? starts[0]! } : null,
   };
 }
 
-/** Photos by the eventID their media event attaches them to, else by the plot they show ('' for the lot itself). */
-function photosByEvent(events: SignedEvent[]): Map<string, Photo[]> {
-  const out = new Map<string, Photo[]>();
-  for (const { body } of events) {
-    if (body['ft:stepType'] !== 'media') continue;
-    const files = (body['ft:mediaDetails'] as Array<{ renditions?: Photo['renditions']; evidence?: { takenAt?: string | null } }> | undefined) ?? [];
-    const plotUri = (body.epcList as unknown[] | undefined)?.[0];
-    const target = typeof body['ft:attachesTo'] === 'string' ? body['ft:attachesTo'] : typeof plotUri === 'string' ? plotUri : '';
-    const list = out.get(target) ?? [];
-    for (const f of files) if (f.renditions?.length) list.push({ renditions: f.renditions, takenAt: f.evidence?.takenAt ?? null });
-    out.set(target, list);
-  }
-  return out;
-}
-
-function instant(time: unknown): number {
-  const ms = typeof time === 'string' ? Date.parse(time) : NaN;
-  return Number.isNaN(ms) ? 0 : ms;
+/** The first and last moment of a stage, for its heading. */
+export function stageSpan(steps: Step[]): { from: string; to: string } {
+  const times = steps.flatMap((s) => [s.eventTime, s.lastTime ?? s.eventTime]).sort((a, b) => instant(a) - instant(b));
+  return { from: times[0]!, to: times[times.length - 1]! };
 }
 
 function idOf(value: unknown): string | null {
@@ -150,7 +137,7 @@ function geoOf(uri: string | null): [number, number] | null {
 }
 
 /** "08936123450021 · KN25R-A" for GS1 lot identifiers, the code for ours. */
-export function lotLabel(epcClass: string): string {
+function lotLabel(epcClass: string): string {
   const key = lotKeyOf(epcClass);
   if (key?.kind === 'gtin-lot') return `${key.gtin} · ${key.lotNumber}`;
   return /:lot:(.+)$/.exec(epcClass)?.[1] ?? epcClass;
@@ -162,35 +149,41 @@ function lotsOf(body: Record<string, unknown>): string[] {
   return [...new Set(classes.map(lotLabel))];
 }
 
-/** Stages that say the same thing but when: same step, actor, place, lots, receiver and notes, no photos. */
-function sameButTime(a: Stage, b: Stage): boolean {
+/**
+ * Steps a reader cannot tell apart: same step, actor as shown, place, receiver and notes, no
+ * photos, and either the same lots (a run over time) or the same moment (several lots at once).
+ */
+function alike(run: Step, b: Step): boolean {
+  const sameLots = run.lots.join('|') === b.lots.join('|');
+  const sameMoment = run.eventTime === b.eventTime && (run.lastTime === null || run.lastTime === run.eventTime);
   return (
-    a.stepType === b.stepType &&
-    a.actorUri === b.actorUri &&
-    a.placeName === b.placeName &&
-    a.gln === b.gln &&
-    a.lots.join('|') === b.lots.join('|') &&
-    a.receiver?.id === b.receiver?.id &&
-    a.notes === b.notes &&
-    a.photos.length === 0 &&
+    run.stepType === b.stepType &&
+    run.shownActor === b.shownActor &&
+    run.placeName === b.placeName &&
+    run.gln === b.gln &&
+    (sameLots || sameMoment) &&
+    run.receiver?.id === b.receiver?.id &&
+    run.notes === b.notes &&
+    run.photos.length === 0 &&
     b.photos.length === 0
   );
 }
 
 /**
- * Consecutive like stages (a warehouse logging the lot every hour) become one entry with a count
- * and a time span, so a long history stays a readable, small page; every event is still in the
- * bundle the badge verifies.
+ * Consecutive like steps (a warehouse logging the lot every hour, three lots hulled together)
+ * become one entry with a count and a time span, so a long history stays a readable, small page;
+ * every event is still in the bundle the badge verifies, and in the technical details.
  */
-function foldRuns(stages: Stage[]): Stage[] {
-  const out: Stage[] = [];
-  for (const stage of stages) {
+function foldRuns(steps: Step[]): Step[] {
+  const out: Step[] = [];
+  for (const step of steps) {
     const last = out[out.length - 1];
-    if (last && sameButTime(last, stage)) {
+    if (last && alike(last, step)) {
       last.repeats += 1;
-      last.lastTime = stage.eventTime;
+      last.lastTime = step.eventTime;
+      last.lots = [...new Set([...last.lots, ...step.lots])];
     } else {
-      out.push({ ...stage });
+      out.push({ ...step });
     }
   }
   return out;

@@ -30,8 +30,9 @@ export function openStreetMapUrl([lon, lat]: LonLat, zoom = 16): string {
 /**
  * The plots drawn as inline SVG from their signed geometry: an equirectangular projection
  * scaled by cos(latitude), which is true to shape at the size of a farm. No tiles, no script.
+ * `mini` draws it small (128×80), for the lot page's first screen.
  */
-export function PlotMap({ plots, caption }: { plots: PlotFacts[]; caption: string }) {
+export function PlotMap({ plots, caption, mini = false }: { plots: PlotFacts[]; caption: string; mini?: boolean }) {
   // Loops, not Math.min(...all): a lot may name plots with hundreds of thousands of positions.
   let [minLon, maxLon, minLat, maxLat] = [Infinity, -Infinity, Infinity, -Infinity];
   for (const plot of plots) {
@@ -57,7 +58,7 @@ export function PlotMap({ plots, caption }: { plots: PlotFacts[]; caption: strin
   const scaleBar = niceLength(metresPerPixel * 80);
 
   return (
-    <svg class="map" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="map-title" width={WIDTH} height={HEIGHT}>
+    <svg class={mini ? 'map mini' : 'map'} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="map-title" width={mini ? WIDTH / 2.5 : WIDTH} height={mini ? HEIGHT / 2.5 : HEIGHT}>
       <title id="map-title">{caption}</title>
       <rect width={WIDTH} height={HEIGHT} fill="#eef3e8" />
       {plots.map((plot, i) => {
@@ -67,21 +68,26 @@ export function PlotMap({ plots, caption }: { plots: PlotFacts[]; caption: strin
             {plot.geometry.type === 'Polygon' ? (
               <path d={outlinePath(positionsOf(plot.geometry).map(project))} fill="#7fb069" fill-opacity="0.55" stroke="#2f6b2f" stroke-width="1.5" />
             ) : null}
-            {plot.geometry.type === 'Point' || extent(positionsOf(plot.geometry).map(project)) < MIN_SHAPE_PIXELS ? (
-              <circle cx={x} cy={y} r="6" fill="#2f6b2f" stroke="#fff" stroke-width="2" />
+            {plot.geometry.type === 'Point' || extent(positionsOf(plot.geometry).map(project)) < MIN_SHAPE_PIXELS * (mini ? 2.5 : 1) ? (
+              <circle cx={x} cy={y} r={mini ? 15 : 6} fill="#2f6b2f" stroke="#fff" stroke-width={mini ? 5 : 2} />
             ) : null}
-            <text x={x} y={y - 9} text-anchor="middle" font-size="12" font-weight="700" fill="#1b3d1b">
-              {i + 1}
-            </text>
+            {mini ? null : (
+              <text x={x} y={y - 9} text-anchor="middle" font-size="12" font-weight="700" fill="#1b3d1b">
+                {i + 1}
+              </text>
+            )}
           </g>
         );
       })}
-      <g transform={`translate(${PAD} ${HEIGHT - PAD})`}>
-        <path d={`M0 0H${round(scaleBar.metres / metresPerPixel)}`} stroke="#1b3d1b" stroke-width="2" />
-        <text y="-5" font-size="11" fill="#1b3d1b">
-          {scaleBar.label}
-        </text>
-      </g>
+      {/* A scale bar only where it can be read. */}
+      {mini ? null : (
+        <g transform={`translate(${PAD} ${HEIGHT - PAD})`}>
+          <path d={`M0 0H${round(scaleBar.metres / metresPerPixel)}`} stroke="#1b3d1b" stroke-width="2" />
+          <text y="-5" font-size="11" fill="#1b3d1b">
+            {scaleBar.label}
+          </text>
+        </g>
+      )}
     </svg>
   );
 }

@@ -3,10 +3,11 @@ import type { PlotFacts } from '../../api/src/domain/signed-plot.js';
 import type { PlotOrigin } from '../../api/src/modules/resolver/service.js';
 import { formatNumber } from './format.js';
 import { Fact, renderDocument } from './layout.js';
-import { CertificateItem } from './lot-page.js';
+import { CertificateItem } from './certificates.js';
 import type { Lang, Messages } from './messages.js';
-import { nameOf } from '../vocabulary-names.js';
 import { openStreetMapUrl, plotCentre, PlotMap } from './plot-map.js';
+import { publicName } from './public-names.js';
+import { nameOf } from '../vocabulary-names.js';
 
 /** Outlines up to this many positions go into the JSON-LD as a GeoShape; larger ones as their centre. */
 const JSON_LD_MAX_POSITIONS = 500;
@@ -16,8 +17,10 @@ const JSON_LD_MAX_POSITIONS = 500;
  * growing area, who works it (name and province only: a household's street address is its home),
  * its certificates, its map and the published lots that came from it.
  */
-export function renderPlotPage(origin: PlotOrigin, lang: Lang, m: Messages, self: string): string {
+export function renderPlotPage(origin: PlotOrigin, lang: Lang, m: Messages, self: string, chosen: boolean): string {
   const { plot, farmer, lots, publicBaseUrl: base } = origin;
+  const grower = farmer ? publicName(farmer, origin.memberOf, m) : null;
+  const crops = plot.crops.map((c) => nameOf(m.cropNames, c)).join(', ');
   const page = origin.links['https://gs1.org/voc/pip']![0]!.href;
   const area = plot.areaHa ?? plot.declaredAreaHa;
   const centre = plotCentre(plot.geometry);
@@ -39,11 +42,11 @@ export function renderPlotPage(origin: PlotOrigin, lang: Lang, m: Messages, self
       <h1>{plot.name}</h1>
       <dl class="facts">
         <dt>{m.crops}</dt>
-        <dd>{plot.crops.map((c) => nameOf(m.cropNames, c)).join(', ')}</dd>
+        <dd>{crops}</dd>
         <dt>{m.area}</dt>
         <dd>{area !== null ? `${formatNumber(area, m)} ha` : m.point}</dd>
         <Fact label={m.locationCode}>{plot.gln}</Fact>
-        <Fact label={m.grownBy}>{farmer?.name}</Fact>
+        <Fact label={m.grownBy}>{grower}</Fact>
         <Fact label={m.province}>{farmer?.address.province}</Fact>
       </dl>
 
@@ -78,8 +81,8 @@ export function renderPlotPage(origin: PlotOrigin, lang: Lang, m: Messages, self
       </p>
     </>
   );
-  const description = [m.plot, plot.crops.map((c) => nameOf(m.cropNames, c)).join(', '), farmer ? `${m.grownBy} ${farmer.name}` : '', farmer?.address.province ?? ''].filter(Boolean).join(' · ');
-  return renderDocument(lang, m, { title: plot.name, description, canonical: page, image: null, jsonLd, ogType: 'website', linkset: `${page}?linkType=linkset`, self }, body);
+  const description = [m.plot, crops, grower ? `${m.grownBy} ${grower}` : '', farmer?.address.province ?? ''].filter(Boolean).join(' · ');
+  return renderDocument(lang, m, { title: plot.name, description, canonical: page, image: null, jsonLd, ogType: 'website', linkset: `${page}?linkType=linkset`, self, chosen }, body);
 }
 
 /** schema.org `geo`: a point as GeoCoordinates; an outline as a GeoShape polygon ("lat lon" pairs), or its centre when very long. */

@@ -37,9 +37,12 @@ export function BuyLinks({ listings, product, m }: { listings: ListingRecord[]; 
         return (
           <a key={l.id} href={l.url} rel="noopener nofollow external">
             <span>
-              {nameOf(m.marketplaces, l.marketplace)} <span class="small">({m.availability[l.availability]})</span>
+              <strong>{nameOf(m.marketplaces, l.marketplace)}</strong>
+              {/* In stock goes without saying; anything else is said. */}
+              {l.availability !== 'in_stock' ? <span class="small"> ({nameOf(m.availability, l.availability)})</span> : null}
             </span>
             {price !== null ? <span class="price">{formatVnd(price, m)}</span> : null}
+            <span class="go">{m.buy}</span>
           </a>
         );
       })}
@@ -48,7 +51,7 @@ export function BuyLinks({ listings, product, m }: { listings: ListingRecord[]; 
 }
 
 /** The page a GTIN alone resolves to: the product's master data and where to buy it. */
-export function renderProductPage(origin: ProductOrigin, lang: Lang, m: Messages, self: string): string {
+export function renderProductPage(origin: ProductOrigin, lang: Lang, m: Messages, self: string, chosen: boolean): string {
   const { product, owner, publicBaseUrl: base } = origin;
   const name = productTitle(product, product.name.vi, lang);
   const description = (lang === 'en' && product.description.en) || product.description.vi;
@@ -84,5 +87,5 @@ export function renderProductPage(origin: ProductOrigin, lang: Lang, m: Messages
       <BuyLinks listings={origin.listings} product={product} m={m} />
     </>
   );
-  return renderDocument(lang, m, { title: name, description, canonical: page, image: hero?.absolute ?? null, jsonLd, ogType: 'product', linkset: `${page}?linkType=linkset`, self }, body);
+  return renderDocument(lang, m, { title: name, description, canonical: page, image: hero ? { url: hero.absolute, alt: name } : null, jsonLd, ogType: 'product', linkset: `${page}?linkType=linkset`, self, chosen }, body);
 }

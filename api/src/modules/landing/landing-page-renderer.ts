@@ -30,5 +30,6 @@ export interface LandingView {
 export interface LandingPageRenderer {
   /** `?lang=` wins, then Accept-Language, then Vietnamese. */
   language(queryLang: unknown, acceptLanguage: string | undefined): PageLanguage;
-  page(view: LandingView, lang: PageLanguage): string;
+  /** `chosen`: the language was asked for with `?lang=` (its page is then its own canonical). */
+  page(view: LandingView, lang: PageLanguage, chosen: boolean): string;
 }

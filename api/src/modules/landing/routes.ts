@@ -10,7 +10,7 @@ export function landingRouter(landing: LandingService, page: LandingPageRenderer
     const { lang } = req.query;
     if (lang !== undefined && typeof lang !== 'string') throw ValidationError.field('lang', 'given-twice', 'give lang once');
     const language = page.language(lang, req.get('accept-language'));
-    const html = page.page({ ...fixed, demoLots: await landing.demo() }, language);
+    const html = page.page({ ...fixed, demoLots: await landing.demo() }, language, lang !== undefined);
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('Vary', 'Accept-Language');
     res.setHeader('Content-Language', language);

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { AppError, ValidationError, problemType } from '../../core/errors.js';
+import { AppError, NotFoundError, ValidationError, problemType } from '../../core/errors.js';
 import { DIGITAL_LINK_PRIMARY_KEYS } from '../../domain/gs1/ai-table.js';
 import { canonicalDigitalLink, parseDigitalLink } from '../../domain/gs1/digital-link.js';
 import type { ScanService } from '../scans/service.js';
 import type { OriginPageRenderer, PageLanguage, ResolverMiss } from './origin-page-renderer.js';
 import { GS1_VOC, UnregisteredItemError, type Resolution, type ResolverService } from './service.js';
 import { TtlCache } from '../../core/ttl-cache.js';
+import { SHARE_IMAGE, SHARE_IMAGE_FILE, shareCardKey } from '../../media/share-card.js';
+import type { ShareImages } from './share-images.js';
 
 const LINKSET = 'application/linkset+json';
 const GS1_PREFIX = 'gs1:';
@@ -18,7 +20,8 @@ const GZIP_MIN_BYTES = 1024;
 /** Paths of the service's own that never hold a Digital Link, whatever follows them. */
 const NOT_A_LINK_PREFIX = '(?!/(?:api|assets|media|console|\\.well-known)/)';
 
-type Representation = { kind: 'html'; lang: PageLanguage } | { kind: 'linkset' } | { kind: 'redirect'; linkType: string };
+/** `chosen`: the language was asked for by `?lang=`, not picked from Accept-Language (the page's canonical URL depends on it). */
+type Representation = { kind: 'html'; lang: PageLanguage; chosen: boolean } | { kind: 'linkset' } | { kind: 'redirect'; linkType: string };
 
 /** A finished answer: rendered, hashed and gzipped once, then served to every scan of the same identity. */
 interface RenderedAnswer {
@@ -41,9 +44,10 @@ interface RenderedAnswer {
  * GS1 data attributes), never by the raw URL, so made-up query parameters cannot fill the cache
  * or force renders; concurrent misses of one item share one resolution. Resolutions are limited
  * per client (RESOLVER_RATE_LIMIT a minute): each new item costs a resolution and a render.
- * `pages` renders the HTML answers.
+ * `pages` renders the HTML answers. `/media/share/{code}-{lang}-{key}.jpg` is a published lot's
+ * share image (og:image), named by its content key.
  */
-export function resolverRouter(resolver: ResolverService, scans: ScanService, pages: OriginPageRenderer, limit: RequestHandler): Router {
+export function resolverRouter(resolver: ResolverService, scans: ScanService, pages: OriginPageRenderer, limit: RequestHandler, shareImages: ShareImages): Router {
   const router = Router();
   const resolutions = new TtlCache<Promise<Resolution>>({ ttlMs: ANSWER_TTL_MS, maxEntries: 2_000 });
   const answers = new TtlCache<RenderedAnswer>({ ttlMs: ANSWER_TTL_MS, maxEntries: 5_000, maxBytes: 64 * 1024 * 1024, sizeOf: (a) => a.body.length + (a.gzip?.length ?? 0) });
@@ -67,6 +71,28 @@ export function resolverRouter(resolver: ResolverService, scans: ScanService, pa
     const code = String(req.params.code);
     if (!/^[0-9A-Z]{10}$/.test(code)) throw new AppError({ status: 404, type: problemType('not-found'), code: 'not-found', title: 'Not found', detail: 'No lot has this code.' });
     await answer(req, res, `/l/${code}`, () => resolver.byCode(code));
+  });
+
+  router.get('/media/share/:file', limit, async (req, res) => {
+    const match = SHARE_IMAGE_FILE.exec(String(req.params.file));
+    if (!match) throw new NotFoundError('Image');
+    const [, code = '', lang = '', key = ''] = match;
+    const found = await resolutions.shared(`/l/${code}`, () => resolver.byCode(code));
+    if (found.kind !== 'lot') throw new NotFoundError('Image');
+    const card = pages.shareCard(found, lang as PageLanguage);
+    const current = shareCardKey(card);
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    // The lot's name or photo changed since the page was shared: its image has a new name.
+    if (current !== key) {
+      res.setHeader('Cache-Control', CACHE_CONTROL);
+      res.redirect(302, `/media/share/${code}-${lang}-${current}.jpg`);
+      return;
+    }
+    const jpeg = await shareImages.image(card, key);
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.setHeader('ETag', `"${key}"`);
+    res.type(SHARE_IMAGE.type).send(jpeg);
   });
 
   router.get(keyPattern, limit, async (req, res) => {
@@ -108,7 +134,7 @@ export function resolverRouter(resolver: ResolverService, scans: ScanService, pa
       res.status(307).setHeader('Location', redirectTarget(req, found, representation.linkType)).end();
       return;
     }
-    const key = `${representation.kind === 'html' ? representation.lang : 'linkset'}|${identity}`;
+    const key = `${representation.kind === 'html' ? `${representation.lang}${representation.chosen ? '!' : ''}` : 'linkset'}|${identity}`;
     const rendered = answers.get(key) ?? answers.set(key, render(pages, found, representation, identity));
     // A scan is a person opening the page: machine reads of the linkset and redirects are not counted.
     if (representation.kind === 'html' && found.kind === 'lot' && req.method === 'GET') scans.record(found.batch.id, req.get('user-agent'));
@@ -125,7 +151,7 @@ function representationOf(req: Request, pages: OriginPageRenderer): Representati
   if (linkType) return { kind: 'redirect', linkType };
   const preferred = req.accepts(['text/html', LINKSET, 'application/json']);
   if (preferred === LINKSET || preferred === 'application/json') return { kind: 'linkset' };
-  return { kind: 'html', lang: pages.language(lang, req.get('accept-language')) };
+  return { kind: 'html', lang: pages.language(lang, req.get('accept-language')), chosen: lang === 'vi' || lang === 'en' };
 }
 
 function redirectTarget(req: Request, resolution: Resolution, linkType: string): string {
@@ -146,7 +172,7 @@ function render(pages: OriginPageRenderer, resolution: Resolution, representatio
     const anchor = resolution.links[`${GS1_VOC}pip`]![0]!.href;
     return finish(200, LINKSET, JSON.stringify({ linkset: [{ anchor, ...resolution.links }] }));
   }
-  return finish(200, 'text/html; charset=utf-8', pages.page(resolution, representation.lang, identity));
+  return finish(200, 'text/html; charset=utf-8', pages.page(resolution, representation.lang, identity, representation.chosen));
 }
 
 function finish(status: number, contentType: string, body: string): RenderedAnswer {

@@ -40,6 +40,8 @@ export interface LotOrigin {
   events: SignedEvent[];
   /** The organizations the events name (recorders, farmers, receivers), by their URI. */
   organizations: Record<string, OrganizationRecord>;
+  /** The cooperative of each farm household among them, by the household's id. */
+  memberOf: Record<string, OrganizationRecord>;
   verification: { valid: boolean; events: number; signers: number; problems: string[]; checkedAt: string };
   links: Links;
   publicBaseUrl: string;
@@ -67,8 +69,10 @@ export interface LocationOrigin {
 export interface PlotOrigin {
   kind: 'plot';
   plot: PlotRecord;
-  /** The household (or organization) that works the plot: the page shows its name and province only. */
+  /** The household (or organization) that works the plot: the page shows its province, and names it as its cooperative's member. */
   farmer: OrganizationRecord | null;
+  /** The cooperative of that household, by the household's id (as LotOrigin.memberOf). */
+  memberOf: Record<string, OrganizationRecord>;
   /** Published lots harvested from the plot (or blended or split from such lots), newest first. */
   lots: BatchRecord[];
   links: Links;
@@ -160,6 +164,7 @@ export class ResolverService {
     ]);
     const events = bundle.events.slice(0, PAGE_EVENTS_LIMIT).map(({ hash, jws }) => ({ hash, body: decodePayload(jws) }));
     const organizations = await this.organizationsNamedIn(events);
+    const memberOf = await this.cooperativesOf(Object.values(organizations));
     const page = lotDigitalLink(this.publicBaseUrl, batch);
     const hasCertifications = events.some((e) => plotOf(e.body)?.certifications?.length) || (product?.ocopStars ?? 0) > 0;
     const hasPlots = events.some((e) => plotOf(e.body));
@@ -190,6 +195,7 @@ export class ResolverService {
       listings,
       events,
       organizations,
+      memberOf,
       verification: {
         valid: report.valid,
         events: report.events.length,
@@ -257,7 +263,7 @@ export class ResolverService {
       ],
       [`${GS1_VOC}defaultLink`]: [{ href: page, title: plot.name, type: 'text/html' }],
     };
-    return { kind: 'plot', plot, farmer, lots, links, publicBaseUrl: this.publicBaseUrl };
+    return { kind: 'plot', plot, farmer, memberOf: await this.cooperativesOf(farmer ? [farmer] : []), lots, links, publicBaseUrl: this.publicBaseUrl };
   }
 
   private async organizationsNamedIn(events: SignedEvent[]): Promise<Record<string, OrganizationRecord>> {
@@ -274,6 +280,17 @@ export class ResolverService {
       }),
     );
     return found;
+  }
+
+  private async cooperativesOf(orgs: OrganizationRecord[]): Promise<Record<string, OrganizationRecord>> {
+    const out: Record<string, OrganizationRecord> = {};
+    await Promise.all(
+      orgs.map(async (org) => {
+        const parent = org.type === 'farm_household' && org.parentId ? await this.store.organizations.findById(org.parentId) : null;
+        if (parent) out[org.id] = parent;
+      }),
+    );
+    return out;
   }
 
   private organizationByUri(uri: string): Promise<OrganizationRecord | null> {
