@@ -87,6 +87,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${base}/console`);
+    await page.check('#login-method-email');
     await page.fill('#email', 'farmer@demo.test');
     await page.fill('#password', 'demo-password');
     await page.click('button[type=submit]');
@@ -417,6 +418,7 @@ describe('the farmer console’s outbox in a real browser', function () {
       db.close();
     }, userId);
     await page.goto(`${base}/console`);
+    await page.check('#login-method-email');
     await page.fill('#email', 'farmer@demo.test');
     await page.fill('#password', 'demo-password');
     await page.click('button[type=submit]');
