@@ -320,7 +320,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     await recordHarvest(page, { kg: '90', lot: 'PIC-2611-01' });
     const keys = await keysOf(page, '**/api/v1/batches/*/steps/*/media');
     await page.goto(`${base}/console#/step`);
-    await page.selectOption('#step-batch', { label: `${PRODUCT} · PIC-2611-01 · ${await page.evaluate(() => new Date().toLocaleDateString('vi-VN'))}` });
+    await page.selectOption('#step-batch', await page.$eval('#step-batch', (select) => Array.from((select as HTMLSelectElement).options).find((o) => o.text.endsWith(' · PIC-2611-01'))!.value));
     await page.fill('#step-notes', 'phơi giàn');
     // A file the camera app saved under a .jpg name that is no image at all.
     await page.setInputFiles('#step-photo', { name: 'phoi.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not an image, whatever its name says') });
