@@ -23,7 +23,7 @@ describe('a write the store refuses as not unique, through the API', () => {
     const res = await send('Hộ thứ hai').expect(409);
     expect(res.headers['content-type']).to.match(/^application\/problem\+json/);
     expect(res.text).to.equal(
-      JSON.stringify({ type: '/problems/conflict', title: 'Conflict', status: 409, detail, errors: [{ path: 'slug', message: detail }], instance: '/api/v1/organizations' }),
+      JSON.stringify({ type: '/problems/conflict', title: 'Conflict', status: 409, detail, code: 'conflict', errors: [{ path: 'slug', code: 'duplicate', message: detail }], instance: '/api/v1/organizations' }),
     );
     const orgs = (await request(h.app).get('/api/v1/organizations?limit=100').set('Authorization', coop).expect(200)).body.items as Array<{ name: string }>;
     expect(orgs.map((o) => o.name)).to.include('Hộ thứ nhất').and.not.include('Hộ thứ hai');
