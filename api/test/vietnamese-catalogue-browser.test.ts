@@ -5,7 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import request from 'supertest';
+import { DEMO_FARMER_PIN, DEMO_PUBLISHED_LOTS } from '../../seeds/demo.js';
 import { withCheckDigit } from '../src/domain/gs1/keys.js';
 import { chromiumMissingReason, launchChromium } from './support/chromium.js';
 import { startHarness, type Harness } from './support/harness.js';
@@ -22,6 +24,11 @@ import { seededStrings, TextChecker, vietnameseCatalogue, visibleTexts } from '.
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/catalogue');
 const WIDTHS = [360, 1280] as const;
 const DEMO_PASSWORD = 'demo-password';
+/** The demo household already has a lot of this product with this number: the server refuses a second one (409, naming `lotNumber`). */
+const TAKEN_LOT = 'ETO-2511-01';
+const PRODUCT = 'Cà phê Robusta quả tươi';
+/** A member farmer's name the office types into the walk's new login: user data, like the seeded records'. */
+const NEW_FARMER = 'Y Khiêm Niê';
 const BOWTIE = { type: 'Polygon', coordinates: [[[108.38, 13.05], [108.381, 13.051], [108.381, 13.05], [108.38, 13.051], [108.38, 13.05]]] };
 
 interface Walk {
@@ -29,7 +36,7 @@ interface Walk {
   h: Harness;
   context: BrowserContext;
   /** The demo data a step needs (a published lot, a product), looked up once. */
-  demo: { lotLink: string; lotId: string; gtin: string; productId: string };
+  demo: { lotId: string; gtin: string; productId: string; photo: Buffer };
 }
 
 interface Screen {
@@ -43,13 +50,29 @@ const settled = async (page: Page) => {
   await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), undefined, { timeout: 15_000 }).catch(() => undefined);
 };
 
+/** All <details> opened, so what they fold away is walked too. */
+const unfolded = async (page: Page) => {
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+};
+
 const consoleAt = (hash: string, heading?: string): Screen['open'] => async (page, { base }) => {
-  await page.goto(`${base}/console#${hash}`);
+  // The same address again would keep the screen as it was left (a wizard's later step): reload it.
+  if (page.url() === `${base}/console#${hash}`) await page.reload();
+  else await page.goto(`${base}/console#${hash}`);
   if (heading) await page.waitForSelector(`h1:has-text("${heading}")`);
   await settled(page);
 };
 
-/** The farmer's phone: every screen, a refused lot number, a plot that crosses itself, a refused and an offline write. */
+/** The harvest wizard's second step (quantity and lot number) with `quantity` typed and its reading shown under the field. */
+const harvestQuantity = (quantity: string, refused: boolean): Screen['open'] => async (page, walk) => {
+  await consoleAt('/harvest', 'Ghi thu hoạch')(page, walk);
+  await page.fill('#harvest-product', PRODUCT);
+  await page.click('button:has-text("Tiếp")');
+  await page.fill('#harvest-quantity', quantity);
+  await page.waitForSelector(refused ? '#harvest-quantity-reading.error:not(:empty)' : '#harvest-quantity-reading:not(.error):not(:empty)');
+};
+
+/** The farmer's phone: every screen, refused input, a plot that crosses itself, a refused write with its fix, an offline write. */
 const FARMER: Screen[] = [
   { name: 'farmer-home', open: consoleAt('/', 'Hôm nay bạn muốn ghi gì?') },
   { name: 'farmer-plot-walk', open: consoleAt('/plot', 'Đăng ký thửa đất') },
@@ -83,14 +106,91 @@ const FARMER: Screen[] = [
       await page.waitForSelector('#harvest-lot ~ p.error');
     },
   },
+  // `1.250` is one thousand two hundred and fifty in Vietnamese: read back in words under the field.
+  { name: 'farmer-harvest-quantity-words', open: harvestQuantity('1.250', false) },
+  // `1,250.5` is the English way: refused, with the reason under the field.
+  { name: 'farmer-harvest-quantity-refused', open: harvestQuantity('1,250.5', true) },
+  {
+    name: 'farmer-harvest-confirm',
+    async open(page, walk) {
+      await harvestQuantity('1.250', false)(page, walk);
+      await page.fill('#harvest-lot', 'CAT-2611-01');
+      await page.click('button:has-text("Tiếp")');
+      await page.waitForSelector('button:has-text("Lưu lô thu hoạch")');
+    },
+  },
   { name: 'farmer-step', open: consoleAt('/step', 'Thêm công đoạn') },
   {
-    name: 'farmer-sync-refused',
+    name: 'farmer-harvest-just-refused',
     async open(page, walk) {
-      // The household's demo lot number again: the server refuses it (409, a duplicate lot number).
-      await recordHarvest(page, walk, 'ETO-2511-01');
-      await page.goto(`${walk.base}/console#/sync`);
-      await page.waitForSelector('#outbox li[data-status=failed] p.error');
+      // The household's demo lot number again, with a photo: the server refuses the lot (409), the photo waits on it.
+      await recordHarvest(page, walk, TAKEN_LOT, walk.demo.photo);
+      await page.waitForSelector('#saved-state[data-state=refused]');
+    },
+  },
+  {
+    name: 'farmer-home-refused',
+    async open(page, walk) {
+      await page.goto(`${walk.base}/console`);
+      await page.waitForSelector('#refused-banner');
+      await settled(page);
+    },
+  },
+  {
+    name: 'farmer-sync-refused',
+    async open(page) {
+      await page.click('#refused-banner a');
+      await page.waitForSelector('#outbox li[data-status=refused]');
+      await page.waitForSelector('#outbox li[data-status=held]');
+    },
+  },
+  {
+    name: 'farmer-fix-refused',
+    async open(page) {
+      await page.click('#outbox li[data-status=refused] a:has-text("Sửa và gửi lại")');
+      await page.waitForSelector('#harvest-lot-reason');
+    },
+  },
+  {
+    name: 'farmer-fix-discard-confirm',
+    async open(page) {
+      await page.click('button:has-text("Bỏ mục này")');
+      await page.waitForSelector('.confirm');
+    },
+  },
+  {
+    name: 'farmer-step-fix-refused',
+    async open(page, walk) {
+      await page.click('button:has-text("Bỏ hẳn")');
+      await page.waitForSelector('text=Chưa có mục nào.');
+      // A step on the lot the list offers first, which the household has handed on: the server refuses it (not the lot's holder).
+      await page.goto(`${walk.base}/console#/step`);
+      await page.waitForSelector('#step-notes');
+      await page.fill('#step-notes', 'phơi giàn');
+      await page.click('button:has-text("Lưu công đoạn")');
+      await page.waitForSelector('#saved-state[data-state=refused]');
+      await page.click('#saved-state a');
+      await page.waitForSelector('#refusal');
+    },
+  },
+  {
+    name: 'farmer-photo-fix',
+    async open(page, walk) {
+      await page.click('button:has-text("Bỏ mục này")');
+      await page.click('button:has-text("Bỏ hẳn")');
+      await page.waitForSelector('text=Chưa có mục nào.');
+      // A file saved under a .jpg name that is no image, on a step of the household's own new lot: the server refuses the photo, which reopens on its own.
+      await recordHarvest(page, walk, 'PIC-2611-01');
+      await page.waitForSelector('#saved-state[data-state=synced]');
+      await page.goto(`${walk.base}/console#/step`);
+      const lot = await page.locator('#step-batch option', { hasText: 'PIC-2611-01' }).getAttribute('value');
+      await page.selectOption('#step-batch', lot!);
+      await page.fill('#step-notes', 'phơi giàn');
+      await page.setInputFiles('#step-photo', { name: 'phoi.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not an image') });
+      await page.click('button:has-text("Lưu công đoạn")');
+      await page.waitForSelector('#saved-state[data-state=refused]');
+      await page.click('#saved-state a');
+      await page.waitForSelector('#fix-photo-reason');
     },
   },
   {
@@ -102,7 +202,7 @@ const FARMER: Screen[] = [
       await page.selectOption('#step-type', 'drying');
       await page.fill('#step-notes', 'phơi trên sân xi măng');
       await page.click('button:has-text("Lưu công đoạn")');
-      await page.waitForSelector('text=Đã lưu công đoạn');
+      await page.waitForSelector('#saved-state[data-state]');
       await page.goto(`${walk.base}/console#/sync`);
       await page.waitForSelector('#outbox li[data-status=queued]');
     },
@@ -113,6 +213,43 @@ const FARMER: Screen[] = [
 const OFFICE: Screen[] = [
   { name: 'office-overview', open: consoleAt('/coop', 'Hôm nay ở hợp tác xã') },
   { name: 'office-members', open: consoleAt('/coop/members') },
+  {
+    name: 'office-farmer-login-easy-pin',
+    async open(page, walk) {
+      await consoleAt('/coop/members')(page, walk);
+      await page.fill('#login-name', NEW_FARMER);
+      await page.fill('#login-phone', '0987 654 321');
+      await page.fill('#login-pin', '123456');
+      await page.click('#farmer-login button[type=submit]');
+      await page.waitForSelector('#login-pin-refused');
+    },
+  },
+  {
+    name: 'office-farmer-login-created',
+    async open(page) {
+      await page.fill('#login-pin', '730518');
+      await page.click('#farmer-login button[type=submit]');
+      await page.waitForSelector('#farmer-login .ok');
+      await settled(page);
+    },
+  },
+  {
+    name: 'office-pin-reset-refused',
+    async open(page) {
+      await page.click(`#farmers-table tr:has-text("${NEW_FARMER}") button`);
+      await page.fill('#new-pin', '111111');
+      await page.click('#pin-reset button[type=submit]');
+      await page.waitForSelector('#new-pin-refused');
+    },
+  },
+  {
+    name: 'office-pin-reset-done',
+    async open(page) {
+      await page.fill('#new-pin', '640279');
+      await page.click('#pin-reset button[type=submit]');
+      await page.waitForSelector('#pin-reset .ok');
+    },
+  },
   { name: 'office-lots', open: consoleAt('/coop/lots') },
   { name: 'office-lot', open: async (page, walk) => consoleAt(`/coop/lots/${encodeURIComponent(walk.demo.lotId)}`)(page, walk) },
   { name: 'office-merge', open: consoleAt('/coop/merge') },
@@ -143,7 +280,16 @@ const OFFICE: Screen[] = [
 
 /** The public pages a buyer reaches by scanning: a lot, its product, its plots and places, and codes that lead nowhere. */
 const PUBLIC: Screen[] = [
-  { name: 'public-lot', open: async (page, { demo }) => void (await page.goto(demo.lotLink)) },
+  { name: 'public-landing', open: async (page, { base }) => void (await page.goto(`${base}/`)) },
+  // Each demo lot's page: the first screen, the journey, and the technical details unfolded.
+  ...DEMO_PUBLISHED_LOTS.map(({ gtin, lotNumber }): Screen => ({
+    name: `public-lot-${lotNumber}`,
+    async open(page, { base }) {
+      await page.goto(`${base}/01/${gtin}/10/${encodeURIComponent(lotNumber)}`);
+      await page.waitForSelector('details.technical');
+      await unfolded(page);
+    },
+  })),
   { name: 'public-product', open: async (page, { base, demo }) => void (await page.goto(`${base}/01/${demo.gtin}`)) },
   // The demo's GLNs (seeds/demo.ts): the cooperative's location, a growing area with its plot page.
   { name: 'public-location', open: async (page, { base }) => void (await page.goto(`${base}/414/${withCheckDigit('893612340001')}`)) },
@@ -153,25 +299,31 @@ const PUBLIC: Screen[] = [
   { name: 'public-bad-code', open: async (page, { base }) => void (await page.goto(`${base}/01/12345670`)) },
 ];
 
-async function recordHarvest(page: Page, walk: Walk, lot: string): Promise<void> {
+async function recordHarvest(page: Page, walk: Walk, lot: string, photo?: Buffer): Promise<void> {
   await page.goto(`${walk.base}/console#/harvest`);
   await page.waitForSelector('text=Bước 1/3');
-  await page.fill('#harvest-product', 'Cà phê Robusta quả tươi');
+  await page.fill('#harvest-product', PRODUCT);
   await page.click('button:has-text("Tiếp")');
   await page.fill('#harvest-quantity', '10');
   await page.fill('#harvest-lot', lot);
   await page.click('button:has-text("Tiếp")');
+  if (photo) await page.setInputFiles('#harvest-photo', { name: 'thu-hoach.jpg', mimeType: 'image/jpeg', buffer: photo });
   await page.click('button:has-text("Lưu lô thu hoạch")');
-  await page.waitForSelector('text=Đã lưu lô thu hoạch');
+  await page.waitForSelector('#saved-state[data-state]');
 }
 
 describe('the Vietnamese catalogue checker', () => {
-  it('when a screen shows English server text or a raw vocabulary code, then the checker refuses it; catalogue text, sentences with values and seeded data pass', async () => {
-    const checker = new TextChecker(await vietnameseCatalogue(), new Set(['Hộ ông Y Bhim Êban']));
-    for (const english of ['Email or password is wrong.', '409 Conflict: a lot with this GTIN and lot number already exists', 'no image', 'coffee-robusta', 'drying']) {
-      expect(checker.allowed(english), english).to.equal(false);
+  it('when a screen shows English server text, a raw vocabulary code or a number read in other words, then the checker refuses it; catalogue text, sentences with values, readings of numbers and seeded data (holding separators too) pass', async () => {
+    const checker = new TextChecker(await vietnameseCatalogue(), new Set(['Hộ ông Y Bhim Êban', 'Rẫy Phú Lộc (đồi)', '128 Phan Bội Châu, Buôn Ma Thuột', 'Đắk Lắk']));
+    const english = ['Email or password is wrong.', '409 Conflict: a lot with this GTIN and lot number already exists', 'no image', 'coffee-robusta', 'drying'];
+    // A number's reading counts only when its words are the Vietnamese reading of its digits.
+    const wrongReadings = ['1.250 kg = one thousand two hundred and fifty kilograms', '1.250 kg = một trăm hai mươi lăm ki-lô-gam', 'Rẫy Phú Lộc (núi)', '128 Phan Bội Châu, Hà Nội'];
+    for (const text of [...english, ...wrongReadings]) {
+      expect(checker.allowed(text), text).to.equal(false);
     }
-    for (const vietnamese of ['Email hoặc mật khẩu không đúng.', 'Quá nhiều lần thử. Hãy thử lại sau 42 giây.', 'Hộ ông Y Bhim Êban', 'Lô KN-2611-A1', 'Cà phê Robusta · 1.250 kg', '12/07/2026', 'Mật khẩu: Cần ít nhất 12 ký tự.']) {
+    const readings = ['1.250 kg = một nghìn hai trăm năm mươi ki-lô-gam', '1,05 kg = một phẩy không năm ki-lô-gam', '0 = không', '24 nhãn = hai mươi bốn nhãn'];
+    const joined = ['2. Rẫy Phú Lộc (đồi)', 'Cấp bởi Hộ ông Y Bhim Êban · Rẫy Phú Lộc (đồi)', '128 Phan Bội Châu, Buôn Ma Thuột, Đắk Lắk'];
+    for (const vietnamese of [...readings, ...joined, 'Email hoặc mật khẩu không đúng.', 'Quá nhiều lần thử. Hãy thử lại sau 42 giây.', 'Hộ ông Y Bhim Êban', 'Lô KN-2611-A1', 'Cà phê Robusta · 1.250 kg', '12/07/2026', 'Mật khẩu: Cần ít nhất 12 ký tự.']) {
       expect(checker.allowed(vietnamese), vietnamese).to.equal(true);
     }
   });
@@ -206,13 +358,13 @@ describe('the Vietnamese catalogue walk', function () {
     const lots = (await request(h.app).get('/api/v1/batches?limit=500').set('Authorization', coop).expect(200)).body.items as Array<{ id: string; published: boolean; digitalLink: string }>;
     const products = (await request(h.app).get('/api/v1/products?limit=500').set('Authorization', coop).expect(200)).body.items as Array<{ id: string; gtin: string }>;
     const published = lots.find((l) => l.published)!;
-    const lotPath = new URL(published.digitalLink).pathname;
-    const gtin = /^\/01\/(\d{14})\//.exec(lotPath)![1]!;
+    const gtin = /\/01\/(\d{14})\//.exec(new URL(published.digitalLink).pathname)![1]!;
     const product = products.find((p) => p.gtin === gtin)!;
-    demo = { lotLink: `${base}${lotPath}`, lotId: published.id, gtin, productId: product.id };
+    const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 120, g: 90, b: 60 } } }).jpeg().toBuffer();
+    demo = { lotId: published.id, gtin, productId: product.id, photo };
     const catalogue = await vietnameseCatalogue();
     expect(catalogue.tables.length, catalogue.tables.join(', ')).to.be.greaterThan(5);
-    checker = new TextChecker(catalogue, seededStrings(path.join(h.dir, 'trace.db')));
+    checker = new TextChecker(catalogue, new Set([...seededStrings(path.join(h.dir, 'trace.db')), NEW_FARMER]));
   });
 
   after(async () => {
@@ -232,21 +384,27 @@ describe('the Vietnamese catalogue walk', function () {
     walked.push(name);
   }
 
-  async function walkArea(screens: Screen[], login: string | null): Promise<void> {
+  /** Logs in with a wrong secret first (its error walked as `<name>-login-refused`), then the right one. */
+  async function logIn(page: Page, name: string, how: { phone: string; pin: string } | { email: string; password: string }): Promise<void> {
+    await page.goto(`${base}/console`);
+    await page.waitForSelector('#login-method-phone');
+    const [user, secret, wrong, right] = 'phone' in how ? ['#phone', '#pin', '582047', how.pin] : ['#email', '#password', 'not-the-password', how.password];
+    if ('email' in how) await page.check('#login-method-email');
+    await page.fill(user, 'phone' in how ? how.phone : how.email);
+    await page.fill(secret, wrong);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('form .error[role=alert]');
+    await check(page, `${name}-login-refused`);
+    await page.fill(secret, right);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#content h1:not(:has-text("Đăng nhập"))');
+    await settled(page);
+  }
+
+  async function walkArea(screens: Screen[], login: { name: string; how: Parameters<typeof logIn>[2] } | null): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN', hasTouch: true });
     const page = await context.newPage();
-    if (login) {
-      await page.goto(`${base}/console`);
-      await page.fill('#email', login);
-      await page.fill('#password', 'not-the-password');
-      await page.click('button[type=submit]');
-      await page.waitForSelector('form .error[role=alert]');
-      await check(page, `${login.split('@')[0]}-login-refused`);
-      await page.fill('#password', DEMO_PASSWORD);
-      await page.click('button[type=submit]');
-      await page.waitForSelector('h1');
-      await settled(page);
-    }
+    if (login) await logIn(page, login.name, login.how);
     const walk: Walk = { base, h, context, demo };
     for (const screen of screens) {
       await screen.open(page, walk);
@@ -255,26 +413,30 @@ describe('the Vietnamese catalogue walk', function () {
     await context.close();
   }
 
-  it(missing ? `when Chromium is missing, then the catalogue walk is skipped (${missing})` : 'when the farmer’s phone walks every console screen in Vietnamese, errors included, then every text is from the catalogue', async function () {
+  it(missing ? `when Chromium is missing, then the catalogue walk is skipped (${missing})` : 'when the farmer’s phone walks every console screen in Vietnamese (phone and PIN login, number readings, refusals and their fixes), errors included, then every text is from the catalogue', async function () {
     if (missing) return this.skip();
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN' });
     const page = await context.newPage();
     await page.goto(`${base}/console`);
-    await page.waitForSelector('#email');
+    // Phone and PIN is the farmer's first way in; email is the other choice.
+    await page.waitForSelector('#phone');
     await check(page, 'farmer-login');
+    await page.check('#login-method-email');
+    await page.waitForSelector('#email');
+    await check(page, 'farmer-login-email');
     await context.close();
-    await walkArea(FARMER, 'farmer@demo.test');
+    await walkArea(FARMER, { name: 'farmer', how: { phone: '0912 345 678', pin: DEMO_FARMER_PIN } });
     expect(offending, `text not from the Vietnamese catalogue:\n${offending.join('\n')}`).to.deep.equal([]);
   });
 
   it('when the cooperative office walks every section in Vietnamese, a refused form and an export with skipped items included, then every text is from the catalogue', async function () {
     if (missing) return this.skip();
     offending.length = 0;
-    await walkArea(OFFICE, 'coop@demo.test');
+    await walkArea(OFFICE, { name: 'coop', how: { email: 'coop@demo.test', password: DEMO_PASSWORD } });
     expect(offending, `text not from the Vietnamese catalogue:\n${offending.join('\n')}`).to.deep.equal([]);
   });
 
-  it('when a buyer opens the public pages in Vietnamese, codes that lead nowhere included, then every text is from the catalogue', async function () {
+  it('when a buyer opens the landing page and the public pages in Vietnamese, each demo lot with its details unfolded, codes that lead nowhere included, then every text is from the catalogue', async function () {
     if (missing) return this.skip();
     offending.length = 0;
     await walkArea(PUBLIC, null);

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
+import { parseLocaleNumber } from '../../src/domain/locale-number.js';
+import { quantityInWords, type WordUnit } from '../../src/domain/number-words.js';
 
 /**
  * The Vietnamese catalogue: every word the console, the office and the public pages may show in
@@ -158,6 +160,23 @@ const CODE_PATTERNS = [
   /^(kg|g|t|m|km|ha|m²|px|KB|MB|kB|VND|₫|đ)$/,
 ];
 
+/** Every unit a number can be read back with (number-words.ts), and none. */
+const WORD_UNITS: Array<WordUnit | null> = [null, 'kg', 't', 'bag', 'vnd', 'ha', 'g', 'ml', 'l', 'cm', 'degree', 'label'];
+
+/**
+ * A number field's reading, `<digits> [unit] = <words>` ("1.250 kg = một nghìn hai trăm năm mươi
+ * ki-lô-gam"): a number, allowed when the words are exactly the Vietnamese reading of the digits
+ * (number-words.ts), so a reading in English or of another value is still refused.
+ */
+function isVietnameseReading(text: string): boolean {
+  const match = /^([\d.,]+)(?: \S+)? = (\p{L}[\p{L} -]*)$/u.exec(text);
+  if (!match) return false;
+  const parsed = parseLocaleNumber(match[1]!, 'vi');
+  if (!parsed.ok) return false;
+  const decimals = match[1]!.split(',')[1]?.length ?? 0;
+  return WORD_UNITS.some((unit) => quantityInWords(parsed.value, unit, 'vi', decimals) === match[2]);
+}
+
 /** Separators a screen joins values with, tried in this order when a whole text node is not one value. */
 const SEPARATORS: Array<string | RegExp> = [/(?<=[.!?]) /u, ' · ', '; ', ' — ', ' – ', ': ', ', ', ' (', ') '];
 /** Marks and brackets around a value (`(còn hàng)`, `✓ Đã kiểm tra`, `EHO-01 ·`). */
@@ -184,9 +203,13 @@ export class TextChecker {
     const bare = text.replace(WRAPPING, '');
     if (bare !== text && this.single(bare)) return true;
     // A node that joins several values (`product · lot`, `label: value`, `360 kg`) is allowed when each part is.
+    // A value may hold the separator itself (an address `128 Phan Bội Châu, Buôn Ma Thuột` joined with `, `; a
+    // name ending in `(đồi)` that WRAPPING would cut), so runs of pieces are tried too, on the text as it is and bare.
     for (let i = from; i < SEPARATORS.length; i++) {
-      const parts = bare.split(SEPARATORS[i]!);
-      if (parts.length > 1 && parts.every((part) => this.check(part, i))) return true;
+      for (const whole of new Set([text, bare])) {
+        const pieces = whole.split(SEPARATORS[i]!);
+        if (pieces.length > 1 && this.joined(pieces, typeof SEPARATORS[i] === 'string' ? (SEPARATORS[i] as string) : ' ', i)) return true;
+      }
     }
     // A label and a value in one sentence (`Cấp bởi <issuer>`, `360 kg`): a catalogue or data head, then the rest.
     for (let k = bare.indexOf(' '); k > 0 && bare.length < 300; k = bare.indexOf(' ', k + 1)) {
@@ -195,8 +218,25 @@ export class TextChecker {
     return false;
   }
 
+  /** Whether `pieces` split into runs of consecutive pieces (rejoined with `separator`) that are each allowed. */
+  private joined(pieces: string[], separator: string, from: number): boolean {
+    if (pieces.length > 12) return pieces.every((piece) => this.check(piece, from));
+    const ends = new Set<number>([0]);
+    for (let end = 1; end <= pieces.length; end++) {
+      for (const start of ends) {
+        if (start === 0 && end === pieces.length) continue;
+        if (this.check(pieces.slice(start, end).join(separator), from)) {
+          ends.add(end);
+          break;
+        }
+      }
+    }
+    return ends.has(pieces.length);
+  }
+
   private single(text: string): boolean {
     if (!/\p{L}/u.test(text)) return true;
+    if (isVietnameseReading(text)) return true;
     if (this.catalogue.strings.has(text) || this.data.has(text) || this.lowerStrings.has(text.toLocaleLowerCase('vi'))) return true;
     if (CODE_PATTERNS.some((p) => p.test(text))) return true;
     return this.catalogue.templates.some((t) => t.test(text));
@@ -205,13 +245,16 @@ export class TextChecker {
 
 /**
  * Runs in the page (as source text, so the test's compiler adds nothing to it): every visible text
- * node, then the aria-label, placeholder, title and alt attributes, then the document title.
+ * node (a shown select's options included), then the aria-label, placeholder, title and alt attributes, then the document title.
  */
 const COLLECT_TEXTS = `(() => {
   const out = [];
   const visible = (element) => {
     if (!element || element.closest('script, style, noscript, template')) return false;
-    return typeof element.checkVisibility === 'function' ? element.checkVisibility({ checkVisibilityCSS: true }) : true;
+    // A closed <select>'s options have no box of their own, yet a tap shows them all: they count when the select shows.
+    const shown = element.closest('select, datalist') ? element.closest('select') : element;
+    if (!shown) return false;
+    return typeof shown.checkVisibility === 'function' ? shown.checkVisibility({ checkVisibilityCSS: true }) : true;
   };
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
