@@ -92,4 +92,8 @@ export interface BatchSummary {
   plotIds: string[];
   published: boolean;
   digitalLink: string;
+  /** Who holds the lot now; only its holder records steps on it (absent on a lot still on the phone). */
+  custodianOrgId?: string;
+  /** Set while the lot is on its way to another organization. */
+  pendingReceiverOrgId?: string | null;
 }

@@ -45,6 +45,16 @@ function useCoopArea(wanted: boolean): typeof CoopArea | 'failed' | null {
   return area;
 }
 
+/**
+ * Whether a farmer may record a step on the lot: one still on the phone, or one the household holds
+ * and has not shipped (the server refuses steps on lots handed on). A cooperative's staff see every
+ * lot: their scope includes the member households, which the session does not list.
+ */
+function mayRecordStepOn(batch: FarmRecords['batches'][number], session: Session): boolean {
+  if (session.role !== 'farmer' || batch.custodianOrgId === undefined) return true;
+  return batch.custodianOrgId === session.orgId && !batch.pendingReceiverOrgId;
+}
+
 /** The console: session, language, the outbox and the farm's records, and the screen the address names. */
 export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLang }) {
   const [lang, setLang] = useState(initialLang);
@@ -207,7 +217,7 @@ export function App({ db, initialLang }: { db: ConsoleDb; initialLang: ConsoleLa
         ) : route === 'harvest' ? (
           <HarvestScreen m={m} plots={records.plots} onSave={record} />
         ) : route === 'step' ? (
-          <StepScreen m={m} batches={records.batches} plots={records.plots} onSave={record} />
+          <StepScreen m={m} batches={records.batches.filter((b) => mayRecordStepOn(b, session!))} plots={records.plots} onSave={record} />
         ) : route === 'sync' ? (
           <SyncScreen m={m} entries={entries} online={online} retryAt={outbox.retryAt} onSendNow={() => void outbox.flush()} onDiscard={(seq) => void outbox.remove(seq)} />
         ) : route === 'fix' ? (
