@@ -163,12 +163,28 @@ const FARMER: Screen[] = [
     async open(page, walk) {
       await page.click('button:has-text("Bỏ hẳn")');
       await page.waitForSelector('text=Chưa có mục nào.');
-      // A step on the lot the list offers first, which the household has handed on: the server refuses it (not the lot's holder).
+      // The phone offers only lots the household holds; a lot the cooperative took over while the phone
+      // was offline is refused when the step is sent. That answer (the server's own problem for a step
+      // on a lot handed on) stands in here for the hand-over.
+      const steps = '**/api/v1/batches/*/steps';
+      await page.route(steps, (route) =>
+        route.request().method() === 'POST'
+          ? route.fulfill({
+              status: 403,
+              contentType: 'application/problem+json',
+              body: JSON.stringify({ type: '/problems/forbidden', title: 'Not allowed', status: 403, detail: 'Only the organization holding this lot records steps on it.', code: 'not-lot-custodian' }),
+            })
+          : route.continue(),
+      );
+      await recordHarvest(page, walk, 'PIC-2611-01');
+      await page.waitForSelector('#saved-state[data-state=synced]');
       await page.goto(`${walk.base}/console#/step`);
-      await page.waitForSelector('#step-notes');
+      const lot = await page.locator('#step-batch option', { hasText: 'PIC-2611-01' }).getAttribute('value');
+      await page.selectOption('#step-batch', lot!);
       await page.fill('#step-notes', 'phơi giàn');
       await page.click('button:has-text("Lưu công đoạn")');
       await page.waitForSelector('#saved-state[data-state=refused]');
+      await page.unroute(steps);
       await page.click('#saved-state a');
       await page.waitForSelector('#refusal');
     },
@@ -178,10 +194,10 @@ const FARMER: Screen[] = [
     async open(page, walk) {
       await page.click('button:has-text("Bỏ mục này")');
       await page.click('button:has-text("Bỏ hẳn")');
-      await page.waitForSelector('text=Chưa có mục nào.');
+      // The sync list keeps the lot sent before the step; the discarded step is gone from it.
+      await page.waitForSelector('#outbox');
+      await page.waitForFunction(() => !document.querySelector('#outbox li[data-status=refused]'));
       // A file saved under a .jpg name that is no image, on a step of the household's own new lot: the server refuses the photo, which reopens on its own.
-      await recordHarvest(page, walk, 'PIC-2611-01');
-      await page.waitForSelector('#saved-state[data-state=synced]');
       await page.goto(`${walk.base}/console#/step`);
       const lot = await page.locator('#step-batch option', { hasText: 'PIC-2611-01' }).getAttribute('value');
       await page.selectOption('#step-batch', lot!);
