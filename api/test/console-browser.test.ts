@@ -1,21 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { area as turfArea } from '@turf/area';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import request from 'supertest';
-import { chromiumMissingReason, launchChromium } from './support/chromium.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { chromiumMissingReason } from './support/chromium.js';
+import { PHONE, seriousViolations, startCoopBrowser, type CoopBrowser } from './support/coop-browser.js';
+import type { Harness } from './support/harness.js';
 
-const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/console');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const PHONE = { viewport: { width: 360, height: 740 }, locale: 'vi-VN', deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const ALL_SENT = 'Mọi thứ đã được gửi.';
 /** The confirmation a saved form leaves on the home screen, whatever has become of the write since. */
 const SAVED = '#saved-state[data-state]';
@@ -28,12 +20,6 @@ const PASTED_PLOT = {
     coordinates: [[[108.380001, 13.050001], [108.381001, 13.050001], [108.381001, 13.051001], [108.380001, 13.051001], [108.380001, 13.050001]]],
   },
 };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: Array<{ target: string[] }>;
-}
 
 interface ApiBatch {
   id: string;
@@ -48,8 +34,8 @@ describe('the farmer console in a real browser', function () {
   // must be longer than that, or a slow machine times the test out before its wait can answer.
   this.timeout(60_000);
   const missing = chromiumMissingReason();
+  let cb: CoopBrowser;
   let h: Harness;
-  let server: Server;
   let base: string;
   let browser: Browser;
   let farmer: string;
@@ -57,41 +43,21 @@ describe('the farmer console in a real browser', function () {
 
   before(async function () {
     if (missing) return this.skip();
-    // Each test logs in through the form; the default limit of 10 a window would cut the suite short.
-    h = await startHarness({ seed: true, env: { LOGIN_RATE_LIMIT: '100' } });
-    server = h.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    cb = await startCoopBrowser('console', { clean: true });
+    ({ h, base, browser } = cb);
     farmer = await h.login('farmer@demo.test');
     photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 140, b: 60 } } }).jpeg().toBuffer();
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    await h?.close();
+    await cb?.close();
   });
 
-  async function screenshot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  }
+  const screenshot = (page: Page, name: string) => cb.screenshot(page, name);
 
   /** A phone-sized context with the console open and the demo farmer logged in through the form. */
-  async function loggedIn(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ ...PHONE, ...options });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/console`);
-    await page.check('#login-method-email');
-    await page.fill('#email', 'farmer@demo.test');
-    await page.fill('#password', 'demo-password');
-    await page.click('button[type=submit]');
-    await page.waitForSelector('h1:has-text("Hôm nay bạn muốn ghi gì?")');
-    return { context, page, errors };
+  function loggedIn(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    return cb.loggedIn({ ...PHONE, ...options, email: 'farmer@demo.test', landing: 'Hôm nay bạn muốn ghi gì?' });
   }
 
   async function waitUntilAllSent(page: Page): Promise<void> {
@@ -379,12 +345,7 @@ describe('the farmer console in a real browser', function () {
     const found: string[] = [];
     const check = async (page: Page, screen: string) => {
       await page.waitForSelector('h1');
-      await page.addScriptTag({ content: AXE_SOURCE });
-      const violations = (await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
-        return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-      })) as AxeViolation[];
-      found.push(...violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+      found.push(...(await seriousViolations(page)).map((v) => `${screen} ${v}`));
     };
     const anonymous = await browser.newContext({ ...PHONE, bypassCSP: true });
     const loginPage = await anonymous.newPage();
