@@ -1,16 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import sharp from 'sharp';
 import request from 'supertest';
-import { chromiumMissingReason, launchChromium } from './support/chromium.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { chromiumMissingReason } from './support/chromium.js';
+import { DESKTOP, PHONE, seriousViolations, startCoopBrowser, type CoopBrowser } from './support/coop-browser.js';
+import type { Harness } from './support/harness.js';
 
 /**
  * The farmer console's outbox, as the farmer sees it: what the banners say while a write is on
@@ -18,21 +13,11 @@ import { startHarness, type Harness } from './support/harness.js';
  * the field it names, corrected and sent again as a new request, or discarded; the writes held on
  * it; and transient failures retried under the same Idempotency-Key.
  */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/outbox');
-const PHONE = { viewport: { width: 360, height: 740 }, locale: 'vi-VN', deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const DESKTOP = { width: 1280, height: 800 };
 const ALL_SENT = 'Mọi thứ đã được gửi.';
 const SAVED = '#saved-state[data-state]';
 /** The demo household already has a lot of this product with this number: the server refuses a second one (409, naming `lotNumber`). */
 const TAKEN_LOT = 'ETO-2511-01';
 const PRODUCT = 'Cà phê Robusta quả tươi';
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: Array<{ target: string[] }>;
-}
 
 interface ApiBatch {
   id: string;
@@ -45,8 +30,8 @@ interface ApiBatch {
 describe('the farmer console’s outbox in a real browser', function () {
   this.timeout(60_000);
   const missing = chromiumMissingReason();
+  let cb: CoopBrowser;
   let h: Harness;
-  let server: Server;
   let base: string;
   let browser: Browser;
   let farmer: string;
@@ -54,45 +39,21 @@ describe('the farmer console’s outbox in a real browser', function () {
 
   before(async function () {
     if (missing) return this.skip();
-    h = await startHarness({ seed: true, env: { LOGIN_RATE_LIMIT: '100' } });
-    server = h.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    cb = await startCoopBrowser('outbox', { clean: true });
+    ({ h, base, browser } = cb);
     farmer = await h.login('farmer@demo.test');
     photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 120, g: 90, b: 60 } } }).jpeg().toBuffer();
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    await h?.close();
+    await cb?.close();
   });
 
-  /** The page at 360 px, then at 1280 px, then back. */
-  async function screenshots(page: Page, name: string): Promise<void> {
-    const phone = page.viewportSize()!;
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-360.png`), fullPage: true });
-    await page.setViewportSize(DESKTOP);
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-1280.png`), fullPage: true });
-    await page.setViewportSize(phone);
-  }
+  const screenshots = (page: Page, name: string) => cb.screenshots(page, name);
 
-  async function loggedIn(options: Parameters<Browser['newContext']>[0] = {}, setUp?: (context: BrowserContext) => Promise<void>): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ ...PHONE, ...options });
-    await setUp?.(context);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/console`);
-    await page.check('#login-method-email');
-    await page.fill('#email', 'farmer@demo.test');
-    await page.fill('#password', 'demo-password');
-    await page.click('button[type=submit]');
-    await page.waitForSelector('#content h1:not(:has-text("Đăng nhập")):not(:has-text("Log in"))');
-    return { context, page, errors };
+  /** A phone-sized context with the console open and the demo farmer logged in through the form. */
+  function loggedIn(options: Parameters<Browser['newContext']>[0] = {}, setUp?: (context: BrowserContext) => Promise<void>): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    return cb.loggedIn({ ...PHONE, ...options, email: 'farmer@demo.test', ready: '#content h1:not(:has-text("Đăng nhập")):not(:has-text("Log in"))', setUp });
   }
 
   async function recordHarvest(page: Page, input: { plot?: string; kg: string; lot: string; photo?: Buffer; next?: string; save?: string }): Promise<void> {
@@ -207,7 +168,7 @@ describe('the farmer console’s outbox in a real browser', function () {
   it('when the phone’s clock runs days ahead, then the server’s refusal of the harvest date shows under the date in English, and the corrected date is stored', async function () {
     if (missing) return this.skip();
     const today = new Date().toISOString().slice(0, 10);
-    const { context, page, errors } = await loggedIn({ viewport: DESKTOP, isMobile: false, locale: 'en-GB' }, (c) => c.clock.install({ time: Date.now() + 3 * 86_400_000 }));
+    const { context, page, errors } = await loggedIn({ viewport: DESKTOP.viewport, isMobile: false, locale: 'en-GB' }, (c) => c.clock.install({ time: Date.now() + 3 * 86_400_000 }));
     await page.click('button:has-text("English")');
     await page.waitForSelector('h1:has-text("What would you like to record?")');
     const keys = await keysOf(page, '**/api/v1/batches');
@@ -224,7 +185,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     await page.click('#outbox li[data-status=refused] a:has-text("Fix and send again")');
     await page.waitForSelector('#harvest-date-reason');
     expect(await page.textContent('#harvest-date-reason')).to.equal('The time cannot be in the future.');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'harvest-fix-date-en-1280.png'), fullPage: true });
+    await cb.screenshot(page, 'harvest-fix-date-en-1280');
     await page.fill('#harvest-date', today);
     await page.click('button:has-text("Next")');
     await page.click('button:has-text("Send again")');
@@ -440,12 +401,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     if (missing) return this.skip();
     const found: string[] = [];
     const check = async (page: Page, screen: string) => {
-      await page.addScriptTag({ content: AXE_SOURCE });
-      const violations = (await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
-        return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-      })) as AxeViolation[];
-      found.push(...violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+      found.push(...(await seriousViolations(page)).map((v) => `${screen} ${v}`));
     };
     const { context, page } = await loggedIn({ bypassCSP: true });
     await recordHarvest(page, { kg: '7', lot: TAKEN_LOT, photo });
