@@ -1,16 +1,13 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import request from 'supertest';
 import { DEMO_FARMER_PIN, DEMO_PUBLISHED_LOTS } from '../../seeds/demo.js';
 import { withCheckDigit } from '../src/domain/gs1/keys.js';
-import { chromiumMissingReason, launchChromium } from './support/chromium.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { chromiumMissingReason } from './support/chromium.js';
+import { startCoopBrowser, type CoopBrowser } from './support/coop-browser.js';
+import type { Harness } from './support/harness.js';
 import { seededStrings, TextChecker, vietnameseCatalogue, visibleTexts } from './support/vietnamese-catalogue.js';
 
 /**
@@ -21,7 +18,6 @@ import { seededStrings, TextChecker, vietnameseCatalogue, visibleTexts } from '.
  * To walk a new screen, add a step to FARMER, OFFICE or PUBLIC: a name and how to get there
  * (the page is already logged in for the console areas); the walk checks and photographs it.
  */
-const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/catalogue');
 const WIDTHS = [360, 1280] as const;
 const DEMO_PASSWORD = 'demo-password';
 /** The demo household already has a lot of this product with this number: the server refuses a second one (409, naming `lotNumber`). */
@@ -332,8 +328,8 @@ describe('the Vietnamese catalogue checker', () => {
 describe('the Vietnamese catalogue walk', function () {
   this.timeout(300_000);
   const missing = chromiumMissingReason();
+  let cb: CoopBrowser;
   let h: Harness;
-  let server: Server;
   let browser: Browser;
   let base: string;
   let checker: TextChecker;
@@ -344,13 +340,8 @@ describe('the Vietnamese catalogue walk', function () {
 
   before(async function () {
     if (missing) return this.skip();
-    h = await startHarness({ seed: true, env: { LOGIN_RATE_LIMIT: '100' } });
-    server = h.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    cb = await startCoopBrowser('catalogue', { clean: true });
+    ({ h, base, browser } = cb);
 
     const coop = await h.login('coop@demo.test');
     // A product without an image or a price: the exports skip it, and the report says why.
@@ -368,16 +359,14 @@ describe('the Vietnamese catalogue walk', function () {
   });
 
   after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    await h?.close();
+    await cb?.close();
   });
 
   /** Checks what `page` shows at each width, photographs it, and notes any text not from the catalogue. */
   async function check(page: Page, name: string): Promise<void> {
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: width === 360 ? 740 : 800 });
-      await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
+      await cb.screenshot(page, `${name}-${width}`);
       const texts = await visibleTexts(page);
       for (const text of new Set(texts)) if (!checker.allowed(text)) offending.push(`${name} @${width}px: ${JSON.stringify(text)}`);
     }
