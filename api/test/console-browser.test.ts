@@ -5,8 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import request from 'supertest';
 import { chromiumMissingReason } from './support/chromium.js';
-import { PHONE, seriousViolations, startCoopBrowser, type CoopBrowser } from './support/coop-browser.js';
-import type { Harness } from './support/harness.js';
+import { coopBrowserSuite, PHONE, seriousViolations } from './support/coop-browser.js';
 
 const ALL_SENT = 'Mọi thứ đã được gửi.';
 /** The confirmation a saved form leaves on the home screen, whatever has become of the write since. */
@@ -34,23 +33,14 @@ describe('the farmer console in a real browser', function () {
   // must be longer than that, or a slow machine times the test out before its wait can answer.
   this.timeout(60_000);
   const missing = chromiumMissingReason();
-  let cb: CoopBrowser;
-  let h: Harness;
-  let base: string;
-  let browser: Browser;
+  const cb = coopBrowserSuite('console', { clean: true });
   let farmer: string;
   let photo: Buffer;
 
   before(async function () {
     if (missing) return this.skip();
-    cb = await startCoopBrowser('console', { clean: true });
-    ({ h, base, browser } = cb);
-    farmer = await h.login('farmer@demo.test');
+    farmer = await cb.h.login('farmer@demo.test');
     photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 140, b: 60 } } }).jpeg().toBuffer();
-  });
-
-  after(async () => {
-    await cb?.close();
   });
 
   const screenshot = (page: Page, name: string) => cb.screenshot(page, name);
@@ -61,7 +51,7 @@ describe('the farmer console in a real browser', function () {
   }
 
   async function waitUntilAllSent(page: Page): Promise<void> {
-    await page.goto(`${base}/console#/sync`);
+    await page.goto(`${cb.base}/console#/sync`);
     try {
       await page.waitForFunction((text) => document.getElementById('sync-state')?.textContent === text, ALL_SENT, { timeout: 30_000 });
     } catch (error) {
@@ -70,7 +60,7 @@ describe('the farmer console in a real browser', function () {
   }
 
   async function recordHarvest(page: Page, input: { plot?: string; product: string; kg: string; lot: string; photo?: Buffer }): Promise<void> {
-    await page.goto(`${base}/console#/harvest`);
+    await page.goto(`${cb.base}/console#/harvest`);
     await page.waitForSelector('text=Bước 1/3');
     if (input.plot) await page.getByLabel(input.plot).check();
     await page.fill('#harvest-product', input.product);
@@ -86,12 +76,12 @@ describe('the farmer console in a real browser', function () {
   }
 
   async function farmerBatches(lotNumber: string): Promise<ApiBatch[]> {
-    const res = await request(h.app).get('/api/v1/batches?limit=500').set('Authorization', farmer).expect(200);
+    const res = await request(cb.h.app).get('/api/v1/batches?limit=500').set('Authorization', farmer).expect(200);
     return (res.body.items as ApiBatch[]).filter((b) => b.lotNumber === lotNumber);
   }
 
   async function farmerPlots(name: string): Promise<Array<{ id: string; areaHa: number; geometry: { type: string; coordinates: unknown } }>> {
-    const res = await request(h.app).get('/api/v1/plots?limit=500').set('Authorization', farmer).expect(200);
+    const res = await request(cb.h.app).get('/api/v1/plots?limit=500').set('Authorization', farmer).expect(200);
     return (res.body.items as Array<{ id: string; name: string; areaHa: number; geometry: { type: string; coordinates: unknown } }>).filter((p) => p.name === name);
   }
 
@@ -130,7 +120,7 @@ describe('the farmer console in a real browser', function () {
   it('when a pasted ring crosses itself, then the server’s own rule is shown and the plot cannot be saved', async function () {
     if (missing) return this.skip();
     const { context, page } = await loggedIn();
-    await page.goto(`${base}/console#/plot`);
+    await page.goto(`${cb.base}/console#/plot`);
     await page.fill('#plot-name', 'Hình nơ');
     await page.click('button:has-text("Dán GeoJSON")');
     await page.fill('#plot-geojson', JSON.stringify({ type: 'Polygon', coordinates: [[[108.38, 13.05], [108.381, 13.051], [108.381, 13.05], [108.38, 13.051], [108.38, 13.05]]] }));
@@ -142,7 +132,7 @@ describe('the farmer console in a real browser', function () {
   it('when a farmer drops a point where the phone stands, then the plot is registered at those coordinates with its declared area', async function () {
     if (missing) return this.skip();
     const { context, page, errors } = await loggedIn({ geolocation: { latitude: 13.0412345, longitude: 108.3734567, accuracy: 5 }, permissions: ['geolocation'] });
-    await page.goto(`${base}/console#/plot`);
+    await page.goto(`${cb.base}/console#/plot`);
     await page.fill('#plot-name', 'Rẫy một điểm');
     await page.click('button:has-text("Một điểm")');
     await page.click('button:has-text("Lấy vị trí của tôi")');
@@ -163,7 +153,7 @@ describe('the farmer console in a real browser', function () {
   it('when a farmer walks the boundary, then each GPS fix is a corner and closing the ring shows the area', async function () {
     if (missing) return this.skip();
     const { context, page } = await loggedIn({ geolocation: { latitude: 13.06, longitude: 108.39, accuracy: 4 }, permissions: ['geolocation'] });
-    await page.goto(`${base}/console#/plot`);
+    await page.goto(`${cb.base}/console#/plot`);
     await page.fill('#plot-name', 'Rẫy đi bộ');
     await page.click('button:has-text("Bắt đầu")');
     for (const [latitude, longitude] of [[13.06, 108.39], [13.06, 108.391], [13.061, 108.391], [13.061, 108.39]] as const) {
@@ -194,12 +184,12 @@ describe('the farmer console in a real browser', function () {
     const [batch, ...others] = await farmerBatches('CON-2611-01');
     expect(others).to.deep.equal([]);
     expect(batch!.plotIds).to.deep.equal([(await farmerPlots('Rẫy Ea Tóh 1'))[0]!.id]);
-    const steps = await request(h.app).get(`/api/v1/batches/${batch!.id}/steps`).set('Authorization', farmer).expect(200);
+    const steps = await request(cb.h.app).get(`/api/v1/batches/${batch!.id}/steps`).set('Authorization', farmer).expect(200);
     expect(JSON.stringify(steps.body)).to.contain(createHash('sha256').update(photo).digest('hex'));
 
     // Publishing is the cooperative admin's decision, not the farmer's.
-    await request(h.app).post(`/api/v1/batches/${batch!.id}/publish`).set('Authorization', await h.login('coop@demo.test')).expect(200);
-    await page.goto(`${base}/console`);
+    await request(cb.h.app).post(`/api/v1/batches/${batch!.id}/publish`).set('Authorization', await cb.h.login('coop@demo.test')).expect(200);
+    await page.goto(`${cb.base}/console`);
     await page.click(`#batches li:has-text("CON-2611-01") a:has-text("Trang nguồn gốc")`);
     await page.waitForURL((url) => url.pathname === new URL(batch!.digitalLink).pathname);
     expect(await page.textContent('h1')).to.equal('Cà phê Robusta quả tươi');
@@ -224,7 +214,7 @@ describe('the farmer console in a real browser', function () {
     await page.waitForSelector(SAVED);
     await waitUntilAllSent(page);
     const [batch] = await farmerBatches('CON-2611-02');
-    const steps = (await request(h.app).get(`/api/v1/batches/${batch!.id}/steps`).set('Authorization', farmer).expect(200)).body.items as Array<{ id: string; type: string; event: unknown }>;
+    const steps = (await request(cb.h.app).get(`/api/v1/batches/${batch!.id}/steps`).set('Authorization', farmer).expect(200)).body.items as Array<{ id: string; type: string; event: unknown }>;
     const drying = steps.find((s) => s.type === 'drying');
     expect(drying, 'a drying step').to.not.equal(undefined);
     const sha = createHash('sha256').update(photo).digest('hex');
@@ -239,7 +229,7 @@ describe('the farmer console in a real browser', function () {
     if (missing) return this.skip();
     const { context, page, errors } = await loggedIn();
     await context.setOffline(true);
-    await page.goto(`${base}/console#/plot`);
+    await page.goto(`${cb.base}/console#/plot`);
     await page.fill('#plot-name', 'Rẫy ngoại tuyến');
     await page.click('button:has-text("Một điểm")');
     await page.fill('#plot-lat', '13,0455555');
@@ -317,7 +307,7 @@ describe('the farmer console in a real browser', function () {
       await navigator.serviceWorker.ready;
     });
     await context.setOffline(true);
-    await page.goto(`${base}/console?lang=vi`);
+    await page.goto(`${cb.base}/console?lang=vi`);
     await page.waitForSelector('h1:has-text("Hôm nay bạn muốn ghi gì?")');
     expect(await page.isVisible('text=Đang ngoại tuyến')).to.equal(true);
     expect(await page.textContent('#plots')).to.contain('Rẫy Ea Tóh 1');
@@ -347,15 +337,15 @@ describe('the farmer console in a real browser', function () {
       await page.waitForSelector('h1');
       found.push(...(await seriousViolations(page)).map((v) => `${screen} ${v}`));
     };
-    const anonymous = await browser.newContext({ ...PHONE, bypassCSP: true });
+    const anonymous = await cb.browser.newContext({ ...PHONE, bypassCSP: true });
     const loginPage = await anonymous.newPage();
-    await loginPage.goto(`${base}/console`);
+    await loginPage.goto(`${cb.base}/console`);
     await check(loginPage, 'login');
     await screenshot(loginPage, 'login');
     await anonymous.close();
     const { context, page } = await loggedIn({ bypassCSP: true });
     for (const screen of ['#/', '#/plot', '#/harvest', '#/step', '#/sync']) {
-      await page.goto(`${base}/console${screen}`);
+      await page.goto(`${cb.base}/console${screen}`);
       await check(page, screen);
     }
     expect(found).to.deep.equal([]);

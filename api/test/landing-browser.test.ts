@@ -1,33 +1,20 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
 import { DEMO_PUBLISHED_LOTS } from '../../seeds/demo.js';
 import { chromiumMissingReason } from './support/chromium.js';
-import { seriousViolations, startCoopBrowser, type CoopBrowser } from './support/coop-browser.js';
+import { coopBrowserSuite, seriousViolations } from './support/coop-browser.js';
 
 /** The landing page as a first-time visitor sees it on a phone and on an office PC, without JavaScript. */
 describe('the landing page in a real browser', function () {
   this.timeout(60_000);
   const missing = chromiumMissingReason();
-  let cb: CoopBrowser;
-  let base: string;
-  let browser: Browser;
-
-  before(async function () {
-    if (missing) return this.skip();
-    cb = await startCoopBrowser('firstrun');
-    ({ base, browser } = cb);
-  });
-
-  after(async () => {
-    await cb?.close();
-  });
+  const cb = coopBrowserSuite('firstrun');
 
   for (const width of [360, 1280]) {
     for (const lang of ['vi', 'en'] as const) {
       it(missing ? `when Chromium is missing, then the landing page's browser checks are skipped (${missing})` : `when / opens at ${width} px in ${lang} without JavaScript, then every demo QR code is drawn, nothing is wider than the screen, and axe finds nothing serious`, async function () {
-        const context = await browser.newContext({ viewport: { width, height: width === 360 ? 740 : 900 }, locale: lang === 'vi' ? 'vi-VN' : 'en-GB', javaScriptEnabled: false });
+        const context = await cb.browser.newContext({ viewport: { width, height: width === 360 ? 740 : 900 }, locale: lang === 'vi' ? 'vi-VN' : 'en-GB', javaScriptEnabled: false });
         const page = await context.newPage();
-        await page.goto(`${base}/`);
+        await page.goto(`${cb.base}/`);
         expect(await page.getAttribute('html', 'lang')).to.equal(lang);
         const qr = page.locator('.demo-lots img');
         expect(await qr.count()).to.equal(DEMO_PUBLISHED_LOTS.length);
@@ -41,9 +28,9 @@ describe('the landing page in a real browser', function () {
         await context.close();
 
         // axe needs JavaScript and its own script past the CSP: a second context for it.
-        const checking = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true, locale: lang === 'vi' ? 'vi-VN' : 'en-GB' });
+        const checking = await cb.browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true, locale: lang === 'vi' ? 'vi-VN' : 'en-GB' });
         const axePage = await checking.newPage();
-        await axePage.goto(`${base}/?lang=${lang}`);
+        await axePage.goto(`${cb.base}/?lang=${lang}`);
         expect(await seriousViolations(axePage)).to.deep.equal([]);
         await checking.close();
       });

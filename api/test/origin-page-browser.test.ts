@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
 import { chromiumMissingReason } from './support/chromium.js';
-import { seriousViolations, startCoopBrowser, type CoopBrowser } from './support/coop-browser.js';
+import { coopBrowserSuite, seriousViolations } from './support/coop-browser.js';
 
 const PACK = '/01/08936123450021/10/KN25R-A';
 
@@ -10,26 +9,14 @@ const FIRST_SCREEN = { province: 'section.intro .province', cooperative: 'sectio
 
 describe('the origin page in a real browser', function () {
   const missing = chromiumMissingReason();
-  let cb: CoopBrowser;
-  let base: string;
-  let browser: Browser;
-
-  before(async function () {
-    if (missing) return this.skip();
-    cb = await startCoopBrowser('buyer');
-    ({ base, browser } = cb);
-  });
-
-  after(async () => {
-    await cb?.close();
-  });
+  const cb = coopBrowserSuite('buyer');
 
   it(missing ? `when Chromium is missing, then the browser checks of the origin page are skipped (${missing})` : 'when the re-check button is pressed on a 360 px phone, then the browser verifies the signed record and says so in Vietnamese', async function () {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN' });
+    const context = await cb.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}${PACK}`);
+    await page.goto(`${cb.base}${PACK}`);
     expect(await page.getAttribute('html', 'lang')).to.equal('vi');
     await page.click('#recheck');
     await page.waitForFunction(() => /khớp|Không tải/.test(document.getElementById('recheck-result')?.textContent ?? ''));
@@ -47,9 +34,9 @@ describe('the origin page in a real browser', function () {
     for (const lang of ['vi', 'en'] as const) {
       it(`when the page opens at ${width}×${height} in ${lang}, then the first screen shows the province, the cooperative, the verification badge and a buy button`, async function () {
         if (missing) return this.skip();
-        const context = await browser.newContext({ viewport: { width, height }, locale: lang === 'vi' ? 'vi-VN' : 'en-GB' });
+        const context = await cb.browser.newContext({ viewport: { width, height }, locale: lang === 'vi' ? 'vi-VN' : 'en-GB' });
         const page = await context.newPage();
-        await page.goto(`${base}${PACK}?lang=${lang}`);
+        await page.goto(`${cb.base}${PACK}?lang=${lang}`);
         for (const [what, selector] of Object.entries(FIRST_SCREEN)) {
           const box = await page.locator(selector).first().boundingBox();
           expect(box, `${what} (${selector}) is drawn`).to.not.equal(null);
@@ -68,18 +55,18 @@ describe('the origin page in a real browser', function () {
   it('when axe-core checks the page, then it finds no serious or critical accessibility violation', async function () {
     if (missing) return this.skip();
     // The page's CSP forbids inline scripts, axe's own included; the test context lets it in.
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true });
+    const context = await cb.browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true });
     const page = await context.newPage();
-    await page.goto(`${base}${PACK}`);
+    await page.goto(`${cb.base}${PACK}`);
     expect(await seriousViolations(page)).to.deep.equal([]);
     await context.close();
   });
 
   it('when JavaScript is off, then the whole page still reads and the re-check button stays hidden', async function () {
     if (missing) return this.skip();
-    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'vi-VN' });
+    const context = await cb.browser.newContext({ javaScriptEnabled: false, locale: 'vi-VN' });
     const page = await context.newPage();
-    await page.goto(`${base}${PACK}`);
+    await page.goto(`${cb.base}${PACK}`);
     expect(await page.isVisible('#recheck')).to.equal(false);
     expect(await page.isVisible('ol.stages')).to.equal(true);
     expect(await page.isVisible('svg.map')).to.equal(true);

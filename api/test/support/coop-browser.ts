@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './chromium.js';
+import { chromiumMissingReason, launchChromium } from './chromium.js';
 import { startHarness, type Harness } from './harness.js';
 
 const ARTIFACTS_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test-artifacts');
@@ -122,4 +122,23 @@ export async function startCoopBrowser(area = 'coop', { clean = false } = {}): P
       await h.close();
     },
   };
+}
+
+/**
+ * A browser suite's setup in one call: registers hooks that start everything before the suite's
+ * tests (skipping them when Chromium is missing) and close it after. The object returned is filled
+ * in once that first `before` hook has run, so the suite's own hooks and tests can use it.
+ */
+export function coopBrowserSuite(area = 'coop', options: { clean?: boolean } = {}): CoopBrowser {
+  const suite = {} as CoopBrowser;
+  let started: CoopBrowser | undefined;
+  before(async function () {
+    if (chromiumMissingReason()) return this.skip();
+    started = await startCoopBrowser(area, options);
+    Object.assign(suite, started);
+  });
+  after(async () => {
+    await started?.close();
+  });
+  return suite;
 }
