@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import request from 'supertest';
 import { DEMO_FARMER_PIN, DEMO_PUBLISHED_LOTS } from '../../seeds/demo.js';
 import { withCheckDigit } from '../src/domain/gs1/keys.js';
 import { chromiumMissingReason } from './support/chromium.js';
-import { startCoopBrowser, type CoopBrowser } from './support/coop-browser.js';
+import { coopBrowserSuite } from './support/coop-browser.js';
 import type { Harness } from './support/harness.js';
 import { seededStrings, TextChecker, vietnameseCatalogue, visibleTexts } from './support/vietnamese-catalogue.js';
 
@@ -328,10 +328,7 @@ describe('the Vietnamese catalogue checker', () => {
 describe('the Vietnamese catalogue walk', function () {
   this.timeout(300_000);
   const missing = chromiumMissingReason();
-  let cb: CoopBrowser;
-  let h: Harness;
-  let browser: Browser;
-  let base: string;
+  const cb = coopBrowserSuite('catalogue', { clean: true });
   let checker: TextChecker;
   let demo: Walk['demo'];
   /** Text not from the catalogue, by screen and width. */
@@ -340,14 +337,12 @@ describe('the Vietnamese catalogue walk', function () {
 
   before(async function () {
     if (missing) return this.skip();
-    cb = await startCoopBrowser('catalogue', { clean: true });
-    ({ h, base, browser } = cb);
 
-    const coop = await h.login('coop@demo.test');
+    const coop = await cb.h.login('coop@demo.test');
     // A product without an image or a price: the exports skip it, and the report says why.
-    await request(h.app).post('/api/v1/products').set('Authorization', coop).send({ gtin: '08936123450991', name: { vi: 'Cà phê chưa có ảnh' }, description: { vi: 'Chưa có ảnh và giá.' } }).expect(201);
-    const lots = (await request(h.app).get('/api/v1/batches?limit=500').set('Authorization', coop).expect(200)).body.items as Array<{ id: string; published: boolean; digitalLink: string }>;
-    const products = (await request(h.app).get('/api/v1/products?limit=500').set('Authorization', coop).expect(200)).body.items as Array<{ id: string; gtin: string }>;
+    await request(cb.h.app).post('/api/v1/products').set('Authorization', coop).send({ gtin: '08936123450991', name: { vi: 'Cà phê chưa có ảnh' }, description: { vi: 'Chưa có ảnh và giá.' } }).expect(201);
+    const lots = (await request(cb.h.app).get('/api/v1/batches?limit=500').set('Authorization', coop).expect(200)).body.items as Array<{ id: string; published: boolean; digitalLink: string }>;
+    const products = (await request(cb.h.app).get('/api/v1/products?limit=500').set('Authorization', coop).expect(200)).body.items as Array<{ id: string; gtin: string }>;
     const published = lots.find((l) => l.published)!;
     const gtin = /\/01\/(\d{14})\//.exec(new URL(published.digitalLink).pathname)![1]!;
     const product = products.find((p) => p.gtin === gtin)!;
@@ -355,11 +350,7 @@ describe('the Vietnamese catalogue walk', function () {
     demo = { lotId: published.id, gtin, productId: product.id, photo };
     const catalogue = await vietnameseCatalogue();
     expect(catalogue.tables.length, catalogue.tables.join(', ')).to.be.greaterThan(5);
-    checker = new TextChecker(catalogue, new Set([...seededStrings(path.join(h.dir, 'trace.db')), NEW_FARMER]));
-  });
-
-  after(async () => {
-    await cb?.close();
+    checker = new TextChecker(catalogue, new Set([...seededStrings(path.join(cb.h.dir, 'trace.db')), NEW_FARMER]));
   });
 
   /** Checks what `page` shows at each width, photographs it, and notes any text not from the catalogue. */
@@ -375,7 +366,7 @@ describe('the Vietnamese catalogue walk', function () {
 
   /** Logs in with a wrong secret first (its error walked as `<name>-login-refused`), then the right one. */
   async function logIn(page: Page, name: string, how: { phone: string; pin: string } | { email: string; password: string }): Promise<void> {
-    await page.goto(`${base}/console`);
+    await page.goto(`${cb.base}/console`);
     await page.waitForSelector('#login-method-phone');
     const [user, secret, wrong, right] = 'phone' in how ? ['#phone', '#pin', '582047', how.pin] : ['#email', '#password', 'not-the-password', how.password];
     if ('email' in how) await page.check('#login-method-email');
@@ -391,10 +382,10 @@ describe('the Vietnamese catalogue walk', function () {
   }
 
   async function walkArea(screens: Screen[], login: { name: string; how: Parameters<typeof logIn>[2] } | null): Promise<void> {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN', hasTouch: true });
+    const context = await cb.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN', hasTouch: true });
     const page = await context.newPage();
     if (login) await logIn(page, login.name, login.how);
-    const walk: Walk = { base, h, context, demo };
+    const walk: Walk = { base: cb.base, h: cb.h, context, demo };
     for (const screen of screens) {
       await screen.open(page, walk);
       await check(page, screen.name);
@@ -404,9 +395,9 @@ describe('the Vietnamese catalogue walk', function () {
 
   it(missing ? `when Chromium is missing, then the catalogue walk is skipped (${missing})` : 'when the farmer’s phone walks every console screen in Vietnamese (phone and PIN login, number readings, refusals and their fixes), errors included, then every text is from the catalogue', async function () {
     if (missing) return this.skip();
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN' });
+    const context = await cb.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN' });
     const page = await context.newPage();
-    await page.goto(`${base}/console`);
+    await page.goto(`${cb.base}/console`);
     // Phone and PIN is the farmer's first way in; email is the other choice.
     await page.waitForSelector('#phone');
     await check(page, 'farmer-login');
