@@ -1,21 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { area as turfArea } from '@turf/area';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import request from 'supertest';
-import { chromiumMissingReason, launchChromium } from './support/chromium.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { chromiumMissingReason } from './support/chromium.js';
+import { coopBrowserSuite, PHONE, seriousViolations } from './support/coop-browser.js';
 
-const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/console');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const PHONE = { viewport: { width: 360, height: 740 }, locale: 'vi-VN', deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const ALL_SENT = 'Mọi thứ đã được gửi.';
 /** The confirmation a saved form leaves on the home screen, whatever has become of the write since. */
 const SAVED = '#saved-state[data-state]';
@@ -28,12 +19,6 @@ const PASTED_PLOT = {
     coordinates: [[[108.380001, 13.050001], [108.381001, 13.050001], [108.381001, 13.051001], [108.380001, 13.051001], [108.380001, 13.050001]]],
   },
 };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: Array<{ target: string[] }>;
-}
 
 interface ApiBatch {
   id: string;
@@ -48,54 +33,25 @@ describe('the farmer console in a real browser', function () {
   // must be longer than that, or a slow machine times the test out before its wait can answer.
   this.timeout(60_000);
   const missing = chromiumMissingReason();
-  let h: Harness;
-  let server: Server;
-  let base: string;
-  let browser: Browser;
+  const cb = coopBrowserSuite('console', { clean: true });
   let farmer: string;
   let photo: Buffer;
 
   before(async function () {
     if (missing) return this.skip();
-    // Each test logs in through the form; the default limit of 10 a window would cut the suite short.
-    h = await startHarness({ seed: true, env: { LOGIN_RATE_LIMIT: '100' } });
-    server = h.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
-    farmer = await h.login('farmer@demo.test');
+    farmer = await cb.h.login('farmer@demo.test');
     photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 140, b: 60 } } }).jpeg().toBuffer();
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
   });
 
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    await h?.close();
-  });
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  }
+  const screenshot = (page: Page, name: string) => cb.screenshot(page, name);
 
   /** A phone-sized context with the console open and the demo farmer logged in through the form. */
-  async function loggedIn(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ ...PHONE, ...options });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/console`);
-    await page.check('#login-method-email');
-    await page.fill('#email', 'farmer@demo.test');
-    await page.fill('#password', 'demo-password');
-    await page.click('button[type=submit]');
-    await page.waitForSelector('h1:has-text("Hôm nay bạn muốn ghi gì?")');
-    return { context, page, errors };
+  function loggedIn(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    return cb.loggedIn({ ...PHONE, ...options, email: 'farmer@demo.test', landing: 'Hôm nay bạn muốn ghi gì?' });
   }
 
   async function waitUntilAllSent(page: Page): Promise<void> {
-    await page.goto(`${base}/console#/sync`);
+    await page.goto(`${cb.base}/console#/sync`);
     try {
       await page.waitForFunction((text) => document.getElementById('sync-state')?.textContent === text, ALL_SENT, { timeout: 30_000 });
     } catch (error) {
@@ -104,7 +60,7 @@ describe('the farmer console in a real browser', function () {
   }
 
   async function recordHarvest(page: Page, input: { plot?: string; product: string; kg: string; lot: string; photo?: Buffer }): Promise<void> {
-    await page.goto(`${base}/console#/harvest`);
+    await page.goto(`${cb.base}/console#/harvest`);
     await page.waitForSelector('text=Bước 1/3');
     if (input.plot) await page.getByLabel(input.plot).check();
     await page.fill('#harvest-product', input.product);
@@ -120,12 +76,12 @@ describe('the farmer console in a real browser', function () {
   }
 
   async function farmerBatches(lotNumber: string): Promise<ApiBatch[]> {
-    const res = await request(h.app).get('/api/v1/batches?limit=500').set('Authorization', farmer).expect(200);
+    const res = await request(cb.h.app).get('/api/v1/batches?limit=500').set('Authorization', farmer).expect(200);
     return (res.body.items as ApiBatch[]).filter((b) => b.lotNumber === lotNumber);
   }
 
   async function farmerPlots(name: string): Promise<Array<{ id: string; areaHa: number; geometry: { type: string; coordinates: unknown } }>> {
-    const res = await request(h.app).get('/api/v1/plots?limit=500').set('Authorization', farmer).expect(200);
+    const res = await request(cb.h.app).get('/api/v1/plots?limit=500').set('Authorization', farmer).expect(200);
     return (res.body.items as Array<{ id: string; name: string; areaHa: number; geometry: { type: string; coordinates: unknown } }>).filter((p) => p.name === name);
   }
 
@@ -164,7 +120,7 @@ describe('the farmer console in a real browser', function () {
   it('when a pasted ring crosses itself, then the server’s own rule is shown and the plot cannot be saved', async function () {
     if (missing) return this.skip();
     const { context, page } = await loggedIn();
-    await page.goto(`${base}/console#/plot`);
+    await page.goto(`${cb.base}/console#/plot`);
     await page.fill('#plot-name', 'Hình nơ');
     await page.click('button:has-text("Dán GeoJSON")');
     await page.fill('#plot-geojson', JSON.stringify({ type: 'Polygon', coordinates: [[[108.38, 13.05], [108.381, 13.051], [108.381, 13.05], [108.38, 13.051], [108.38, 13.05]]] }));
@@ -176,7 +132,7 @@ describe('the farmer console in a real browser', function () {
   it('when a farmer drops a point where the phone stands, then the plot is registered at those coordinates with its declared area', async function () {
     if (missing) return this.skip();
     const { context, page, errors } = await loggedIn({ geolocation: { latitude: 13.0412345, longitude: 108.3734567, accuracy: 5 }, permissions: ['geolocation'] });
-    await page.goto(`${base}/console#/plot`);
+    await page.goto(`${cb.base}/console#/plot`);
     await page.fill('#plot-name', 'Rẫy một điểm');
     await page.click('button:has-text("Một điểm")');
     await page.click('button:has-text("Lấy vị trí của tôi")');
@@ -197,7 +153,7 @@ describe('the farmer console in a real browser', function () {
   it('when a farmer walks the boundary, then each GPS fix is a corner and closing the ring shows the area', async function () {
     if (missing) return this.skip();
     const { context, page } = await loggedIn({ geolocation: { latitude: 13.06, longitude: 108.39, accuracy: 4 }, permissions: ['geolocation'] });
-    await page.goto(`${base}/console#/plot`);
+    await page.goto(`${cb.base}/console#/plot`);
     await page.fill('#plot-name', 'Rẫy đi bộ');
     await page.click('button:has-text("Bắt đầu")');
     for (const [latitude, longitude] of [[13.06, 108.39], [13.06, 108.391], [13.061, 108.391], [13.061, 108.39]] as const) {
@@ -228,12 +184,12 @@ describe('the farmer console in a real browser', function () {
     const [batch, ...others] = await farmerBatches('CON-2611-01');
     expect(others).to.deep.equal([]);
     expect(batch!.plotIds).to.deep.equal([(await farmerPlots('Rẫy Ea Tóh 1'))[0]!.id]);
-    const steps = await request(h.app).get(`/api/v1/batches/${batch!.id}/steps`).set('Authorization', farmer).expect(200);
+    const steps = await request(cb.h.app).get(`/api/v1/batches/${batch!.id}/steps`).set('Authorization', farmer).expect(200);
     expect(JSON.stringify(steps.body)).to.contain(createHash('sha256').update(photo).digest('hex'));
 
     // Publishing is the cooperative admin's decision, not the farmer's.
-    await request(h.app).post(`/api/v1/batches/${batch!.id}/publish`).set('Authorization', await h.login('coop@demo.test')).expect(200);
-    await page.goto(`${base}/console`);
+    await request(cb.h.app).post(`/api/v1/batches/${batch!.id}/publish`).set('Authorization', await cb.h.login('coop@demo.test')).expect(200);
+    await page.goto(`${cb.base}/console`);
     await page.click(`#batches li:has-text("CON-2611-01") a:has-text("Trang nguồn gốc")`);
     await page.waitForURL((url) => url.pathname === new URL(batch!.digitalLink).pathname);
     expect(await page.textContent('h1')).to.equal('Cà phê Robusta quả tươi');
@@ -258,7 +214,7 @@ describe('the farmer console in a real browser', function () {
     await page.waitForSelector(SAVED);
     await waitUntilAllSent(page);
     const [batch] = await farmerBatches('CON-2611-02');
-    const steps = (await request(h.app).get(`/api/v1/batches/${batch!.id}/steps`).set('Authorization', farmer).expect(200)).body.items as Array<{ id: string; type: string; event: unknown }>;
+    const steps = (await request(cb.h.app).get(`/api/v1/batches/${batch!.id}/steps`).set('Authorization', farmer).expect(200)).body.items as Array<{ id: string; type: string; event: unknown }>;
     const drying = steps.find((s) => s.type === 'drying');
     expect(drying, 'a drying step').to.not.equal(undefined);
     const sha = createHash('sha256').update(photo).digest('hex');
@@ -273,7 +229,7 @@ describe('the farmer console in a real browser', function () {
     if (missing) return this.skip();
     const { context, page, errors } = await loggedIn();
     await context.setOffline(true);
-    await page.goto(`${base}/console#/plot`);
+    await page.goto(`${cb.base}/console#/plot`);
     await page.fill('#plot-name', 'Rẫy ngoại tuyến');
     await page.click('button:has-text("Một điểm")');
     await page.fill('#plot-lat', '13,0455555');
@@ -351,7 +307,7 @@ describe('the farmer console in a real browser', function () {
       await navigator.serviceWorker.ready;
     });
     await context.setOffline(true);
-    await page.goto(`${base}/console?lang=vi`);
+    await page.goto(`${cb.base}/console?lang=vi`);
     await page.waitForSelector('h1:has-text("Hôm nay bạn muốn ghi gì?")');
     expect(await page.isVisible('text=Đang ngoại tuyến')).to.equal(true);
     expect(await page.textContent('#plots')).to.contain('Rẫy Ea Tóh 1');
@@ -379,22 +335,17 @@ describe('the farmer console in a real browser', function () {
     const found: string[] = [];
     const check = async (page: Page, screen: string) => {
       await page.waitForSelector('h1');
-      await page.addScriptTag({ content: AXE_SOURCE });
-      const violations = (await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
-        return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-      })) as AxeViolation[];
-      found.push(...violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+      found.push(...(await seriousViolations(page)).map((v) => `${screen} ${v}`));
     };
-    const anonymous = await browser.newContext({ ...PHONE, bypassCSP: true });
+    const anonymous = await cb.browser.newContext({ ...PHONE, bypassCSP: true });
     const loginPage = await anonymous.newPage();
-    await loginPage.goto(`${base}/console`);
+    await loginPage.goto(`${cb.base}/console`);
     await check(loginPage, 'login');
     await screenshot(loginPage, 'login');
     await anonymous.close();
     const { context, page } = await loggedIn({ bypassCSP: true });
     for (const screen of ['#/', '#/plot', '#/harvest', '#/step', '#/sync']) {
-      await page.goto(`${base}/console${screen}`);
+      await page.goto(`${cb.base}/console${screen}`);
       await check(page, screen);
     }
     expect(found).to.deep.equal([]);

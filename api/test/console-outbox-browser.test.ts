@@ -1,16 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import sharp from 'sharp';
 import request from 'supertest';
-import { chromiumMissingReason, launchChromium } from './support/chromium.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { chromiumMissingReason } from './support/chromium.js';
+import { coopBrowserSuite, DESKTOP, PHONE, seriousViolations } from './support/coop-browser.js';
 
 /**
  * The farmer console's outbox, as the farmer sees it: what the banners say while a write is on
@@ -18,21 +12,11 @@ import { startHarness, type Harness } from './support/harness.js';
  * the field it names, corrected and sent again as a new request, or discarded; the writes held on
  * it; and transient failures retried under the same Idempotency-Key.
  */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/outbox');
-const PHONE = { viewport: { width: 360, height: 740 }, locale: 'vi-VN', deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const DESKTOP = { width: 1280, height: 800 };
 const ALL_SENT = 'Mọi thứ đã được gửi.';
 const SAVED = '#saved-state[data-state]';
 /** The demo household already has a lot of this product with this number: the server refuses a second one (409, naming `lotNumber`). */
 const TAKEN_LOT = 'ETO-2511-01';
 const PRODUCT = 'Cà phê Robusta quả tươi';
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: Array<{ target: string[] }>;
-}
 
 interface ApiBatch {
   id: string;
@@ -45,59 +29,26 @@ interface ApiBatch {
 describe('the farmer console’s outbox in a real browser', function () {
   this.timeout(60_000);
   const missing = chromiumMissingReason();
-  let h: Harness;
-  let server: Server;
-  let base: string;
-  let browser: Browser;
+  const cb = coopBrowserSuite('outbox', { clean: true });
   let farmer: string;
   let photo: Buffer;
 
   before(async function () {
     if (missing) return this.skip();
-    h = await startHarness({ seed: true, env: { LOGIN_RATE_LIMIT: '100' } });
-    server = h.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
-    farmer = await h.login('farmer@demo.test');
+    farmer = await cb.h.login('farmer@demo.test');
     photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 120, g: 90, b: 60 } } }).jpeg().toBuffer();
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
   });
 
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    await h?.close();
-  });
+  const screenshots = (page: Page, name: string) => cb.screenshots(page, name);
 
-  /** The page at 360 px, then at 1280 px, then back. */
-  async function screenshots(page: Page, name: string): Promise<void> {
-    const phone = page.viewportSize()!;
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-360.png`), fullPage: true });
-    await page.setViewportSize(DESKTOP);
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-1280.png`), fullPage: true });
-    await page.setViewportSize(phone);
-  }
-
-  async function loggedIn(options: Parameters<Browser['newContext']>[0] = {}, setUp?: (context: BrowserContext) => Promise<void>): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ ...PHONE, ...options });
-    await setUp?.(context);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/console`);
-    await page.check('#login-method-email');
-    await page.fill('#email', 'farmer@demo.test');
-    await page.fill('#password', 'demo-password');
-    await page.click('button[type=submit]');
-    await page.waitForSelector('#content h1:not(:has-text("Đăng nhập")):not(:has-text("Log in"))');
-    return { context, page, errors };
+  /** A phone-sized context with the console open and the demo farmer logged in through the form. */
+  function loggedIn(options: Parameters<Browser['newContext']>[0] = {}, setUp?: (context: BrowserContext) => Promise<void>): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    return cb.loggedIn({ ...PHONE, ...options, email: 'farmer@demo.test', ready: '#content h1:not(:has-text("Đăng nhập")):not(:has-text("Log in"))', setUp });
   }
 
   async function recordHarvest(page: Page, input: { plot?: string; kg: string; lot: string; photo?: Buffer; next?: string; save?: string }): Promise<void> {
     const next = input.next ?? 'Tiếp';
-    await page.goto(`${base}/console#/harvest`);
+    await page.goto(`${cb.base}/console#/harvest`);
     await page.waitForSelector('#harvest-product');
     if (input.plot) await page.getByLabel(input.plot).check();
     await page.fill('#harvest-product', PRODUCT);
@@ -111,7 +62,7 @@ describe('the farmer console’s outbox in a real browser', function () {
   }
 
   async function syncStateIs(page: Page, text: string): Promise<void> {
-    if (!page.url().endsWith('#/sync')) await page.goto(`${base}/console#/sync`);
+    if (!page.url().endsWith('#/sync')) await page.goto(`${cb.base}/console#/sync`);
     try {
       await page.waitForFunction((t) => document.getElementById('sync-state')?.textContent === t, text, { timeout: 30_000 });
     } catch (error) {
@@ -132,12 +83,12 @@ describe('the farmer console’s outbox in a real browser', function () {
   }
 
   async function farmerBatches(lotNumber: string): Promise<ApiBatch[]> {
-    const res = await request(h.app).get('/api/v1/batches?limit=500').set('Authorization', farmer).expect(200);
+    const res = await request(cb.h.app).get('/api/v1/batches?limit=500').set('Authorization', farmer).expect(200);
     return (res.body.items as ApiBatch[]).filter((b) => b.lotNumber === lotNumber);
   }
 
   async function stepsOf(batchId: string): Promise<string> {
-    return JSON.stringify((await request(h.app).get(`/api/v1/batches/${batchId}/steps`).set('Authorization', farmer).expect(200)).body);
+    return JSON.stringify((await request(cb.h.app).get(`/api/v1/batches/${batchId}/steps`).set('Authorization', farmer).expect(200)).body);
   }
 
   it(missing ? `when Chromium is missing, then the outbox's browser checks are skipped (${missing})` : 'when the server refuses a harvest’s lot number, then the home is not green, the lot opens in its form with the reason under the lot number, and the corrected lot is stored under a new Idempotency-Key with its photo', async function () {
@@ -207,7 +158,7 @@ describe('the farmer console’s outbox in a real browser', function () {
   it('when the phone’s clock runs days ahead, then the server’s refusal of the harvest date shows under the date in English, and the corrected date is stored', async function () {
     if (missing) return this.skip();
     const today = new Date().toISOString().slice(0, 10);
-    const { context, page, errors } = await loggedIn({ viewport: DESKTOP, isMobile: false, locale: 'en-GB' }, (c) => c.clock.install({ time: Date.now() + 3 * 86_400_000 }));
+    const { context, page, errors } = await loggedIn({ viewport: DESKTOP.viewport, isMobile: false, locale: 'en-GB' }, (c) => c.clock.install({ time: Date.now() + 3 * 86_400_000 }));
     await page.click('button:has-text("English")');
     await page.waitForSelector('h1:has-text("What would you like to record?")');
     const keys = await keysOf(page, '**/api/v1/batches');
@@ -224,7 +175,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     await page.click('#outbox li[data-status=refused] a:has-text("Fix and send again")');
     await page.waitForSelector('#harvest-date-reason');
     expect(await page.textContent('#harvest-date-reason')).to.equal('The time cannot be in the future.');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'harvest-fix-date-en-1280.png'), fullPage: true });
+    await cb.screenshot(page, 'harvest-fix-date-en-1280');
     await page.fill('#harvest-date', today);
     await page.click('button:has-text("Next")');
     await page.click('button:has-text("Send again")');
@@ -257,7 +208,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     await page.click('button:has-text("Bỏ hẳn")');
     await page.waitForSelector('text=Chưa có mục nào.');
     expect(await page.textContent('#sync-state')).to.equal(ALL_SENT);
-    await page.goto(`${base}/console`);
+    await page.goto(`${cb.base}/console`);
     await page.waitForSelector('#sync-summary');
     expect(await page.locator('#refused-banner').count()).to.equal(0);
     const [only, ...others] = await farmerBatches(TAKEN_LOT);
@@ -278,7 +229,7 @@ describe('the farmer console’s outbox in a real browser', function () {
       return true;
     });
     await context.setOffline(true);
-    await page.goto(`${base}/console#/plot`);
+    await page.goto(`${cb.base}/console#/plot`);
     await page.fill('#plot-name', 'Rẫy trùng tên');
     await page.click('button:has-text("Một điểm")');
     await page.fill('#plot-lat', '13,0477777');
@@ -304,7 +255,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     expect(await page.textContent('#saved-state')).to.equal('Thửa đất — Đã gửi');
     await syncStateIs(page, ALL_SENT);
 
-    const plots = ((await request(h.app).get('/api/v1/plots?limit=500').set('Authorization', farmer).expect(200)).body.items as Array<{ id: string; name: string }>).filter((p) => p.name.startsWith('Rẫy') && p.name.includes('tên'));
+    const plots = ((await request(cb.h.app).get('/api/v1/plots?limit=500').set('Authorization', farmer).expect(200)).body.items as Array<{ id: string; name: string }>).filter((p) => p.name.startsWith('Rẫy') && p.name.includes('tên'));
     expect(plots.map((p) => p.name)).to.deep.equal(['Rẫy đã đổi tên']);
     const batches = await farmerBatches('DEP-2611-02');
     expect(batches.map((b) => b.plotIds)).to.deep.equal([[plots[0]!.id]]);
@@ -319,7 +270,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     const { context, page, errors } = await loggedIn();
     await recordHarvest(page, { kg: '90', lot: 'PIC-2611-01' });
     const keys = await keysOf(page, '**/api/v1/batches/*/steps/*/media');
-    await page.goto(`${base}/console#/step`);
+    await page.goto(`${cb.base}/console#/step`);
     await page.selectOption('#step-batch', await page.$eval('#step-batch', (select) => Array.from((select as HTMLSelectElement).options).find((o) => o.text.endsWith(' · PIC-2611-01'))!.value));
     await page.fill('#step-notes', 'phơi giàn');
     // A file the camera app saved under a .jpg name that is no image at all.
@@ -339,7 +290,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     expect(await page.textContent('#saved-state')).to.equal('Ảnh — Đã gửi');
 
     const [batch] = await farmerBatches('PIC-2611-01');
-    const steps = (await request(h.app).get(`/api/v1/batches/${batch!.id}/steps`).set('Authorization', farmer).expect(200)).body.items as Array<{ id: string; type: string; event: unknown }>;
+    const steps = (await request(cb.h.app).get(`/api/v1/batches/${batch!.id}/steps`).set('Authorization', farmer).expect(200)).body.items as Array<{ id: string; type: string; event: unknown }>;
     const drying = steps.find((step) => step.type === 'drying');
     const withPhoto = steps.filter((step) => JSON.stringify(step.event).includes(createHash('sha256').update(photo).digest('hex')));
     expect(withPhoto).to.have.length(1);
@@ -393,11 +344,11 @@ describe('the farmer console’s outbox in a real browser', function () {
 
   it('when the console opens on a phone whose outbox was kept by the previous version, then its failed entries come back as refused and held, and can be discarded from the sync list', async function () {
     if (missing) return this.skip();
-    const context = await browser.newContext(PHONE);
+    const context = await cb.browser.newContext(PHONE);
     const page = await context.newPage();
     const userId = JSON.parse(Buffer.from(farmer.replace(/^Bearer /, '').split('.')[1]!, 'base64url').toString('utf8')).sub as string;
     // The previous version's database (version 1): a plot the server refused, and a lot on it marked failed because of it.
-    await page.goto(`${base}/console/manifest.webmanifest`);
+    await page.goto(`${cb.base}/console/manifest.webmanifest`);
     await page.evaluate(async (owner) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const open = indexedDB.open('farm-trace-console', 1);
@@ -417,7 +368,7 @@ describe('the farmer console’s outbox in a real browser', function () {
       await new Promise((resolve) => (store.transaction.oncomplete = resolve));
       db.close();
     }, userId);
-    await page.goto(`${base}/console`);
+    await page.goto(`${cb.base}/console`);
     await page.check('#login-method-email');
     await page.fill('#email', 'farmer@demo.test');
     await page.fill('#password', 'demo-password');
@@ -427,7 +378,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     await page.click('#outbox li[data-status=refused] a');
     expect(await page.textContent('#plot-name-reason')).to.equal('Tối đa 100 ký tự.');
     // Discarded from the sync list, the plot takes the lot held on it along.
-    await page.goto(`${base}/console#/sync`);
+    await page.goto(`${cb.base}/console#/sync`);
     await page.click('#outbox li[data-status=refused] button:has-text("Bỏ mục này")');
     expect(await page.textContent('#outbox .confirm')).to.contain('cả 1 mục đang chờ nó cũng vậy');
     await page.click('#outbox button:has-text("Bỏ hẳn")');
@@ -440,12 +391,7 @@ describe('the farmer console’s outbox in a real browser', function () {
     if (missing) return this.skip();
     const found: string[] = [];
     const check = async (page: Page, screen: string) => {
-      await page.addScriptTag({ content: AXE_SOURCE });
-      const violations = (await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
-        return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-      })) as AxeViolation[];
-      found.push(...violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${screen} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+      found.push(...(await seriousViolations(page)).map((v) => `${screen} ${v}`));
     };
     const { context, page } = await loggedIn({ bypassCSP: true });
     await recordHarvest(page, { kg: '7', lot: TAKEN_LOT, photo });

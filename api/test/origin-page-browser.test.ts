@@ -1,55 +1,22 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { chromiumMissingReason, launchChromium } from './support/chromium.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { chromiumMissingReason } from './support/chromium.js';
+import { coopBrowserSuite, seriousViolations } from './support/coop-browser.js';
 
 const PACK = '/01/08936123450021/10/KN25R-A';
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/buyer');
 
 /** What the first screen must show, by selector: where, who, is it real, where to buy. */
 const FIRST_SCREEN = { province: 'section.intro .province', cooperative: 'section.intro .producer', badge: '#badge', 'buy button': 'section.intro .buy a' };
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: Array<{ target: string[] }>;
-}
-
 describe('the origin page in a real browser', function () {
   const missing = chromiumMissingReason();
-  let h: Harness;
-  let server: Server;
-  let base: string;
-  let browser: Browser;
-
-  before(async function () {
-    if (missing) return this.skip();
-    h = await startHarness({ seed: true });
-    server = h.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    await h?.close();
-  });
+  const cb = coopBrowserSuite('buyer');
 
   it(missing ? `when Chromium is missing, then the browser checks of the origin page are skipped (${missing})` : 'when the re-check button is pressed on a 360 px phone, then the browser verifies the signed record and says so in Vietnamese', async function () {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN' });
+    const context = await cb.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}${PACK}`);
+    await page.goto(`${cb.base}${PACK}`);
     expect(await page.getAttribute('html', 'lang')).to.equal('vi');
     await page.click('#recheck');
     await page.waitForFunction(() => /khớp|Không tải/.test(document.getElementById('recheck-result')?.textContent ?? ''));
@@ -67,9 +34,9 @@ describe('the origin page in a real browser', function () {
     for (const lang of ['vi', 'en'] as const) {
       it(`when the page opens at ${width}×${height} in ${lang}, then the first screen shows the province, the cooperative, the verification badge and a buy button`, async function () {
         if (missing) return this.skip();
-        const context = await browser.newContext({ viewport: { width, height }, locale: lang === 'vi' ? 'vi-VN' : 'en-GB' });
+        const context = await cb.browser.newContext({ viewport: { width, height }, locale: lang === 'vi' ? 'vi-VN' : 'en-GB' });
         const page = await context.newPage();
-        await page.goto(`${base}${PACK}?lang=${lang}`);
+        await page.goto(`${cb.base}${PACK}?lang=${lang}`);
         for (const [what, selector] of Object.entries(FIRST_SCREEN)) {
           const box = await page.locator(selector).first().boundingBox();
           expect(box, `${what} (${selector}) is drawn`).to.not.equal(null);
@@ -78,9 +45,8 @@ describe('the origin page in a real browser', function () {
         }
         expect(await page.locator('#badge strong').textContent()).to.equal(lang === 'vi' ? '✓ Hồ sơ đã được ký và kiểm tra: khớp' : '✓ Signed record checked: it matches');
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(width);
-        mkdirSync(ARTIFACTS, { recursive: true });
-        await page.screenshot({ path: path.join(ARTIFACTS, `lot-${lang}-${width}.png`) });
-        await page.screenshot({ path: path.join(ARTIFACTS, `lot-${lang}-${width}-full.png`), fullPage: true });
+        await cb.screenshot(page, `lot-${lang}-${width}`, false);
+        await cb.screenshot(page, `lot-${lang}-${width}-full`);
         await context.close();
       });
     }
@@ -89,24 +55,18 @@ describe('the origin page in a real browser', function () {
   it('when axe-core checks the page, then it finds no serious or critical accessibility violation', async function () {
     if (missing) return this.skip();
     // The page's CSP forbids inline scripts, axe's own included; the test context lets it in.
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true });
+    const context = await cb.browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true });
     const page = await context.newPage();
-    await page.goto(`${base}${PACK}`);
-    await page.addScriptTag({ content: AXE_SOURCE });
-    const violations = (await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
-      return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-    })) as AxeViolation[];
-    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    expect(serious).to.deep.equal([]);
+    await page.goto(`${cb.base}${PACK}`);
+    expect(await seriousViolations(page)).to.deep.equal([]);
     await context.close();
   });
 
   it('when JavaScript is off, then the whole page still reads and the re-check button stays hidden', async function () {
     if (missing) return this.skip();
-    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'vi-VN' });
+    const context = await cb.browser.newContext({ javaScriptEnabled: false, locale: 'vi-VN' });
     const page = await context.newPage();
-    await page.goto(`${base}${PACK}`);
+    await page.goto(`${cb.base}${PACK}`);
     expect(await page.isVisible('#recheck')).to.equal(false);
     expect(await page.isVisible('ol.stages')).to.equal(true);
     expect(await page.isVisible('svg.map')).to.equal(true);

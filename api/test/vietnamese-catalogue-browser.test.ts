@@ -1,16 +1,13 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import request from 'supertest';
 import { DEMO_FARMER_PIN, DEMO_PUBLISHED_LOTS } from '../../seeds/demo.js';
 import { withCheckDigit } from '../src/domain/gs1/keys.js';
-import { chromiumMissingReason, launchChromium } from './support/chromium.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { chromiumMissingReason } from './support/chromium.js';
+import { coopBrowserSuite } from './support/coop-browser.js';
+import type { Harness } from './support/harness.js';
 import { seededStrings, TextChecker, vietnameseCatalogue, visibleTexts } from './support/vietnamese-catalogue.js';
 
 /**
@@ -21,7 +18,6 @@ import { seededStrings, TextChecker, vietnameseCatalogue, visibleTexts } from '.
  * To walk a new screen, add a step to FARMER, OFFICE or PUBLIC: a name and how to get there
  * (the page is already logged in for the console areas); the walk checks and photographs it.
  */
-const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/catalogue');
 const WIDTHS = [360, 1280] as const;
 const DEMO_PASSWORD = 'demo-password';
 /** The demo household already has a lot of this product with this number: the server refuses a second one (409, naming `lotNumber`). */
@@ -348,10 +344,7 @@ describe('the Vietnamese catalogue checker', () => {
 describe('the Vietnamese catalogue walk', function () {
   this.timeout(300_000);
   const missing = chromiumMissingReason();
-  let h: Harness;
-  let server: Server;
-  let browser: Browser;
-  let base: string;
+  const cb = coopBrowserSuite('catalogue', { clean: true });
   let checker: TextChecker;
   let demo: Walk['demo'];
   /** Text not from the catalogue, by screen and width. */
@@ -360,19 +353,12 @@ describe('the Vietnamese catalogue walk', function () {
 
   before(async function () {
     if (missing) return this.skip();
-    h = await startHarness({ seed: true, env: { LOGIN_RATE_LIMIT: '100' } });
-    server = h.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
 
-    const coop = await h.login('coop@demo.test');
+    const coop = await cb.h.login('coop@demo.test');
     // A product without an image or a price: the exports skip it, and the report says why.
-    await request(h.app).post('/api/v1/products').set('Authorization', coop).send({ gtin: '08936123450991', name: { vi: 'Cà phê chưa có ảnh' }, description: { vi: 'Chưa có ảnh và giá.' } }).expect(201);
-    const lots = (await request(h.app).get('/api/v1/batches?limit=500').set('Authorization', coop).expect(200)).body.items as Array<{ id: string; published: boolean; digitalLink: string }>;
-    const products = (await request(h.app).get('/api/v1/products?limit=500').set('Authorization', coop).expect(200)).body.items as Array<{ id: string; gtin: string }>;
+    await request(cb.h.app).post('/api/v1/products').set('Authorization', coop).send({ gtin: '08936123450991', name: { vi: 'Cà phê chưa có ảnh' }, description: { vi: 'Chưa có ảnh và giá.' } }).expect(201);
+    const lots = (await request(cb.h.app).get('/api/v1/batches?limit=500').set('Authorization', coop).expect(200)).body.items as Array<{ id: string; published: boolean; digitalLink: string }>;
+    const products = (await request(cb.h.app).get('/api/v1/products?limit=500').set('Authorization', coop).expect(200)).body.items as Array<{ id: string; gtin: string }>;
     const published = lots.find((l) => l.published)!;
     const gtin = /\/01\/(\d{14})\//.exec(new URL(published.digitalLink).pathname)![1]!;
     const product = products.find((p) => p.gtin === gtin)!;
@@ -380,20 +366,14 @@ describe('the Vietnamese catalogue walk', function () {
     demo = { lotId: published.id, gtin, productId: product.id, photo };
     const catalogue = await vietnameseCatalogue();
     expect(catalogue.tables.length, catalogue.tables.join(', ')).to.be.greaterThan(5);
-    checker = new TextChecker(catalogue, new Set([...seededStrings(path.join(h.dir, 'trace.db')), NEW_FARMER]));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    await h?.close();
+    checker = new TextChecker(catalogue, new Set([...seededStrings(path.join(cb.h.dir, 'trace.db')), NEW_FARMER]));
   });
 
   /** Checks what `page` shows at each width, photographs it, and notes any text not from the catalogue. */
   async function check(page: Page, name: string): Promise<void> {
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: width === 360 ? 740 : 800 });
-      await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
+      await cb.screenshot(page, `${name}-${width}`);
       const texts = await visibleTexts(page);
       for (const text of new Set(texts)) if (!checker.allowed(text)) offending.push(`${name} @${width}px: ${JSON.stringify(text)}`);
     }
@@ -402,7 +382,7 @@ describe('the Vietnamese catalogue walk', function () {
 
   /** Logs in with a wrong secret first (its error walked as `<name>-login-refused`), then the right one. */
   async function logIn(page: Page, name: string, how: { phone: string; pin: string } | { email: string; password: string }): Promise<void> {
-    await page.goto(`${base}/console`);
+    await page.goto(`${cb.base}/console`);
     await page.waitForSelector('#login-method-phone');
     const [user, secret, wrong, right] = 'phone' in how ? ['#phone', '#pin', '582047', how.pin] : ['#email', '#password', 'not-the-password', how.password];
     if ('email' in how) await page.check('#login-method-email');
@@ -418,10 +398,10 @@ describe('the Vietnamese catalogue walk', function () {
   }
 
   async function walkArea(screens: Screen[], login: { name: string; how: Parameters<typeof logIn>[2] } | null): Promise<void> {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN', hasTouch: true });
+    const context = await cb.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN', hasTouch: true });
     const page = await context.newPage();
     if (login) await logIn(page, login.name, login.how);
-    const walk: Walk = { base, h, context, demo };
+    const walk: Walk = { base: cb.base, h: cb.h, context, demo };
     for (const screen of screens) {
       await screen.open(page, walk);
       await check(page, screen.name);
@@ -431,9 +411,9 @@ describe('the Vietnamese catalogue walk', function () {
 
   it(missing ? `when Chromium is missing, then the catalogue walk is skipped (${missing})` : 'when the farmer’s phone walks every console screen in Vietnamese (phone and PIN login, number readings, refusals and their fixes), errors included, then every text is from the catalogue', async function () {
     if (missing) return this.skip();
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN' });
+    const context = await cb.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN' });
     const page = await context.newPage();
-    await page.goto(`${base}/console`);
+    await page.goto(`${cb.base}/console`);
     // Phone and PIN is the farmer's first way in; email is the other choice.
     await page.waitForSelector('#phone');
     await check(page, 'farmer-login');
