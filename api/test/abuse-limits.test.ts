@@ -1,10 +1,10 @@
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import request from 'supertest';
 import { answerClientErrorsAsProblems } from '../src/core/problem-middleware.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { rawExchange } from './support/raw-http.js';
 
 const PROBLEM = /application\/problem\+json/;
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -88,15 +88,11 @@ describe('abuse limits', function () {
       await new Promise((resolve) => server.once('listening', resolve));
       try {
         const { port } = server.address() as AddressInfo;
-        const answer = await new Promise<string>((resolve, reject) => {
-          const socket = net.connect(port, '127.0.0.1');
-          let received = '';
-          socket.on('data', (chunk) => (received += chunk.toString('utf8')));
-          socket.on('close', () => resolve(received));
-          socket.on('error', reject);
-          socket.write(`POST /api/v1/plots HTTP/1.1\r\nHost: x\r\nAuthorization: ${coop}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"name": "Rẫy chậm",`);
-          setTimeout(() => socket.destroy(new Error('the server kept the connection open')), 10_000).unref();
-        });
+        const answer = await rawExchange(
+          port,
+          `POST /api/v1/plots HTTP/1.1\r\nHost: x\r\nAuthorization: ${coop}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"name": "Rẫy chậm",`,
+          10_000,
+        );
         expect(answer).to.match(/^HTTP\/1\.1 408 /);
         expect(answer).to.match(/content-type: application\/problem\+json/i);
         expect(answer).to.match(/connection: close/i);
@@ -114,15 +110,7 @@ describe('abuse limits', function () {
       await new Promise((resolve) => server.once('listening', resolve));
       try {
         const { port } = server.address() as AddressInfo;
-        const exchange = (raw: string) =>
-          new Promise<string>((resolve, reject) => {
-            const socket = net.connect(port, '127.0.0.1');
-            let received = '';
-            socket.on('data', (chunk) => (received += chunk.toString('utf8')));
-            socket.on('close', () => resolve(received));
-            socket.on('error', reject);
-            socket.write(raw);
-          });
+        const exchange = (raw: string) => rawExchange(port, raw);
         const tooLarge = await exchange(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
         expect(tooLarge).to.match(/^HTTP\/1\.1 431 /);
         expect(tooLarge).to.match(/content-type: application\/problem\+json/i);

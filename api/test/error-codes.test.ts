@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import request from 'supertest';
 import { answerClientErrorsAsProblems } from '../src/core/problem-middleware.js';
 import { EXPORT_PROBLEM_CODES, FIELD_ERROR_CODES, PROBLEM_CODES } from '../src/domain/problem-codes.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { rawExchange } from './support/raw-http.js';
 
 /** The tables of docs/errors.md: code → documented status, per section. */
 function documentedCodes(): Record<'problem' | 'field' | 'export', Map<string, number>> {
@@ -225,14 +225,7 @@ describe('error codes', function () {
       await new Promise((resolve) => server.once('listening', resolve));
       try {
         const { port } = server.address() as AddressInfo;
-        const answer = await new Promise<string>((resolve, reject) => {
-          const socket = net.connect(port, '127.0.0.1');
-          let received = '';
-          socket.on('data', (chunk) => (received += chunk.toString('utf8')));
-          socket.on('close', () => resolve(received));
-          socket.on('error', reject);
-          socket.write(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
-        });
+        const answer = await rawExchange(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
         const body = JSON.parse(answer.split('\r\n\r\n')[1]!);
         expect(body).to.include({ status: 431, code: 'headers-too-large' });
         expectDocumented(body);
