@@ -114,7 +114,7 @@ export class ValidationError extends AppError {
   }
 }
 
-type UnauthorizedCode = Extract<ProblemCode, 'unauthorized' | 'wrong-credentials' | 'token-invalid' | 'api-key-invalid' | 'authorization-malformed'>;
+type UnauthorizedCode = Extract<ProblemCode, 'unauthorized' | 'wrong-credentials' | 'wrong-phone-or-pin' | 'token-invalid' | 'api-key-invalid' | 'authorization-malformed'>;
 
 export class UnauthorizedError extends AppError {
   constructor(code: UnauthorizedCode = 'unauthorized', detail = 'A valid bearer token or API key is required.') {

@@ -18,6 +18,7 @@ export const PROBLEM_CODES = [
   'bad-request',
   'unauthorized',
   'wrong-credentials',
+  'wrong-phone-or-pin',
   'token-invalid',
   'api-key-invalid',
   'authorization-malformed',

@@ -8,6 +8,7 @@ export const en: ProblemMessageTable = {
     'digital-link-syntax': 'This address is not a valid GS1 Digital Link.',
     unauthorized: 'Log in first.',
     'wrong-credentials': 'Email or password is wrong.',
+    'wrong-phone-or-pin': 'The phone number or the PIN is wrong.',
     'token-invalid': 'Your session has expired. Log in again.',
     'api-key-invalid': 'The API key is wrong or revoked.',
     'authorization-malformed': 'The login details sent are malformed.',

@@ -8,6 +8,7 @@ export const vi: ProblemMessageTable = {
     'digital-link-syntax': 'Đường dẫn này không phải mã GS1 Digital Link hợp lệ.',
     unauthorized: 'Cần đăng nhập.',
     'wrong-credentials': 'Email hoặc mật khẩu không đúng.',
+    'wrong-phone-or-pin': 'Số điện thoại hoặc mã PIN không đúng.',
     'token-invalid': 'Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.',
     'api-key-invalid': 'Khóa API không đúng hoặc đã bị thu hồi.',
     'authorization-malformed': 'Thông tin đăng nhập gửi kèm không đúng dạng.',

@@ -21,12 +21,10 @@ type Method = LoginName['method'];
 /** What a PIN field keeps of what was typed or pasted: its digits, at most PIN_LENGTH of them. */
 export const digitsOnly = (typed: string): string => typed.replace(/\D/g, '').slice(0, PIN_LENGTH);
 
-/** A failed login in the UI's words: wrong credentials, too many tries, a phone that is not one, or the server's problem from the translated table. */
-function loginError(m: ConsoleMessages, method: Method, error: unknown): string {
+/** A failed login in the UI's words: the server's problem from the translated table, a phone that is not one by itself. */
+function loginError(m: ConsoleMessages, error: unknown): string {
   if (!(error instanceof ProblemError)) return m.loginNeedsNetwork;
   const { status, errors } = error.problem;
-  if (status === 401) return method === 'phone' ? m.wrongPhoneOrPin : m.wrongEmailOrPassword;
-  if (status === 429) return m.tooManyAttempts;
   const phoneError = status === 400 ? errors?.find((e) => e.path === 'phone') : undefined;
   if (phoneError) return fieldErrorText(phoneError, m.lang);
   return problemSummary(error.problem, m.lang);
@@ -58,7 +56,7 @@ export function LoginScreen({ m, online, pendingCount, previous, onLoggedIn }: P
       const { token, expiresIn } = await apiRequest<{ token: string; expiresIn: number }>(path, { json });
       onLoggedIn(startSession(token, expiresIn, login));
     } catch (e) {
-      setError(loginError(m, method, e));
+      setError(loginError(m, e));
     } finally {
       setBusy(false);
     }

@@ -33,22 +33,22 @@ export class AuthService {
 
   async login(email: string, password: string): Promise<LoginToken> {
     const user = await this.store.users.findByEmail(email.trim().toLowerCase());
-    return this.tokenIfMatches(user, user?.passwordHash, password, 'Email or password is wrong.');
+    return this.tokenIfMatches(user, user?.passwordHash, password, 'wrong-credentials', 'Email or password is wrong.');
   }
 
   /** `phone` in its stored form (E.164). A PIN is checked exactly as a password is. */
   async loginWithPhone(phone: string, pin: string): Promise<LoginToken> {
     const user = await this.store.users.findByPhone(phone);
-    return this.tokenIfMatches(user, user?.pinHash, pin, 'Phone number or PIN is wrong.');
+    return this.tokenIfMatches(user, user?.pinHash, pin, 'wrong-phone-or-pin', 'Phone number or PIN is wrong.');
   }
 
   /**
    * A token for `user` when `secret` matches its hash. An unknown account is compared against a
    * dummy hash, so the answer takes as long and says the same whether the account exists or not.
    */
-  private async tokenIfMatches(user: UserRecord | null, hash: string | null | undefined, secret: string, wrong: string): Promise<LoginToken> {
+  private async tokenIfMatches(user: UserRecord | null, hash: string | null | undefined, secret: string, code: 'wrong-credentials' | 'wrong-phone-or-pin', wrong: string): Promise<LoginToken> {
     const ok = await verifyPassword(secret, hash ?? DUMMY_PASSWORD_HASH);
-    if (!user || !hash || !ok) throw new UnauthorizedError('wrong-credentials', wrong);
+    if (!user || !hash || !ok) throw new UnauthorizedError(code, wrong);
     const token = await issueToken({ userId: user.id, orgId: user.orgId, role: user.role }, this.options.jwtSecret, this.options.tokenTtlSeconds);
     return { token, expiresIn: this.options.tokenTtlSeconds };
   }
